@@ -1,0 +1,47 @@
+"""System checks: a bad NOVA setting fails at start-up, not on a user's page."""
+
+from django.conf import settings
+from django.core import checks
+
+from .clouds import DRIVERS
+from .conf import nova_settings
+
+MIDDLEWARE = "django_nova.middleware.NovaContextMiddleware"
+AUTH_MIDDLEWARE = "django.contrib.auth.middleware.AuthenticationMiddleware"
+
+
+@checks.register()
+def check_settings(app_configs, **kwargs):
+    errors = []
+    nova = nova_settings()
+    clouds = nova.get("CLOUDS") or {}
+    if not clouds:
+        errors.append(checks.Error("NOVA['CLOUDS'] defines no cloud.", id="django_nova.E001"))
+    for key, cloud in clouds.items():
+        driver = cloud.get("DRIVER")
+        if driver not in DRIVERS:
+            errors.append(checks.Error(
+                f"Cloud {key!r} has DRIVER {driver!r}; use one of {sorted(DRIVERS)}.",
+                id="django_nova.E002"))
+        if not cloud.get("REGIONS"):
+            errors.append(checks.Error(f"Cloud {key!r} lists no REGIONS.", id="django_nova.E003"))
+        if driver == "ec2" and not (cloud.get("ACCESS_KEY_ID") and cloud.get("SECRET_ACCESS_KEY")):
+            errors.append(checks.Error(
+                f"Cloud {key!r} needs ACCESS_KEY_ID and SECRET_ACCESS_KEY to assume project roles.",
+                id="django_nova.E004"))
+    if not 5 <= int(nova.get("PAGE_SIZE", 0)) <= 1000:
+        errors.append(checks.Error("NOVA['PAGE_SIZE'] must be between 5 and 1000.",
+                                   id="django_nova.E005"))
+    middleware = list(settings.MIDDLEWARE)
+    if MIDDLEWARE not in middleware:
+        errors.append(checks.Error(f"Add {MIDDLEWARE!r} to MIDDLEWARE.", id="django_nova.E006"))
+    elif AUTH_MIDDLEWARE not in middleware[:middleware.index(MIDDLEWARE)]:
+        errors.append(checks.Error(f"{MIDDLEWARE!r} must come after {AUTH_MIDDLEWARE!r}.",
+                                   id="django_nova.E007"))
+    processors = [p for t in settings.TEMPLATES
+                  for p in t.get("OPTIONS", {}).get("context_processors", [])]
+    if "django.template.context_processors.request" not in processors:
+        errors.append(checks.Error(
+            "django_nova's templates need 'django.template.context_processors.request'.",
+            id="django_nova.E008"))
+    return errors

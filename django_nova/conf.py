@@ -1,0 +1,61 @@
+"""django-nova's settings: one ``NOVA`` dict in the site's settings.
+
+Every key has a documented default here; ``nova_settings()`` merges the site's
+dict over them on each call, so tests and ``override_settings`` just work.
+django_nova.checks validates the result at start-up.
+"""
+
+from copy import deepcopy
+
+from django.conf import settings
+
+# The embedded sandbox cloud: a moto EC2 server on loopback that the dashboard
+# starts and shares between its processes (see django_nova.embedded).
+EMBEDDED_CLOUD = {
+    "DRIVER": "ec2",
+    "LABEL": "Embedded sandbox cloud",
+    "ENDPOINT": "embedded",
+    "REGIONS": ["us-east-1", "eu-west-1"],
+    # moto takes any key for its default account; projects are reached by
+    # assuming a role in their own account, which isolates them.
+    "ACCESS_KEY_ID": "nova-embedded",
+    "SECRET_ACCESS_KEY": "nova-embedded",
+    "ROLE_NAME": "NovaProjectAccess",
+    # Offer a short, sensible list instead of the ~1,400 types EC2 knows.
+    "INSTANCE_TYPES": ["t3.nano", "t3.micro", "t3.small", "t3.medium", "m5.large", "c5.large"],
+    # Whose public images the launch form offers besides the project's own.
+    "IMAGE_OWNERS": ["100000000001"],
+}
+
+DEFAULTS = {
+    # cloud key -> cloud definition; see EMBEDDED_CLOUD for the EC2 keys.
+    "CLOUDS": {"embedded": EMBEDDED_CLOUD},
+    # Rows per page on list pages (instances).
+    "PAGE_SIZE": 20,
+    # Seconds: connecting to and waiting on a cloud API.  Short on purpose,
+    # so a dead cloud gives a message rather than a hung page.
+    "CONNECT_TIMEOUT": 3,
+    "READ_TIMEOUT": 20,
+    # Total attempts per API call (1 = no retry).
+    "MAX_ATTEMPTS": 2,
+    # Threads for independent cloud calls made for one page.
+    "MAX_CONCURRENT_CALLS": 8,
+    # Seconds slow-changing catalogs (instance types, zones, public images) stay cached.
+    "CATALOG_CACHE_SECONDS": 300,
+    # Seconds between live-status polls of rows in a transitional state.
+    "POLL_SECONDS": 2,
+    # Where the embedded cloud keeps its lock, state file and log.
+    "EMBEDDED_STATE_DIR": None,
+}
+
+
+def nova_settings() -> dict:
+    """The effective NOVA settings: the site's values over the defaults."""
+    merged = deepcopy(DEFAULTS)
+    merged.update(getattr(settings, "NOVA", {}))
+    return merged
+
+
+def cloud_config(cloud_key: str) -> dict:
+    """One cloud's definition; KeyError when the site does not define it."""
+    return nova_settings()["CLOUDS"][cloud_key]

@@ -1,0 +1,58 @@
+from django import forms
+
+from ..mixins import BootstrapFormMixin
+from ..resources import LaunchSpec
+from ..services.compute import LaunchOptions
+from ..validators import validate_resource_name
+
+MAX_LAUNCH_COUNT = 20
+# EC2 takes at most 16 KiB of user data before base64 encoding.
+MAX_USER_DATA_BYTES = 16 * 1024
+
+
+class LaunchForm(BootstrapFormMixin, forms.Form):
+    name = forms.CharField(max_length=255, validators=[validate_resource_name],
+                           help_text="Shown in the instances table (the Name tag on EC2).")
+    image = forms.ChoiceField()
+    instance_type = forms.ChoiceField()
+    key_name = forms.ChoiceField(required=False, label="Key pair")
+    security_groups = forms.MultipleChoiceField(required=False,
+                                                widget=forms.CheckboxSelectMultiple)
+    availability_zone = forms.ChoiceField(required=False)
+    count = forms.IntegerField(min_value=1, max_value=MAX_LAUNCH_COUNT, initial=1,
+                               help_text=f"How many identical instances (1-{MAX_LAUNCH_COUNT}).")
+    user_data = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 5}),
+                                help_text="A cloud-init script or cloud-config, 16 KiB at most.")
+
+    def __init__(self, options: LaunchOptions, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["image"].choices = [("", "Choose an image")] + [
+            (i.id, f"{i.name} ({i.id}){' - yours' if i.is_own else ''}") for i in options.images]
+        self.fields["instance_type"].choices = [(t.name, t.label) for t in options.instance_types]
+        self.fields["key_name"].choices = [("", "No key pair")] + [
+            (k.name, k.name) for k in options.key_pairs]
+        self.fields["security_groups"].choices = [
+            (g.id, g.name) for g in options.security_groups]
+        self.fields["availability_zone"].choices = [("", "Any zone")] + [
+            (z.name, z.name) for z in options.availability_zones]
+        if not self.is_bound:
+            defaults = [g.id for g in options.security_groups if g.name == "default"]
+            self.initial.setdefault("security_groups", defaults)
+            if options.instance_types and "instance_type" not in self.initial:
+                self.initial["instance_type"] = options.instance_types[0].name
+
+    def clean_user_data(self):
+        data = self.cleaned_data["user_data"]
+        if len(data.encode()) > MAX_USER_DATA_BYTES:
+            raise forms.ValidationError(
+                f"User data is {len(data.encode()):,} bytes; the limit is {MAX_USER_DATA_BYTES:,}.")
+        return data
+
+    def spec(self) -> LaunchSpec:
+        data = self.cleaned_data
+        return LaunchSpec(
+            name=data["name"], image_id=data["image"], instance_type=data["instance_type"],
+            count=data["count"], key_name=data["key_name"],
+            security_group_ids=tuple(data["security_groups"]),
+            availability_zone=data["availability_zone"], user_data=data["user_data"],
+        )

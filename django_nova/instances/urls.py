@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.InstanceListView.as_view(), name="instances"),
+    path("launch/", views.LaunchView.as_view(), name="instance-launch"),
+    path("<str:instance_id>/", views.InstanceDetailView.as_view(), name="instance"),
+    path("<str:instance_id>/row/", views.InstanceRowView.as_view(), name="instance-row"),
+    path("<str:instance_id>/console/", views.InstanceConsoleView.as_view(),
+         name="instance-console"),
+    path("<str:instance_id>/terminate/", views.InstanceTerminateView.as_view(),
+         name="instance-terminate"),
+    path("<str:instance_id>/<str:action>/", views.InstanceActionView.as_view(),
+         name="instance-action"),
+]

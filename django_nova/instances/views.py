@@ -1,0 +1,115 @@
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.views.generic import FormView, TemplateView, View
+
+from ..clouds.base import INSTANCE_ACTIONS
+from ..conf import nova_settings
+from ..exceptions import CloudError, InvalidInput
+from ..mixins import ProjectViewMixin
+from .forms import LaunchForm
+
+ACTION_VERBS = {"start": "Starting", "stop": "Stopping", "reboot": "Rebooting",
+                "terminate": "Terminating"}
+
+
+class InstanceListView(ProjectViewMixin, TemplateView):
+    template_name = "django_nova/instances/list.html"
+
+    def get_context_data(self, **kwargs):
+        marker = self.request.GET.get("marker", "")
+        show_terminated = self.request.GET.get("terminated") == "1"
+        page = self.compute.instances_page(marker=marker, include_terminated=show_terminated)
+        return super().get_context_data(
+            page=page, instances=page.items, marker=marker, show_terminated=show_terminated,
+            poll_seconds=nova_settings()["POLL_SECONDS"], **kwargs)
+
+
+class InstanceRowView(ProjectViewMixin, TemplateView):
+    """One table row, for live status polling while an instance changes state."""
+
+    template_name = "django_nova/instances/_row.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            instance=self.compute.instance(self.kwargs["instance_id"]),
+            poll_seconds=nova_settings()["POLL_SECONDS"], **kwargs)
+
+
+class InstanceDetailView(ProjectViewMixin, TemplateView):
+    template_name = "django_nova/instances/detail.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            instance=self.compute.instance(self.kwargs["instance_id"]),
+            poll_seconds=nova_settings()["POLL_SECONDS"], **kwargs)
+
+
+class InstanceConsoleView(ProjectViewMixin, TemplateView):
+    template_name = "django_nova/instances/console.html"
+
+    def get_context_data(self, **kwargs):
+        instance, output = self.compute.console_output(self.kwargs["instance_id"])
+        return super().get_context_data(instance=instance, output=output, **kwargs)
+
+
+class InstanceActionView(ProjectViewMixin, View):
+    """Start, stop or reboot (POST only); the row then shows the new state live."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, instance_id, action):
+        if action not in INSTANCE_ACTIONS or action == "terminate":
+            raise Http404("No such action.")
+        try:
+            self.compute.act(action, [instance_id])
+        except CloudError as error:
+            messages.error(request, f"Could not {action} {instance_id}: {error.message}")
+        else:
+            messages.success(request, f"{ACTION_VERBS[action]} {instance_id}.")
+        return redirect(self.safe_next(reverse("django_nova:instances")))
+
+
+class InstanceTerminateView(ProjectViewMixin, TemplateView):
+    """Terminating cannot be undone, so it asks first (GET) and acts on POST."""
+
+    template_name = "django_nova/instances/terminate.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            instance=self.compute.instance(self.kwargs["instance_id"]), **kwargs)
+
+    def post(self, request, instance_id):
+        try:
+            self.compute.act("terminate", [instance_id])
+        except CloudError as error:
+            messages.error(request, f"Could not terminate {instance_id}: {error.message}")
+        else:
+            messages.success(request, f"Terminating {instance_id}.")
+        return redirect("django_nova:instances")
+
+
+class LaunchView(ProjectViewMixin, FormView):
+    template_name = "django_nova/instances/launch.html"
+    form_class = LaunchForm
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["options"] = self.compute.launch_options()
+        if image := self.request.GET.get("image"):
+            kwargs["initial"] = {**kwargs.get("initial", {}), "image": image}
+        return kwargs
+
+    def form_valid(self, form):
+        try:
+            launched = self.compute.launch(form.spec())
+        except InvalidInput as error:
+            form.add_error(None, error.message)
+            return self.form_invalid(form)
+        except CloudError as error:
+            form.add_error(None, f"{error.title}: {error.message}")
+            return self.form_invalid(form)
+        names = ", ".join(i.id for i in launched)
+        messages.success(self.request, f"Launched {form.cleaned_data['name']} ({names}).")
+        return redirect("django_nova:instances")

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.KeyPairListView.as_view(), name="keypairs"),
+    path("create/", views.KeyPairCreateView.as_view(), name="keypair-create"),
+    path("import/", views.KeyPairImportView.as_view(), name="keypair-import"),
+    path("<str:name>/delete/", views.KeyPairDeleteView.as_view(), name="keypair-delete"),
+]

@@ -1,0 +1,88 @@
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.utils.text import get_valid_filename
+from django.views.generic import FormView, TemplateView
+
+from ..exceptions import CloudError, Conflict, InvalidInput, NotFound
+from ..mixins import ProjectViewMixin
+from .forms import KeyPairCreateForm, KeyPairImportForm
+
+
+class KeyPairListView(ProjectViewMixin, TemplateView):
+    template_name = "django_nova/keypairs/list.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(key_pairs=self.compute.key_pairs(), **kwargs)
+
+
+class CloudFormView(ProjectViewMixin, FormView):
+    """A form whose cloud errors land on the form: a duplicate name is a field error."""
+
+    def call_cloud(self, form, action):
+        try:
+            return action()
+        except (Conflict, InvalidInput) as error:
+            form.add_error("name" if isinstance(error, Conflict) else None, error.message)
+        except CloudError as error:
+            form.add_error(None, f"{error.title}: {error.message}")
+        return None
+
+
+class KeyPairCreateView(CloudFormView):
+    """Creates a key pair and answers with its private key as a file download.
+
+    The private key passes through this one response and is kept nowhere:
+    not in the database, the session, the cache or a log.
+    """
+
+    template_name = "django_nova/keypairs/create.html"
+    form_class = KeyPairCreateForm
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        created = self.call_cloud(
+            form, lambda: self.compute.create_key_pair(data["name"], data["key_type"]))
+        if created is None:
+            return self.form_invalid(form)
+        messages.success(self.request, f"Key pair {data['name']} created; its private key "
+                                       "was downloaded. It cannot be downloaded again.")
+        response = HttpResponse(created.private_key, content_type="application/x-pem-file")
+        filename = get_valid_filename(data["name"]) or "key"
+        response["Content-Disposition"] = f'attachment; filename="{filename}.pem"'
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class KeyPairImportView(CloudFormView):
+    template_name = "django_nova/keypairs/import.html"
+    form_class = KeyPairImportForm
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        imported = self.call_cloud(
+            form, lambda: self.compute.import_key_pair(data["name"], data["public_key"]))
+        if imported is None:
+            return self.form_invalid(form)
+        messages.success(self.request, f"Imported key pair {imported.name}.")
+        return redirect("django_nova:keypairs")
+
+
+class KeyPairDeleteView(ProjectViewMixin, TemplateView):
+    template_name = "django_nova/keypairs/delete.html"
+
+    def get_context_data(self, **kwargs):
+        name = self.kwargs["name"]
+        key_pair = next((k for k in self.compute.key_pairs() if k.name == name), None)
+        if key_pair is None:
+            raise NotFound(f"There is no key pair named {name}.")
+        return super().get_context_data(key_pair=key_pair, **kwargs)
+
+    def post(self, request, name):
+        try:
+            self.compute.delete_key_pair(name)
+        except CloudError as error:
+            messages.error(request, f"Could not delete key pair {name}: {error.message}")
+        else:
+            messages.success(request, f"Deleted key pair {name}.")
+        return redirect("django_nova:keypairs")

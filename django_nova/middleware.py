@@ -1,0 +1,28 @@
+from django.shortcuts import render
+from django.utils.functional import SimpleLazyObject
+
+from .context import build_context
+from .exceptions import CloudError
+
+
+class NovaContextMiddleware:
+    """Attach ``request.nova`` and turn cloud errors into readable pages.
+
+    Must come after AuthenticationMiddleware.  A CloudError that a view did
+    not handle becomes a page in the site's layout with the cloud's message
+    and a fitting status (404, 403, 503...), never a 500.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.nova = SimpleLazyObject(lambda: build_context(request))
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, CloudError):
+            return None
+        template = ("django_nova/includes/cloud_error_fragment.html"
+                    if request.headers.get("HX-Request") else "django_nova/cloud_error.html")
+        return render(request, template, {"error": exception}, status=exception.status)

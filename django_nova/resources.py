@@ -1,0 +1,121 @@
+"""The dataclasses every layer above the drivers works with.
+
+Drivers build these from their client library's objects; services, views
+and templates never see a boto3 dict or an openstacksdk resource.
+"""
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+# States from which an instance moves on by itself; rows in these poll.
+TRANSITIONAL_STATES = frozenset({"pending", "stopping", "shutting-down", "rebooting"})
+
+
+@dataclass(frozen=True)
+class Image:
+    id: str
+    name: str
+    owner_id: str
+    is_public: bool
+    state: str
+    description: str = ""
+    architecture: str = ""
+    platform: str = ""
+    created_at: datetime | None = None
+    # Set by the service: the image belongs to the current project.
+    is_own: bool = False
+
+
+@dataclass(frozen=True)
+class Instance:
+    id: str
+    name: str
+    state: str
+    instance_type: str
+    image_id: str
+    key_name: str = ""
+    private_ips: tuple[str, ...] = ()
+    public_ips: tuple[str, ...] = ()
+    availability_zone: str = ""
+    launched_at: datetime | None = None
+    security_groups: tuple[str, ...] = ()
+    tags: dict[str, str] = field(default_factory=dict)
+    # Filled in by the service from the images the page needs.
+    image: Image | None = None
+
+    @property
+    def transitional(self) -> bool:
+        return self.state in TRANSITIONAL_STATES
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.id
+
+    def with_image(self, image: Image | None) -> "Instance":
+        return replace(self, image=image)
+
+
+@dataclass(frozen=True)
+class InstanceType:
+    name: str
+    vcpus: int
+    memory_mib: int
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.vcpus} vCPU, {self.memory_mib / 1024:g} GiB)"
+
+
+@dataclass(frozen=True)
+class KeyPair:
+    name: str
+    fingerprint: str
+    key_type: str = ""
+    id: str = ""
+    created_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class NewKeyPair:
+    """A key pair just created; ``private_key`` exists only in this response."""
+
+    key_pair: KeyPair
+    private_key: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class SecurityGroup:
+    id: str
+    name: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class AvailabilityZone:
+    name: str
+    state: str = "available"
+
+
+@dataclass(frozen=True)
+class LaunchSpec:
+    """What the launch form asks the cloud for."""
+
+    name: str
+    image_id: str
+    instance_type: str
+    count: int = 1
+    key_name: str = ""
+    security_group_ids: tuple[str, ...] = ()
+    availability_zone: str = ""
+    user_data: str = ""
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):  # noqa: UP046 - PEP 695 syntax needs Python 3.12
+    """One page of a server-side paginated listing; ``next_marker`` is opaque."""
+
+    items: list[T]
+    next_marker: str = ""

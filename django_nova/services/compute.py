@@ -1,0 +1,126 @@
+"""Instances, images, key pairs and the launch form's catalogs for one project."""
+
+from dataclasses import dataclass, replace
+
+from django.core.cache import cache
+
+from ..concurrency import gather
+from ..conf import nova_settings
+from ..context import NovaContext
+from ..resources import (
+    AvailabilityZone,
+    Image,
+    Instance,
+    InstanceType,
+    KeyPair,
+    LaunchSpec,
+    NewKeyPair,
+    Page,
+    SecurityGroup,
+)
+
+
+@dataclass(frozen=True)
+class LaunchOptions:
+    images: list[Image]
+    instance_types: list[InstanceType]
+    key_pairs: list[KeyPair]
+    security_groups: list[SecurityGroup]
+    availability_zones: list[AvailabilityZone]
+
+
+class ComputeService:
+    def __init__(self, context: NovaContext):
+        self.context = context
+        self.driver = context.driver
+
+    def _cached(self, name: str, fetch, per_project: bool = False):
+        """Slow-changing catalogs, cached per cloud and region (and project if it varies)."""
+        parts = ["nova", self.context.cloud_key, self.context.region, name]
+        if per_project:
+            parts.append(str(self.context.project.pk))
+        key = ":".join(parts)
+        value = cache.get(key)
+        if value is None:
+            value = fetch()
+            cache.set(key, value, nova_settings()["CATALOG_CACHE_SECONDS"])
+        return value
+
+    def _image_calls(self) -> dict:
+        return {
+            "own": lambda: self.driver.list_images("own"),
+            "shared": lambda: self.driver.list_images("shared"),
+            "public": lambda: self._cached("public-images",
+                                           lambda: self.driver.list_images("public")),
+        }
+
+    def _merge_images(self, own, shared, public) -> list[Image]:
+        """Own images first, then shared, then public; each image once, own ones marked."""
+        account = self.context.project.account_id
+        seen, images = set(), []
+        for group in (own, shared, public):
+            for image in sorted(group, key=lambda i: i.name.lower()):
+                if image.id not in seen:
+                    seen.add(image.id)
+                    images.append(replace(image, is_own=image.owner_id == account))
+        return images
+
+    # Instances
+    def instances_page(self, marker: str = "", include_terminated: bool = False) -> Page[Instance]:
+        """One page of instances with their images: two cloud calls whatever the count.
+
+        Only the images the page shows are fetched, by id (not the catalog).
+        """
+        page = self.driver.list_instances(marker=marker, limit=nova_settings()["PAGE_SIZE"],
+                                          include_terminated=include_terminated)
+        return Page(items=self._with_images(page.items), next_marker=page.next_marker)
+
+    def instance(self, instance_id: str) -> Instance:
+        return self._with_images([self.driver.get_instance(instance_id)])[0]
+
+    def _with_images(self, instances: list[Instance]) -> list[Instance]:
+        wanted = sorted({i.image_id for i in instances if i.image_id})
+        images = {image.id: image for image in self.driver.get_images(wanted)} if wanted else {}
+        return [i.with_image(images.get(i.image_id)) for i in instances]
+
+    def launch(self, spec: LaunchSpec) -> list[Instance]:
+        return self.driver.launch(spec)
+
+    def act(self, action: str, instance_ids: list[str]) -> None:
+        self.driver.instance_action(action, instance_ids)
+
+    def console_output(self, instance_id: str) -> tuple[Instance, str]:
+        found = gather(instance=lambda: self.driver.get_instance(instance_id),
+                       output=lambda: self.driver.console_output(instance_id))
+        return found["instance"], found["output"]
+
+    # Images
+    def launchable_images(self) -> list[Image]:
+        """The images the project can launch, its own first (three concurrent calls)."""
+        return self._merge_images(**gather(**self._image_calls()))
+
+    def launch_options(self) -> LaunchOptions:
+        """Everything the launch form offers, fetched concurrently."""
+        found = gather(
+            **self._image_calls(),
+            instance_types=lambda: self._cached("instance-types", self.driver.list_instance_types),
+            key_pairs=self.driver.list_key_pairs,
+            security_groups=self.driver.list_security_groups,
+            availability_zones=lambda: self._cached(
+                "zones", self.driver.list_availability_zones, per_project=True),
+        )
+        images = self._merge_images(found.pop("own"), found.pop("shared"), found.pop("public"))
+        return LaunchOptions(images=images, **found)
+
+    # Key pairs
+    def key_pairs(self) -> list[KeyPair]:
+        return self.driver.list_key_pairs()
+
+    def create_key_pair(self, name: str, key_type: str) -> NewKeyPair:
+        return self.driver.create_key_pair(name, key_type)
+
+    def import_key_pair(self, name: str, public_key: str) -> KeyPair:
+        return self.driver.import_key_pair(name, public_key)
+
+    def delete_key_pair(self, name: str) -> None:
+        self.driver.delete_key_pair(name)

@@ -1,0 +1,29 @@
+// django-nova's small behaviours.  No HTML is ever built from data here:
+// the server renders (and escapes) everything; this only clicks and navigates.
+(function () {
+  "use strict";
+
+  // Header project/region pickers submit on change.
+  document.querySelectorAll("form[data-nova-autosubmit] select").forEach(function (select) {
+    select.addEventListener("change", function () { select.form.submit(); });
+  });
+
+  // Toggles that are links ("Show terminated").
+  document.querySelectorAll("[data-nova-href]").forEach(function (el) {
+    el.addEventListener("change", function () { window.location.search = el.dataset.novaHref; });
+  });
+
+  // A form whose answer is a file download (a new private key): once the
+  // download has started, go on to the list, where the message waits.
+  document.querySelectorAll("form[data-nova-download-then]").forEach(function (form) {
+    form.addEventListener("submit", function () {
+      window.setTimeout(function () { window.location.assign(form.dataset.novaDownloadThen); }, 1500);
+    });
+  });
+
+  // htmx: send Django's CSRF token with any non-GET request it makes.
+  document.body.addEventListener("htmx:configRequest", function (event) {
+    var token = document.querySelector("input[name=csrfmiddlewaretoken]");
+    if (token) { event.detail.headers["X-CSRFToken"] = token.value; }
+  });
+})();

@@ -1,0 +1,14 @@
+"""django_nova's URLs; a site includes them once: ``path("", include("django_nova.urls"))``."""
+
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+app_name = "django_nova"
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="django_nova:instances"), name="home"),
+    path("", include("django_nova.accounts.urls")),
+    path("instances/", include("django_nova.instances.urls")),
+    path("images/", include("django_nova.images.urls")),
+    path("keypairs/", include("django_nova.keypairs.urls")),
+]

@@ -1,0 +1,1 @@
+"""The reference site around django_nova: settings, URLs, branding, accounts."""

@@ -1,0 +1,66 @@
+"""Packaging for django-nova: the reusable app and the reference site.
+
+The vendored front-end files (Bootstrap, htmx) are fetched from the npm
+registry at build time by tools/fetch_static.py, so the wheel carries them
+and a site needs no CDN.
+"""
+
+import subprocess
+import sys
+from pathlib import Path
+
+from setuptools import find_namespace_packages, setup
+from setuptools.command.build_py import build_py
+
+HERE = Path(__file__).resolve().parent
+
+
+class BuildWithStatic(build_py):
+    """Fetch the vendored static files before copying package data."""
+
+    def run(self):
+        subprocess.check_call([sys.executable, str(HERE / "tools" / "fetch_static.py")])
+        super().run()
+
+
+setup(
+    name="django-nova",
+    version="0.1.0",
+    description="A Django dashboard for OpenStack and EC2 clouds",
+    long_description=(HERE / "README.md").read_text(encoding="utf-8"),
+    long_description_content_type="text/markdown",
+    license="Apache-2.0",
+    python_requires=">=3.11",
+    # Namespace discovery, so template and static folders travel as package data.
+    packages=find_namespace_packages(include=["django_nova*", "openstack_dashboard*"]),
+    include_package_data=True,
+    package_data={
+        "django_nova": ["templates/**/*", "static/**/*", "data/*"],
+        "openstack_dashboard": ["templates/**/*", "static/**/*"],
+    },
+    install_requires=[
+        "Django>=5.2",
+        "boto3>=1.40",
+        "cryptography>=44",
+    ],
+    extras_require={
+        # The embedded sandbox cloud: a moto EC2 server on loopback.
+        "embedded": ["moto[server]>=5.1.10"],
+        # What the reference site needs to serve itself.
+        "site": ["gunicorn>=23", "whitenoise>=6.9"],
+        "test": [
+            "pytest>=8.3",
+            "pytest-django>=4.11",
+            "selenium>=4.51,<4.52",
+            "ruff>=0.15",
+        ],
+    },
+    cmdclass={"build_py": BuildWithStatic},
+    classifiers=[
+        "Framework :: Django",
+        "Framework :: Django :: 5.2",
+        "Framework :: Django :: 6.0",
+        "Programming Language :: Python :: 3.11",
+        "Programming Language :: Python :: 3.12",
+    ],
+)

@@ -1,0 +1,37 @@
+# Sourced by run_dashboard.sh and run_tests.sh: create .venv with the newest
+# Python >= 3.11 found, and (re)install the project when setup.py changes.
+# Usage: ensure_venv EXTRAS   (e.g. "site,embedded" or "site,embedded,test")
+
+find_python() {
+  local candidate
+  for candidate in "${NOVA_PYTHON:-}" python3.13 python3.12 python3.11 python3; do
+    [ -n "$candidate" ] || continue
+    command -v "$candidate" >/dev/null 2>&1 || continue
+    if "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+      command -v "$candidate"
+      return 0
+    fi
+  done
+  echo "django-nova needs Python 3.11 or newer; none was found (set NOVA_PYTHON)." >&2
+  return 1
+}
+
+ensure_venv() {
+  local extras="$1" venv="${NOVA_VENV:-.venv}" python stamp wanted
+  if [ ! -x "$venv/bin/python" ]; then
+    python=$(find_python) || return 1
+    echo "Creating $venv with $("$python" --version)..."
+    "$python" -m venv "$venv" || return 1
+    "$venv/bin/python" -m pip install --quiet --upgrade pip || return 1
+  fi
+  stamp="$venv/.django-nova-installed"
+  wanted="$extras $(cat setup.py tools/fetch_static.py | sha256sum | cut -c1-16)"
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
+    echo "Installing django-nova[$extras] into $venv..."
+    "$venv/bin/python" tools/fetch_static.py || return 1
+    "$venv/bin/python" -m pip install --quiet -e ".[$extras]" || return 1
+    echo "$wanted" > "$stamp"
+  fi
+  PYTHON="$venv/bin/python"
+  export PATH="$PWD/$venv/bin:$PATH"
+}
