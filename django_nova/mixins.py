@@ -15,19 +15,24 @@ class BootstrapFormMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
+        for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
                 continue
             if isinstance(widget, forms.Select):
-                css = "form-select"
+                widget.attrs["class"] = "form-select"
             elif isinstance(widget, forms.CheckboxInput):
-                css = "form-check-input"
+                widget.attrs["class"] = "form-check-input"
             else:
-                css = "form-control"
-            if self.is_bound and name in self.errors:
-                css += " is-invalid"
-            widget.attrs["class"] = css
+                widget.attrs["class"] = "form-control"
+
+    def full_clean(self):
+        """Validate, then mark invalid widgets (after subclasses set their choices)."""
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
 
 
 class ProjectViewMixin(LoginRequiredMixin):

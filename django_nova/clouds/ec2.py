@@ -91,19 +91,21 @@ def _client_config() -> Config:
     )
 
 
+# One boto3 session for the process: it caches the parsed service models, so a
+# new client costs milliseconds instead of re-reading the EC2 model.  Sessions
+# are not thread-safe, clients are: creation is serialised, use is not.
+_session = boto3.session.Session()
+_session_lock = threading.Lock()
+
+
 @lru_cache(maxsize=256)
 def _client(service: str, endpoint: str | None, region: str, key_id: str, secret: str,
             token: str | None, cloud_key: str):
-    """A thread-safe boto3 client, shared for the same endpoint and credentials.
-
-    Building a client costs tens of milliseconds, so they are kept (bounded)
-    rather than built per request.
-    """
-    session = boto3.session.Session(
-        aws_access_key_id=key_id, aws_secret_access_key=secret, aws_session_token=token,
-        region_name=region,
-    )
-    client = session.client(service, endpoint_url=endpoint, config=_client_config())
+    """A thread-safe boto3 client, shared for the same endpoint and credentials."""
+    with _session_lock:
+        client = _session.client(
+            service, endpoint_url=endpoint, region_name=region, config=_client_config(),
+            aws_access_key_id=key_id, aws_secret_access_key=secret, aws_session_token=token)
 
     def announce(model, **_):
         cloud_call.send(sender=EC2Driver, cloud=cloud_key, operation=model.name)
