@@ -1,0 +1,82 @@
+"""A page makes a constant number of cloud calls, whatever the number of resources."""
+
+import threading
+from collections import Counter
+
+import pytest
+
+from django_nova.clouds.base import cloud_call
+from django_nova.clouds.ec2 import EC2Driver
+
+IMAGES = ["ami-0cafe000000000001", "ami-0cafe000000000002", "ami-0cafe000000000003"]
+
+
+@pytest.fixture
+def calls():
+    """Every cloud API call made, with the thread that made it."""
+    seen = []
+
+    def record(sender, cloud, operation, **_):
+        seen.append((operation, threading.current_thread().name))
+
+    cloud_call.connect(record, weak=False)
+    yield seen
+    cloud_call.disconnect(record)
+
+
+@pytest.fixture
+def image_requests(monkeypatch):
+    """The image ids each page asked the cloud for (the real method still runs)."""
+    asked = []
+    original = EC2Driver.get_images
+
+    def spy(self, image_ids):
+        asked.append(sorted(image_ids))
+        return original(self, image_ids)
+
+    monkeypatch.setattr(EC2Driver, "get_images", spy)
+    return asked
+
+
+def launch_each(launch, count, start=0):
+    # Separate reservations, as users launch them; images rotate over three.
+    for n in range(start, start + count):
+        launch(name=f"vm-{n}", image_id=IMAGES[n % len(IMAGES)])
+
+
+def instances_page_calls(client, calls):
+    client.get("/instances/")  # warm: credentials, catalog caches
+    calls.clear()
+    response = client.get("/instances/")
+    assert response.status_code == 200
+    return Counter(op for op, _ in calls), response
+
+
+def test_instances_page_calls_stay_constant_from_5_to_50(member_client, launch, calls,
+                                                         image_requests, settings):
+    settings.NOVA = {**settings.NOVA, "PAGE_SIZE": 20}
+    launch_each(launch, 5)
+    with_5, page_5 = instances_page_calls(member_client, calls)
+    launch_each(launch, 45, start=5)
+    with_50, page_50 = instances_page_calls(member_client, calls)
+
+    assert with_5 == with_50 == Counter({"DescribeInstances": 1, "DescribeImages": 1})
+    assert len(page_5.context["instances"]) == 5
+    assert len(page_50.context["instances"]) == 20
+    # Only the images the page shows are asked for, by id.
+    shown = sorted({i.image_id for i in page_50.context["instances"]})
+    assert image_requests[-1] == shown
+    assert all(i.image and i.image.name for i in page_50.context["instances"])
+
+
+def test_launch_form_calls_run_concurrently(member_client, calls):
+    member_client.get("/instances/launch/")
+    calls.clear()
+    response = member_client.get("/instances/launch/")
+    assert response.status_code == 200
+    operations = Counter(op for op, _ in calls)
+    # Instance types, zones and public images come from the catalog cache.
+    assert operations == Counter({"DescribeImages": 2, "DescribeKeyPairs": 1,
+                                  "DescribeSecurityGroups": 1})
+    threads = {thread for _, thread in calls}
+    assert len(threads) > 1 and all(t.startswith("nova-cloud") for t in threads)

@@ -1,0 +1,28 @@
+"""django_nova works inside a second, minimal Django site without the reference site."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_app_embeds_in_another_site(moto_url):
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.embedding.settings",
+           "EMBEDDING_EC2_ENDPOINT": moto_url}
+    result = subprocess.run([sys.executable, "-m", "tests.embedding.check_site"], cwd=ROOT,
+                            env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report == {
+        "anonymous_redirect": "/cloud/login/?next=/cloud/instances/",
+        "launch_status": 302,
+        "launch_redirect": "/cloud/instances/",
+        "list_status": 200,
+        "listed": True,
+        "region_shown": True,
+        "reference_site_loaded": False,
+        "host_home": "The host site's own home page",
+    }
