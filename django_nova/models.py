@@ -26,8 +26,10 @@ class Project(models.Model):
     name = models.CharField(max_length=64)
     description = models.TextField(blank=True)
     cloud = models.CharField(max_length=64, help_text="A key of NOVA['CLOUDS'].")
-    account_id = models.CharField(max_length=12, validators=[account_id_validator],
-                                  help_text="The EC2 account this project is.")
+    account_id = models.CharField(
+        max_length=12, validators=[account_id_validator], default=new_account_id,
+        help_text="The EC2 account this project is; on the embedded cloud any new id "
+                  "makes a new, empty account.")
     role_name = models.CharField(
         max_length=64, blank=True,
         help_text="Role assumed in the account; empty uses the cloud's ROLE_NAME.")

@@ -2,9 +2,18 @@
 # Python >= 3.11 found, and (re)install the project when setup.py changes.
 # Usage: ensure_venv EXTRAS   (e.g. "site,embedded" or "site,embedded,test")
 
-find_python() {
+# pyenv's installed interpreters matching a glob such as "3.12*", newest first.
+pyenv_pythons() {
+  local root
+  root=$(pyenv root 2>/dev/null) || return 0
+  ls -d "$root"/versions/$1/bin/python3 2>/dev/null | sort -rV
+}
+
+# Prints the first working interpreter among those given (pyenv shims of
+# versions that are not active fail to run and are skipped).
+find_python_named() {
   local candidate
-  for candidate in "${NOVA_PYTHON:-}" python3.13 python3.12 python3.11 python3; do
+  for candidate in "$@"; do
     [ -n "$candidate" ] || continue
     command -v "$candidate" >/dev/null 2>&1 || continue
     if "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
@@ -12,6 +21,12 @@ find_python() {
       return 0
     fi
   done
+  return 1
+}
+
+find_python() {
+  find_python_named ${NOVA_PYTHON:-} python3.13 python3.12 python3.11 python3 \
+    $(pyenv_pythons "3.1[1-9]*") && return 0
   echo "django-nova needs Python 3.11 or newer; none was found (set NOVA_PYTHON)." >&2
   return 1
 }
@@ -19,7 +34,7 @@ find_python() {
 ensure_venv() {
   local extras="$1" venv="${NOVA_VENV:-.venv}" python stamp wanted
   if [ ! -x "$venv/bin/python" ]; then
-    python=$(find_python) || return 1
+    python=${NOVA_PYTHON_FOR_VENV:-$(find_python)} || return 1
     echo "Creating $venv with $("$python" --version)..."
     "$python" -m venv "$venv" || return 1
     "$venv/bin/python" -m pip install --quiet --upgrade pip || return 1
