@@ -153,11 +153,12 @@ def serve(directory: Path) -> None:
     tmp = state_file.with_suffix(".tmp")
     tmp.write_text(json.dumps({"pid": os.getpid(), "port": port}))
     tmp.replace(state_file)
-    stopping = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
-    signal.signal(signal.SIGINT, lambda *_: stopping.set())
-    stopping.wait()
-    server.stop()
+    # Exit at once on a signal: a graceful werkzeug shutdown waits for every
+    # keep-alive connection the dashboard's workers hold, and the state is a
+    # sandbox with nothing to flush.
+    signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
+    signal.signal(signal.SIGINT, lambda *_: os._exit(0))
+    threading.Event().wait()
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -18,8 +18,8 @@ class BootstrapFormMixin:
         for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
-                continue
-            if isinstance(widget, forms.Select):
+                widget.attrs["class"] = "form-check-input"
+            elif isinstance(widget, forms.Select):
                 widget.attrs["class"] = "form-select"
             elif isinstance(widget, forms.CheckboxInput):
                 widget.attrs["class"] = "form-check-input"

@@ -57,6 +57,10 @@ def test_processes_share_one_server(state_dir):
     # This process finds the same server instead of starting another.
     assert embedded.ensure_running() == urls[0]
     assert embedded.running_url() == urls[0]
+    # A client holding a keep-alive connection must not keep the server up.
+    client = boto3.client("ec2", endpoint_url=urls[0], region_name="us-east-1",
+                          aws_access_key_id="k", aws_secret_access_key="s")
+    client.describe_regions()
     assert embedded.stop() is True
     assert embedded.running_url() is None
     assert wait_until_closed(state["port"])

@@ -32,20 +32,28 @@ find_python() {
 }
 
 ensure_venv() {
-  local extras="$1" venv="${NOVA_VENV:-.venv}" python stamp wanted
+  local extras="$1" venv="${NOVA_VENV:-.venv}" python stamp hash wanted installed_hash installed_extras
   if [ ! -x "$venv/bin/python" ]; then
     python=${NOVA_PYTHON_FOR_VENV:-$(find_python)} || return 1
     echo "Creating $venv with $("$python" --version)..."
     "$python" -m venv "$venv" || return 1
     "$venv/bin/python" -m pip install --quiet --upgrade pip || return 1
   fi
+  # The stamp holds the build inputs' hash and the extras installed; a run
+  # that needs no new extra and sees no changed input installs nothing.
   stamp="$venv/.django-nova-installed"
-  wanted="$extras $(cat setup.py tools/fetch_static.py | sha256sum | cut -c1-16)"
-  if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
-    echo "Installing django-nova[$extras] into $venv..."
+  hash=$(cat setup.py tools/fetch_static.py | sha256sum | cut -c1-16)
+  [ -f "$stamp" ] && read -r installed_hash installed_extras < "$stamp" || true
+  wanted=$(echo "${installed_extras:-},$extras" | tr ',' '\n' | sed '/^$/d' | sort -u | paste -sd, -)
+  if [ "${installed_hash:-}" != "$hash" ] || [ "$wanted" != "${installed_extras:-}" ]; then
+    echo "Installing django-nova[$wanted] into $venv..."
     "$venv/bin/python" tools/fetch_static.py || return 1
-    "$venv/bin/python" -m pip install --quiet -e ".[$extras]" || return 1
-    echo "$wanted" > "$stamp"
+    # setuptools' editable build is noisy; show its output only when it fails.
+    if ! "$venv/bin/python" -m pip install --quiet -e ".[$wanted]" > "$venv/pip.log" 2>&1; then
+      cat "$venv/pip.log" >&2
+      return 1
+    fi
+    echo "$hash $wanted" > "$stamp"
   fi
   PYTHON="$venv/bin/python"
   export PATH="$PWD/$venv/bin:$PATH"
