@@ -4,7 +4,7 @@ from django.shortcuts import redirect
 from django.utils.text import get_valid_filename
 from django.views.generic import FormView, TemplateView
 
-from ..exceptions import CloudError, Conflict, InvalidInput, NotFound
+from ..exceptions import CloudError, Conflict, InvalidInput
 from ..mixins import ProjectViewMixin
 from .forms import KeyPairCreateForm, KeyPairImportForm
 
@@ -72,11 +72,8 @@ class KeyPairDeleteView(ProjectViewMixin, TemplateView):
     template_name = "django_nova/keypairs/delete.html"
 
     def get_context_data(self, **kwargs):
-        name = self.kwargs["name"]
-        key_pair = next((k for k in self.compute.key_pairs() if k.name == name), None)
-        if key_pair is None:
-            raise NotFound(f"There is no key pair named {name}.")
-        return super().get_context_data(key_pair=key_pair, **kwargs)
+        return super().get_context_data(key_pair=self.compute.key_pair(self.kwargs["name"]),
+                                        **kwargs)
 
     def post(self, request, name):
         try:

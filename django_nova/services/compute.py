@@ -7,6 +7,7 @@ from django.core.cache import cache
 from ..concurrency import gather
 from ..conf import nova_settings
 from ..context import NovaContext
+from ..exceptions import NotFound
 from ..resources import (
     AvailabilityZone,
     Image,
@@ -122,5 +123,13 @@ class ComputeService:
     def import_key_pair(self, name: str, public_key: str) -> KeyPair:
         return self.driver.import_key_pair(name, public_key)
 
+    def key_pair(self, name: str) -> KeyPair:
+        found = next((k for k in self.driver.list_key_pairs() if k.name == name), None)
+        if found is None:
+            raise NotFound(f"There is no key pair named {name} in this project.")
+        return found
+
     def delete_key_pair(self, name: str) -> None:
+        """Delete a key pair the project has; EC2 would silently 'delete' a missing one."""
+        self.key_pair(name)
         self.driver.delete_key_pair(name)
