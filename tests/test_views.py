@@ -245,3 +245,14 @@ def test_instance_of_another_project_is_not_found_by_url(client, make_user, make
     assert client.get(f"/instances/{instance_id}/console/").status_code == 404
     client.post(f"/instances/{instance_id}/terminate/")
     assert driver.get_instance(instance_id).state == "running"
+
+
+def test_embedded_cloud_that_cannot_start_gives_a_readable_page(member_client, settings):
+    from django_nova import embedded
+
+    embedded.forget_endpoint()
+    settings.NOVA = {**settings.NOVA, **cloud_settings("embedded"),
+                     "EMBEDDED_STATE_DIR": "/dev/null/cannot-exist"}
+    response = member_client.get("/instances/")
+    assert response.status_code == 503
+    assert b"could not be started" in response.content

@@ -200,7 +200,12 @@ class EC2Driver(ComputeDriver):
     def _endpoint(self) -> str | None:
         endpoint = self.config.get("ENDPOINT")
         if endpoint == "embedded":
-            return embedded.endpoint_url()
+            try:
+                return embedded.endpoint_url()
+            except (OSError, RuntimeError) as error:
+                log.error("embedded cloud unavailable: %s", error)
+                raise Unavailable("The embedded sandbox cloud could not be started; "
+                                  "the server log says why.") from error
         return endpoint or None
 
     def _credentials(self) -> tuple[str, str, str | None]:
