@@ -142,10 +142,16 @@ def stop() -> bool:
 
 
 def serve(directory: Path) -> None:
-    """Run the moto server in this process until SIGTERM."""
+    """Run the moto server in this process until SIGTERM or SIGINT."""
     os.environ.update(moto_environment())
     from moto.server import ThreadedMotoServer  # imported after the switches are set
 
+    # Block the stop signals before the server thread exists (threads inherit
+    # the mask), so they reach the sigwait below instead of a server thread.
+    # Then exit at once: a graceful werkzeug shutdown would wait for every
+    # keep-alive connection the dashboard holds, and a sandbox has nothing to flush.
+    stop_signals = {signal.SIGTERM, signal.SIGINT}
+    signal.pthread_sigmask(signal.SIG_BLOCK, stop_signals)
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     _, port = server.get_host_and_port()
@@ -153,12 +159,8 @@ def serve(directory: Path) -> None:
     tmp = state_file.with_suffix(".tmp")
     tmp.write_text(json.dumps({"pid": os.getpid(), "port": port}))
     tmp.replace(state_file)
-    # Exit at once on a signal: a graceful werkzeug shutdown waits for every
-    # keep-alive connection the dashboard's workers hold, and the state is a
-    # sandbox with nothing to flush.
-    signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
-    signal.signal(signal.SIGINT, lambda *_: os._exit(0))
-    threading.Event().wait()
+    signal.sigwait(stop_signals)
+    os._exit(0)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,8 +1,12 @@
 """Test settings: the reference site, pointed at the test moto server by tests/conftest.py."""
 
+import os
 import tempfile
 
-from openstack_dashboard.settings import *  # noqa: F403
+# Keep the reference site's var/ (secret key, database) out of the checkout.
+os.environ.setdefault("NOVA_VAR_DIR", tempfile.mkdtemp(prefix="nova-test-var-"))
+
+from openstack_dashboard.settings import *  # noqa: E402, F403
 
 SECRET_KEY = "test-only-secret-key-not-for-production-use-0123456789"  # noqa: S105
 DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
@@ -12,4 +16,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 NOVA = {"EMBEDDED_STATE_DIR": tempfile.mkdtemp(prefix="nova-test-embedded-")}
+# Serve static files from the apps (no collectstatic in tests).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
 LOGGING = {"version": 1, "disable_existing_loggers": False}
