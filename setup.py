@@ -41,6 +41,8 @@ setup(
     install_requires=[
         "Django>=5.2",
         "boto3>=1.40",
+        "openstacksdk>=4.5",
+        "keystoneauth1>=5.10",
         "cryptography>=44",
     ],
     extras_require={

@@ -2,7 +2,11 @@
 
 Built once per request by NovaContextMiddleware (lazily, so pages that do
 not need it pay nothing) and handed to services; drivers are built from it,
-never from globals.
+never from globals.  Two kinds of identity feed it:
+
+- EC2 clouds: Django users, projects and memberships (django_nova.models);
+- OpenStack clouds: a Keystone login kept in the server-side session
+  (django_nova.keystone), whose projects come from Keystone itself.
 """
 
 from dataclasses import dataclass, field
@@ -10,22 +14,34 @@ from functools import cached_property
 
 from .clouds import get_driver
 from .conf import nova_settings
+from .keystone import SESSION_KEYSTONE, KeystoneSession
 from .models import Project
 
 SESSION_PROJECT = "nova_project"
 SESSION_REGION = "nova_region"
 
 
+@dataclass(frozen=True)
+class ProjectChoice:
+    """A project the user may work in, as the header and services see it."""
+
+    id: str
+    name: str
+    # The id the cloud marks the project's own resources with (EC2 account, Keystone project).
+    owner_id: str
+
+
 @dataclass
 class NovaContext:
     user: object
-    projects: list[Project] = field(default_factory=list)
-    project: Project | None = None
+    cloud_key: str = ""
+    projects: list[ProjectChoice] = field(default_factory=list)
+    project: ProjectChoice | None = None
     region: str = ""
-
-    @property
-    def cloud_key(self) -> str:
-        return self.project.cloud if self.project else ""
+    # What the driver needs to reach the project: a Project row (EC2) or a KeystoneSession.
+    access: object = None
+    # Keystone's admin role on an OpenStack cloud; site staff on EC2 clouds.
+    is_cloud_admin: bool = False
 
     @property
     def cloud(self) -> dict:
@@ -35,22 +51,61 @@ class NovaContext:
     def regions(self) -> list[str]:
         return list(self.cloud.get("REGIONS", []))
 
+    @property
+    def user_label(self) -> str:
+        keystone = self.access if isinstance(self.access, KeystoneSession) else None
+        return keystone.user_name if keystone else self.user.get_username()
+
     @cached_property
     def driver(self):
-        return get_driver(self.cloud_key, self.project, self.region)
+        return get_driver(self.cloud_key, self.access, self.region)
+
+
+def _choose_region(request, context: NovaContext) -> None:
+    regions = context.regions
+    region = request.session.get(SESSION_REGION)
+    context.region = region if region in regions else (regions[0] if regions else "")
+
+
+def _keystone_context(request, keystone: KeystoneSession) -> NovaContext:
+    projects = [ProjectChoice(id=p["id"], name=p["name"], owner_id=p["id"])
+                for p in keystone.projects]
+    current = next((p for p in projects if p.id == keystone.project_id), None)
+    context = NovaContext(user=request.user, cloud_key=keystone.cloud, projects=projects,
+                          project=current, access=keystone,
+                          is_cloud_admin=keystone.is_admin)
+    _choose_region(request, context)
+    return context
+
+
+def _django_context(request) -> NovaContext:
+    user = request.user
+    clouds = [key for key, cloud in nova_settings()["CLOUDS"].items()
+              if cloud.get("DRIVER") == "ec2"]
+    rows = list(Project.objects.filter(memberships__user=user, cloud__in=clouds))
+    chosen = str(request.session.get(SESSION_PROJECT, ""))
+    row = next((p for p in rows if str(p.pk) == chosen), rows[0] if rows else None)
+    context = NovaContext(
+        user=user,
+        projects=[ProjectChoice(id=str(p.pk), name=p.name, owner_id=p.account_id) for p in rows],
+        is_cloud_admin=user.is_staff,
+    )
+    if row is not None:
+        context.cloud_key = row.cloud
+        context.project = next(p for p in context.projects if p.id == str(row.pk))
+        context.access = row
+        _choose_region(request, context)
+    return context
 
 
 def build_context(request) -> NovaContext:
-    user = request.user
-    if not user.is_authenticated:
-        return NovaContext(user=user)
-    clouds = nova_settings()["CLOUDS"]
-    projects = list(Project.objects.filter(memberships__user=user, cloud__in=list(clouds)))
-    chosen = request.session.get(SESSION_PROJECT)
-    project = next((p for p in projects if p.pk == chosen), projects[0] if projects else None)
-    context = NovaContext(user=user, projects=projects, project=project)
-    if project is not None:
-        regions = context.regions
-        region = request.session.get(SESSION_REGION)
-        context.region = region if region in regions else (regions[0] if regions else "")
-    return context
+    if not request.user.is_authenticated:
+        return NovaContext(user=request.user)
+    keystone = KeystoneSession.from_session(request.session)
+    if keystone is not None:
+        return _keystone_context(request, keystone)
+    return _django_context(request)
+
+
+__all__ = ["SESSION_KEYSTONE", "SESSION_PROJECT", "SESSION_REGION", "NovaContext",
+           "ProjectChoice", "build_context"]

@@ -1,8 +1,11 @@
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import render
 from django.utils.functional import SimpleLazyObject
 
 from .context import build_context
 from .exceptions import CloudError
+from .keystone import KeystoneSession
 
 
 class NovaContextMiddleware:
@@ -17,6 +20,11 @@ class NovaContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        keystone = KeystoneSession.from_session(request.session)
+        if keystone is not None and keystone.expired:
+            # The Keystone token is gone: log out and come back after a new login.
+            logout(request)
+            return redirect_to_login(request.get_full_path())
         request.nova = SimpleLazyObject(lambda: build_context(request))
         return self.get_response(request)
 

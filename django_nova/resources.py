@@ -11,7 +11,18 @@ from typing import Generic, TypeVar
 T = TypeVar("T")
 
 # States from which an instance moves on by itself; rows in these poll.
-TRANSITIONAL_STATES = frozenset({"pending", "stopping", "shutting-down", "rebooting"})
+TRANSITIONAL_STATES = frozenset({"pending", "stopping", "shutting-down", "rebooting",
+                                 "resizing", "building", "deleting"})
+
+
+@dataclass(frozen=True)
+class Action:
+    """Something a user may do to an instance in its current state."""
+
+    name: str
+    label: str
+    # Actions that destroy or disrupt ask for confirmation first.
+    confirm: bool = False
 
 
 @dataclass(frozen=True)
@@ -45,10 +56,15 @@ class Instance:
     tags: dict[str, str] = field(default_factory=dict)
     # Filled in by the service from the images the page needs.
     image: Image | None = None
+    # The cloud is working on it (an OpenStack task state); it settles by itself.
+    busy: bool = False
+    # What the user can do now, in menu order (the driver knows its cloud's rules).
+    actions: tuple[Action, ...] = ()
+    locked: bool = False
 
     @property
     def transitional(self) -> bool:
-        return self.state in TRANSITIONAL_STATES
+        return self.busy or self.state in TRANSITIONAL_STATES
 
     @property
     def display_name(self) -> str:
@@ -60,9 +76,17 @@ class Instance:
 
 @dataclass(frozen=True)
 class InstanceType:
+    """An EC2 instance type or an OpenStack flavor; ``id`` is what launch takes."""
+
     name: str
     vcpus: int
     memory_mib: int
+    id: str = ""
+    disk_gb: int = 0
+
+    def __post_init__(self):
+        if not self.id:
+            object.__setattr__(self, "id", self.name)
 
     @property
     def label(self) -> str:

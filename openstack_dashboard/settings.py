@@ -87,6 +87,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    "django_nova.backends.KeystoneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "django_nova:login"
 LOGIN_REDIRECT_URL = "django_nova:instances"
 

@@ -110,3 +110,81 @@ def closed_port_url():
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     return f"http://127.0.0.1:{port}"
+
+
+# --- the OpenStack test cloud (tools/openstack-test-cloud) -----------------------------
+
+OPENSTACK_CLOUDS_YAML = os.environ.get(
+    "NOVA_TEST_OPENSTACK_CLOUDS",
+    os.path.expanduser("~/.cache/django-nova/openstack/clouds.yaml"))
+
+
+def keystone_answers() -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", 5000), timeout=2).close()
+    except OSError:
+        return False
+    return True
+
+
+@pytest.fixture(scope="session")
+def openstack_cloud():
+    """The running test cloud: its NOVA definition and its users' credentials.
+
+    Skips on a developer machine without the cloud; fails where it is required
+    (./run_tests.sh sets NOVA_REQUIRE_OPENSTACK=1 after starting it).
+    """
+    missing = (f"{OPENSTACK_CLOUDS_YAML} is missing" if not os.path.exists(OPENSTACK_CLOUDS_YAML)
+               else None if keystone_answers() else "Keystone does not answer on 127.0.0.1:5000")
+    if missing:
+        message = (f"no OpenStack test cloud ({missing}); "
+                   "start it with tools/openstack-test-cloud up")
+        if os.environ.get("NOVA_REQUIRE_OPENSTACK") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    from openstack.config import OpenStackConfig
+
+    from django_nova.clouds.openstack import cloud_from_clouds_yaml
+
+    loader = OpenStackConfig(config_files=[OPENSTACK_CLOUDS_YAML])
+    users = {}
+    for name in ("admin", "demo", "alt"):
+        auth = loader.get_one(cloud=f"test-{name}").config["auth"]
+        users[name] = (auth["username"], auth["password"])
+    definition = cloud_from_clouds_yaml("test-demo", OPENSTACK_CLOUDS_YAML)
+    definition["LABEL"] = "OpenStack test cloud"
+    return {"definition": definition, "users": users, "clouds_yaml": OPENSTACK_CLOUDS_YAML}
+
+
+@pytest.fixture
+def with_openstack(openstack_cloud, settings, moto_url):
+    """Both clouds configured, as a site with an OpenStack cloud would have them."""
+    settings.NOVA = {**settings.NOVA, "CLOUDS": {
+        **cloud_settings(moto_url)["CLOUDS"], "openstack": openstack_cloud["definition"]}}
+    return openstack_cloud
+
+
+@pytest.fixture
+def os_conn(openstack_cloud):
+    """An openstacksdk connection as a test cloud user (arranging and checking state)."""
+    import openstack.connection
+    from openstack.config import OpenStackConfig
+
+    loader = OpenStackConfig(config_files=[openstack_cloud["clouds_yaml"]])
+
+    def connect(user="demo"):
+        return openstack.connection.Connection(config=loader.get_one(cloud=f"test-{user}"))
+    return connect
+
+
+@pytest.fixture
+def keystone_client(client, with_openstack):
+    """A test client logged in through the login form as Keystone user ``demo``."""
+    def login(user="demo", test_client=None):
+        test_client = test_client or client
+        username, password = with_openstack["users"][user]
+        response = test_client.post("/login/", {"cloud": "openstack", "username": username,
+                                                "password": password, "domain": "Default"})
+        assert response.status_code == 302, response.content.decode()[:2000]
+        return test_client
+    return login

@@ -361,19 +361,19 @@ def test_switch_to_other_project_is_forbidden(client, other, project):
     switch = reverse(f"{NAMESPACE}:switch-project")
     assert location_of(client.post(switch, {"project": project_b.pk})) == reverse(
         f"{NAMESPACE}:instances")
-    assert client.session[SESSION_PROJECT] == project_b.pk
+    assert client.session[SESSION_PROJECT] == str(project_b.pk)
 
     response = client.post(switch, {"project": project.pk})
     assert response.status_code == 403
     assert project.name.encode() not in response.content
-    assert client.session[SESSION_PROJECT] == project_b.pk
+    assert client.session[SESSION_PROJECT] == str(project_b.pk)
 
     # Even a session tampered to point at A's project falls back to B's.
     session = client.session
     session[SESSION_PROJECT] = project.pk
     session.save()
     response = client.get("/instances/")
-    assert response.context["request"].nova.project == project_b
+    assert response.context["request"].nova.project.id == str(project_b.pk)
 
 
 def test_deleting_other_project_key_pair_keeps_it(client, other, a_state, driver):
@@ -604,7 +604,7 @@ def test_login_rotates_session_and_logout_forgets_project(client, member, projec
     after = client.cookies[django_settings.SESSION_COOKIE_NAME].value
     assert before != after  # no session fixation
     client.post(reverse(f"{NAMESPACE}:switch-project"), {"project": project.pk})
-    assert client.session[SESSION_PROJECT] == project.pk
+    assert client.session[SESSION_PROJECT] == str(project.pk)
     client.post(reverse(f"{NAMESPACE}:logout"))
     assert "_auth_user_id" not in client.session
     assert SESSION_PROJECT not in client.session

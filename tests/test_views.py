@@ -197,7 +197,7 @@ def test_switching_projects_and_regions(member_client, member, make_project, lau
     header = member_client.get("/instances/").content.decode()
     assert "alpha" in header and "beta" in header and "us-east-1" in header
     member_client.post("/switch/project/", {"project": beta.pk})
-    assert member_client.session[SESSION_PROJECT] == beta.pk
+    assert member_client.session[SESSION_PROJECT] == str(beta.pk)
     assert b"in-alpha" not in member_client.get("/instances/").content
     member_client.post("/switch/region/", {"region": "eu-west-1"})
     page = member_client.get("/instances/")

@@ -10,6 +10,7 @@ from abc import ABC, abstractmethod
 import django.dispatch
 
 from ..resources import (
+    Action,
     AvailabilityZone,
     Image,
     Instance,
@@ -26,17 +27,37 @@ from ..resources import (
 # Benchmarks and tests use it to count calls per page.
 cloud_call = django.dispatch.Signal()
 
-INSTANCE_ACTIONS = ("start", "stop", "reboot", "terminate")
+ACTIONS = {action.name: action for action in (
+    Action("start", "Start"),
+    Action("stop", "Stop"),
+    Action("reboot", "Reboot"),
+    Action("hard-reboot", "Hard reboot"),
+    Action("pause", "Pause"),
+    Action("unpause", "Unpause"),
+    Action("suspend", "Suspend"),
+    Action("resume", "Resume"),
+    Action("lock", "Lock"),
+    Action("unlock", "Unlock"),
+    Action("shelve", "Shelve"),
+    Action("unshelve", "Unshelve"),
+    Action("confirm-resize", "Confirm resize"),
+    Action("revert-resize", "Revert resize"),
+    Action("terminate", "Terminate", confirm=True),
+)}
+
+
+def actions(*names: str) -> tuple[Action, ...]:
+    return tuple(ACTIONS[name] for name in names)
 
 
 class ComputeDriver(ABC):
     #: Image listing scopes: the project's own, shared with it, public.
     IMAGE_SCOPES = ("own", "shared", "public")
 
-    def __init__(self, cloud_key: str, config: dict, project, region: str):
+    def __init__(self, cloud_key: str, config: dict, access, region: str):
         self.cloud_key = cloud_key
         self.config = config
-        self.project = project
+        self.access = access
         self.region = region
 
     # Instances
@@ -52,7 +73,7 @@ class ComputeDriver(ABC):
 
     @abstractmethod
     def instance_action(self, action: str, instance_ids: list[str]) -> None:
-        """Run one of INSTANCE_ACTIONS on the given instances."""
+        """Run one of ACTIONS (one the instances offer) on the given instances."""
 
     @abstractmethod
     def console_output(self, instance_id: str) -> str: ...

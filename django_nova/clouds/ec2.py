@@ -42,11 +42,19 @@ from ..resources import (
     Page,
     SecurityGroup,
 )
-from .base import INSTANCE_ACTIONS, ComputeDriver, cloud_call
+from .base import ComputeDriver, actions, cloud_call
 
 log = logging.getLogger(__name__)
 
 LIVE_STATES = ["pending", "running", "shutting-down", "stopping", "stopped"]
+# What EC2 lets a user do in each state.
+STATE_ACTIONS = {
+    "pending": actions("terminate"),
+    "running": actions("stop", "reboot", "terminate"),
+    "stopping": actions("terminate"),
+    "stopped": actions("start", "terminate"),
+}
+SUPPORTED_ACTIONS = {"start", "stop", "reboot", "terminate"}
 # EC2 refuses MaxResults outside 5..1000 for DescribeInstances.
 MIN_PAGE, MAX_PAGE = 5, 1000
 # Assumed-role credentials are renewed this long before they expire.
@@ -142,10 +150,12 @@ def _parse_instance(data: dict) -> Instance:
                    for addr in iface.get("PrivateIpAddresses", [])]
     if not private_ips and data.get("PrivateIpAddress"):
         private_ips = [data["PrivateIpAddress"]]
+    state = data.get("State", {}).get("Name", "unknown")
     return Instance(
         id=data["InstanceId"],
         name=tags.get("Name", ""),
-        state=data.get("State", {}).get("Name", "unknown"),
+        state=state,
+        actions=STATE_ACTIONS.get(state, ()),
         instance_type=data.get("InstanceType", ""),
         image_id=data.get("ImageId", ""),
         key_name=data.get("KeyName", ""),
@@ -197,6 +207,11 @@ def _decode_console(output: str) -> str:
 
 
 class EC2Driver(ComputeDriver):
+    @property
+    def project(self):
+        """The Project row this driver acts for (its ``access``)."""
+        return self.access
+
     def _endpoint(self) -> str | None:
         endpoint = self.config.get("ENDPOINT")
         if endpoint == "embedded":
@@ -289,7 +304,7 @@ class EC2Driver(ComputeDriver):
         return [_parse_instance(item) for item in result.get("Instances", [])]
 
     def instance_action(self, action, instance_ids):
-        if action not in INSTANCE_ACTIONS:
+        if action not in SUPPORTED_ACTIONS:
             raise InvalidInput(f"Unknown instance action {action!r}.")
         self._call(self.ec2, f"{action}_instances", InstanceIds=list(instance_ids))
 

@@ -4,14 +4,11 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.generic import FormView, TemplateView, View
 
-from ..clouds.base import INSTANCE_ACTIONS
+from ..clouds.base import ACTIONS
 from ..conf import nova_settings
 from ..exceptions import CloudError, InvalidInput
 from ..mixins import ProjectViewMixin
 from .forms import LaunchForm
-
-ACTION_VERBS = {"start": "Starting", "stop": "Stopping", "reboot": "Rebooting",
-                "terminate": "Terminating"}
 
 
 class InstanceListView(ProjectViewMixin, TemplateView):
@@ -55,19 +52,20 @@ class InstanceConsoleView(ProjectViewMixin, TemplateView):
 
 
 class InstanceActionView(ProjectViewMixin, View):
-    """Start, stop or reboot (POST only); the row then shows the new state live."""
+    """Start, stop, reboot, pause... (POST only); the row then shows the new state live."""
 
     http_method_names = ["post"]
 
     def post(self, request, instance_id, action):
-        if action not in INSTANCE_ACTIONS or action == "terminate":
+        if action not in ACTIONS or ACTIONS[action].confirm:
             raise Http404("No such action.")
+        label = ACTIONS[action].label.lower()
         try:
             self.compute.act(action, [instance_id])
         except CloudError as error:
-            messages.error(request, f"Could not {action} {instance_id}: {error.message}")
+            messages.error(request, f"Could not {label} {instance_id}: {error.message}")
         else:
-            messages.success(request, f"{ACTION_VERBS[action]} {instance_id}.")
+            messages.success(request, f"Asked the cloud to {label} {instance_id}.")
         return redirect(self.safe_next(reverse("django_nova:instances")))
 
 

@@ -39,7 +39,7 @@ class ComputeService:
         """Slow-changing catalogs, cached per cloud and region (and project if it varies)."""
         parts = ["nova", self.context.cloud_key, self.context.region, name]
         if per_project:
-            parts.append(str(self.context.project.pk))
+            parts.append(self.context.project.id)
         key = ":".join(parts)
         value = cache.get(key)
         if value is None:
@@ -57,13 +57,13 @@ class ComputeService:
 
     def _merge_images(self, own, shared, public) -> list[Image]:
         """Own images first, then shared, then public; each image once, own ones marked."""
-        account = self.context.project.account_id
+        owner = self.context.project.owner_id
         seen, images = set(), []
         for group in (own, shared, public):
             for image in sorted(group, key=lambda i: i.name.lower()):
                 if image.id not in seen:
                     seen.add(image.id)
-                    images.append(replace(image, is_own=image.owner_id == account))
+                    images.append(replace(image, is_own=image.owner_id == owner))
         return images
 
     # Instances

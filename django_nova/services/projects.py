@@ -1,10 +1,12 @@
-"""Creating projects and choosing the current one."""
+"""Projects: creating them (EC2), logging into Keystone (OpenStack), choosing the current one."""
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from ..clouds import keystone as keystone_api
 from ..conf import cloud_config
-from ..context import SESSION_PROJECT, SESSION_REGION
+from ..context import SESSION_PROJECT, SESSION_REGION, ProjectChoice
+from ..keystone import KeystoneSession
 from ..models import Membership, Project, new_account_id
 
 
@@ -22,12 +24,40 @@ def create_project(name: str, cloud: str, members=(), account_id: str = "",
     return project
 
 
-def switch_project(request, project_id: int) -> Project:
-    """Make one of the user's projects current; anything else is refused."""
-    project = next((p for p in request.nova.projects if p.pk == project_id), None)
+def keystone_login(cloud: str, username: str, password: str, domain: str) -> KeystoneSession:
+    """Log into Keystone and scope to the user's first project (alphabetically)."""
+    config = cloud_config(cloud)
+    login = keystone_api.password_login(config, username, password, domain)
+    keystone = KeystoneSession(
+        cloud=cloud, user_id=login.user_id, user_name=login.user_name, domain=domain,
+        unscoped_token=login.unscoped_token, projects=login.projects,
+        expires_at=login.expires_at.isoformat())
+    if login.projects:
+        keystone.apply_scope(keystone_api.scope(config, login.unscoped_token,
+                                                login.projects[0]["id"]))
+    return keystone
+
+
+def keystone_logout(keystone: KeystoneSession) -> None:
+    """Revoke both tokens, so a stolen session is useless after logout."""
+    config = cloud_config(keystone.cloud)
+    for token in {keystone.token, keystone.unscoped_token} - {""}:
+        keystone_api.revoke(config, token)
+
+
+def switch_project(request, project_id: str) -> ProjectChoice:
+    """Make one of the user's projects current (rescoping on Keystone); others are refused."""
+    context = request.nova
+    project = next((p for p in context.projects if p.id == str(project_id)), None)
     if project is None:
         raise PermissionDenied("You are not a member of that project.")
-    request.session[SESSION_PROJECT] = project.pk
+    if isinstance(context.access, KeystoneSession):
+        keystone = context.access
+        keystone.apply_scope(keystone_api.scope(cloud_config(keystone.cloud),
+                                                keystone.unscoped_token, project.id))
+        keystone.save(request.session)
+    else:
+        request.session[SESSION_PROJECT] = project.id
     request.session.pop(SESSION_REGION, None)
     return project
 

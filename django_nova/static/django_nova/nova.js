@@ -27,3 +27,15 @@
     if (token) { event.detail.headers["X-CSRFToken"] = token.value; }
   });
 })();
+
+// The login form's domain field matters only for OpenStack clouds.
+(function () {
+  "use strict";
+  var cloud = document.getElementById("id_cloud");
+  var domain = document.getElementById("domain-group");
+  if (!cloud || !domain) { return; }
+  var openstack = (cloud.dataset.novaOpenstack || "").split(" ");
+  function toggle() { domain.hidden = openstack.indexOf(cloud.value) < 0; }
+  cloud.addEventListener("change", toggle);
+  toggle();
+})();

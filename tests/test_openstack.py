@@ -1,0 +1,281 @@
+"""django-nova against the real OpenStack test cloud (Keystone, Nova, Glance, Neutron).
+
+Users log in through the login form with their Keystone credentials; every
+check goes through the views and then against the cloud itself.
+"""
+
+import time
+
+import pytest
+from django.contrib.messages import get_messages
+from django.test import Client
+
+from django_nova.keystone import SESSION_KEYSTONE, KeystoneSession
+
+pytestmark = pytest.mark.openstack
+
+IMAGE = "cirros-test"
+FLAVOR = "m1.tiny"
+
+
+def keystone_of(client) -> KeystoneSession:
+    return KeystoneSession.from_session(client.session)
+
+
+def messages_of(response):
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+def wait_for(check, timeout=60, interval=0.5):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"gave up waiting after {timeout}s")
+
+
+def server_status(conn, server_id):
+    server = conn.compute.find_server(server_id)
+    return server.status if server else "DELETED"
+
+
+@pytest.fixture
+def ids(os_conn):
+    conn = os_conn("demo")
+    image = next(i for i in conn.image.images() if i.name == IMAGE)
+    flavor = conn.compute.find_flavor(FLAVOR)
+    return {"image": image.id, "flavor": flavor.id}
+
+
+@pytest.fixture
+def demo_server(os_conn, ids):
+    """A server in project demo, deleted afterwards."""
+    conn = os_conn("demo")
+    server = conn.compute.create_server(name=f"nova-test-{time.monotonic_ns()}",
+                                        image_id=ids["image"], flavor_id=ids["flavor"],
+                                        networks="none")
+    conn.compute.wait_for_server(server, wait=120)
+    yield server
+    conn.compute.delete_server(server.id, ignore_missing=True)
+
+
+def test_keystone_login_keeps_the_token_server_side(keystone_client, client):
+    keystone_client("demo")
+    keystone = keystone_of(client)
+    assert keystone.cloud == "openstack" and keystone.user_name == "demo"
+    assert keystone.token and keystone.project_id
+    assert [p["name"] for p in keystone.projects] == ["demo"]
+    page = client.get("/instances/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "demo" in html and "OpenStack test cloud" in html
+    for secret in (keystone.token, keystone.unscoped_token):
+        assert secret not in html
+        assert all(secret not in c.value for c in client.cookies.values())
+    assert not keystone.is_admin and not page.wsgi_request.nova.is_cloud_admin
+
+
+def test_wrong_password_is_a_form_error(client, with_openstack):
+    response = client.post("/login/", {"cloud": "openstack", "username": "demo",
+                                       "password": "wrong-password", "domain": "Default"})
+    assert response.status_code == 200
+    assert "correct username and password" in response.content.decode()
+    assert SESSION_KEYSTONE not in client.session
+
+
+def test_anonymous_login_page_writes_no_session(client, with_openstack):
+    response = client.get("/login/")
+    assert response.status_code == 200
+    assert "sessionid" not in response.cookies
+    assert b'name="domain"' in response.content and b"OpenStack test cloud" in response.content
+
+
+def test_admin_role_makes_a_cloud_admin(keystone_client, client):
+    keystone_client("admin")
+    assert keystone_of(client).is_admin
+    assert client.get("/instances/").wsgi_request.nova.is_cloud_admin
+
+
+def test_launch_watch_and_delete_through_the_views(keystone_client, client, os_conn, ids):
+    keystone_client("demo")
+    form = client.get("/instances/launch/").context["form"]
+    assert ids["image"] in dict(form.fields["image"].choices)
+    assert ids["flavor"] in dict(form.fields["instance_type"].choices)
+    response = client.post("/instances/launch/", {
+        "name": "view-launched", "image": ids["image"], "instance_type": ids["flavor"],
+        "count": 1, "user_data": "#cloud-config\n"})
+    assert response.status_code == 302, response.context["form"].errors
+    conn = os_conn("demo")
+    server = next(s for s in conn.compute.servers() if s.name == "view-launched")
+    try:
+        wait_for(lambda: server_status(conn, server.id) == "ACTIVE")
+        listing = client.get("/instances/")
+        row = next(i for i in listing.context["instances"] if i.id == server.id)
+        assert row.state == "running" and row.instance_type == FLAVOR
+        assert row.image and row.image.name == IMAGE
+        detail = client.get(f"/instances/{server.id}/")
+        assert detail.status_code == 200 and b"view-launched" in detail.content
+        console = client.get(f"/instances/{server.id}/console/")
+        assert console.status_code == 200 and console.context["output"].strip()
+        client.post(f"/instances/{server.id}/terminate/")
+        wait_for(lambda: server_status(conn, server.id) == "DELETED")
+    finally:
+        conn.compute.delete_server(server.id, ignore_missing=True)
+
+
+@pytest.mark.parametrize("action, settled", [
+    ("stop", "SHUTOFF"),
+    ("reboot", "ACTIVE"),
+    ("hard-reboot", "ACTIVE"),
+    ("pause", "PAUSED"),
+    ("suspend", "SUSPENDED"),
+])
+def test_instance_actions(keystone_client, client, os_conn, demo_server, action, settled):
+    keystone_client("demo")
+    conn = os_conn("demo")
+    response = client.post(f"/instances/{demo_server.id}/{action}/")
+    assert response.status_code == 302
+    assert not [m for m in messages_of(response) if m.startswith("Could not")]
+    wait_for(lambda: server_status(conn, demo_server.id) == settled)
+    undo = {"stop": "start", "pause": "unpause", "suspend": "resume"}.get(action)
+    if undo:
+        offered = [a.name for a in client.get(f"/instances/{demo_server.id}/row/")
+                   .context["instance"].actions]
+        assert undo in offered
+        client.post(f"/instances/{demo_server.id}/{undo}/")
+        wait_for(lambda: server_status(conn, demo_server.id) == "ACTIVE")
+
+
+def test_lock_and_unlock(keystone_client, client, os_conn, demo_server):
+    keystone_client("demo")
+    conn = os_conn("demo")
+    client.post(f"/instances/{demo_server.id}/lock/")
+    assert conn.compute.get_server(demo_server.id).is_locked
+    instance = client.get(f"/instances/{demo_server.id}/row/").context["instance"]
+    assert [a.name for a in instance.actions] == ["unlock"]
+    client.post(f"/instances/{demo_server.id}/unlock/")
+    assert not conn.compute.get_server(demo_server.id).is_locked
+
+
+def test_key_pairs(keystone_client, client, os_conn):
+    keystone_client("demo")
+    conn = os_conn("demo")
+    try:
+        created = client.post("/keypairs/create/", {"name": "nova-test-key", "key_type": "ed25519"})
+        assert created.status_code == 200 and b"PRIVATE KEY" in created.content
+        assert conn.compute.find_keypair("nova-test-key") is not None
+        assert b"nova-test-key" in client.get("/keypairs/").content
+        client.post("/keypairs/nova-test-key/delete/")
+        assert conn.compute.find_keypair("nova-test-key") is None
+    finally:
+        conn.compute.delete_keypair("nova-test-key", ignore_missing=True)
+
+
+def test_images_page_lists_glance_images(keystone_client, client, ids):
+    keystone_client("demo")
+    images = client.get("/images/").context["images"]
+    assert ids["image"] in {i.id for i in images}
+
+
+def test_other_projects_server_is_invisible_also_by_url(keystone_client, client, os_conn,
+                                                        demo_server):
+    keystone_client("alt")
+    listing = client.get("/instances/")
+    assert demo_server.id not in {i.id for i in listing.context["instances"]}
+    for url in (f"/instances/{demo_server.id}/", f"/instances/{demo_server.id}/console/",
+                f"/instances/{demo_server.id}/terminate/"):
+        assert client.get(url).status_code == 404, url
+    client.post(f"/instances/{demo_server.id}/stop/")
+    client.post(f"/instances/{demo_server.id}/terminate/")
+    assert server_status(os_conn("demo"), demo_server.id) == "ACTIVE"
+
+
+def test_project_switch_rescopes(keystone_client, client, os_conn):
+    admin = os_conn("admin")
+    second = admin.identity.find_project("nova-test-second") or admin.identity.create_project(
+        name="nova-test-second", domain_id="default")
+    demo_user = admin.identity.find_user("demo", domain_id="default")
+    member = admin.identity.find_role("member")
+    admin.identity.assign_project_role_to_user(second, demo_user, member)
+    try:
+        keystone_client("demo")
+        first = keystone_of(client)
+        assert {p["name"] for p in first.projects} == {"demo", "nova-test-second"}
+        assert client.post("/switch/project/", {"project": second.id}).status_code == 302
+        switched = keystone_of(client)
+        assert switched.project_id == second.id and switched.token != first.token
+        assert client.get("/instances/").wsgi_request.nova.project.name == "nova-test-second"
+        stranger = admin.identity.find_project("admin", domain_id="default")
+        assert client.post("/switch/project/", {"project": stranger.id}).status_code == 403
+    finally:
+        admin.identity.unassign_project_role_from_user(second, demo_user, member)
+
+
+def test_logout_revokes_the_token(keystone_client, client, os_conn):
+    keystone_client("demo")
+    keystone = keystone_of(client)
+    client.post("/logout/")
+    assert client.get("/instances/").status_code == 302
+    admin = os_conn("admin")
+    check = admin.session.get("/auth/tokens", raise_exc=False,
+                              endpoint_filter={"service_type": "identity", "interface": "public"},
+                              headers={"X-Subject-Token": keystone.token})
+    assert check.status_code == 404
+
+
+def test_expired_token_sends_back_to_login_with_next(keystone_client, client):
+    keystone_client("demo")
+    session = client.session
+    session[SESSION_KEYSTONE]["expires_at"] = "2001-01-01T00:00:00+00:00"
+    session.save()
+    response = client.get("/images/?x=1")
+    assert response.status_code == 302
+    assert response["Location"] == "/login/?next=/images/%3Fx%3D1"
+    assert SESSION_KEYSTONE not in client.session
+
+
+def test_instances_page_calls_do_not_grow(keystone_client, client, os_conn, ids):
+    from collections import Counter
+
+    from django_nova.clouds.base import cloud_call
+
+    keystone_client("demo")
+    calls = []
+
+    def record(sender, operation, **_):
+        calls.append(operation)
+
+    conn = os_conn("demo")
+    created = []
+    cloud_call.connect(record, weak=False)
+    try:
+        def page_calls():
+            client.get("/instances/")
+            calls.clear()
+            client.get("/instances/")
+            return Counter(calls)
+        created.append(conn.compute.create_server(name="count-1", image_id=ids["image"],
+                                                  flavor_id=ids["flavor"], networks="none"))
+        with_one = page_calls()
+        for n in range(3):
+            created.append(conn.compute.create_server(name=f"count-{n + 2}",
+                                                      image_id=ids["image"],
+                                                      flavor_id=ids["flavor"], networks="none"))
+        with_four = page_calls()
+        assert with_one == with_four
+        # One page of servers, then only the images they use, by id.
+        assert sum(with_one.values()) == 2, with_one
+    finally:
+        cloud_call.disconnect(record)
+        for server in created:
+            conn.compute.delete_server(server.id, ignore_missing=True)
+
+
+def test_two_clouds_side_by_side(keystone_client, client, member, project):
+    ec2_client = Client()
+    ec2_client.force_login(member)
+    assert ec2_client.get("/instances/").wsgi_request.nova.cloud_key == "embedded"
+    keystone_client("demo")
+    assert client.get("/instances/").wsgi_request.nova.cloud_key == "openstack"
