@@ -9,6 +9,8 @@ import os
 import secrets
 from pathlib import Path
 
+from django_nova.conf import EMBEDDED_CLOUD
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("NOVA_VAR_DIR", BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -124,8 +126,15 @@ if os.environ.get("NOVA_HTTPS") == "1":
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 NOVA = {
+    "CLOUDS": {"embedded": EMBEDDED_CLOUD},
     "EMBEDDED_STATE_DIR": str(VAR_DIR / "embedded-cloud"),
 }
+# An OpenStack cloud from clouds.yaml, the OpenStack way: OS_CLOUD names it,
+# OS_CLIENT_CONFIG_FILE (or the standard places) holds it.
+if os.environ.get("OS_CLOUD"):
+    from django_nova.clouds.openstack import cloud_from_clouds_yaml
+
+    NOVA["CLOUDS"][os.environ["OS_CLOUD"]] = cloud_from_clouds_yaml(os.environ["OS_CLOUD"])
 
 LOGGING = {
     "version": 1,

@@ -157,7 +157,7 @@ def openstack_cloud():
 
 
 @pytest.fixture
-def with_openstack(openstack_cloud, settings, moto_url):
+def with_openstack(openstack_cloud, settings, moto_url, db):
     """Both clouds configured, as a site with an OpenStack cloud would have them."""
     settings.NOVA = {**settings.NOVA, "CLOUDS": {
         **cloud_settings(moto_url)["CLOUDS"], "openstack": openstack_cloud["definition"]}}
@@ -178,7 +178,7 @@ def os_conn(openstack_cloud):
 
 
 @pytest.fixture
-def keystone_client(client, with_openstack):
+def keystone_client(client, with_openstack, db):
     """A test client logged in through the login form as Keystone user ``demo``."""
     def login(user="demo", test_client=None):
         test_client = test_client or client

@@ -51,6 +51,8 @@ def actions(*names: str) -> tuple[Action, ...]:
 
 
 class ComputeDriver(ABC):
+    #: What this cloud calls a machine size.
+    INSTANCE_TYPE_LABEL = "Instance type"
     #: Image listing scopes: the project's own, shared with it, public.
     IMAGE_SCOPES = ("own", "shared", "public")
 

@@ -14,6 +14,7 @@ from functools import cached_property
 import openstack.connection
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.dateparse import parse_datetime
 from keystoneauth1 import exceptions as ks_exceptions
 from openstack import exceptions as sdk_exceptions
@@ -87,7 +88,11 @@ def cloud_from_clouds_yaml(name: str, config_file: str | None = None) -> dict:
     credentials, never with the file's.
     """
     loader = OpenStackConfig(config_files=[config_file]) if config_file else OpenStackConfig()
-    cloud = loader.get_one(cloud=name)
+    try:
+        cloud = loader.get_one(cloud=name)
+    except sdk_exceptions.ConfigException as error:
+        raise ImproperlyConfigured(f"OpenStack cloud {name!r}: {error} (clouds.yaml is read "
+                                   "from OS_CLIENT_CONFIG_FILE or the standard places)") from error
     auth = cloud.config.get("auth", {})
     regions = [r["name"] if isinstance(r, dict) else r
                for r in cloud.config.get("regions") or [cloud.region_name or "RegionOne"]]
@@ -191,6 +196,8 @@ def _new_key(key_type: str) -> tuple[str, str]:
 
 
 class OpenStackDriver(ComputeDriver):
+    INSTANCE_TYPE_LABEL = "Flavor"
+
     @property
     def keystone(self):
         """The KeystoneSession this driver acts with (its ``access``)."""

@@ -28,7 +28,8 @@ class LaunchForm(BootstrapFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["image"].choices = [("", "Choose an image")] + [
             (i.id, f"{i.name} ({i.id}){' - yours' if i.is_own else ''}") for i in options.images]
-        self.fields["instance_type"].choices = [(t.name, t.label) for t in options.instance_types]
+        self.fields["instance_type"].choices = [(t.id, t.label) for t in options.instance_types]
+        self.fields["instance_type"].label = options.instance_type_label
         self.fields["key_name"].choices = [("", "No key pair")] + [
             (k.name, k.name) for k in options.key_pairs]
         self.fields["security_groups"].choices = [
@@ -39,7 +40,7 @@ class LaunchForm(BootstrapFormMixin, forms.Form):
             defaults = [g.id for g in options.security_groups if g.name == "default"]
             self.initial.setdefault("security_groups", defaults)
             if options.instance_types and "instance_type" not in self.initial:
-                self.initial["instance_type"] = options.instance_types[0].name
+                self.initial["instance_type"] = options.instance_types[0].id
 
     def clean_user_data(self):
         data = self.cleaned_data["user_data"]

@@ -28,6 +28,7 @@ class LaunchOptions:
     key_pairs: list[KeyPair]
     security_groups: list[SecurityGroup]
     availability_zones: list[AvailabilityZone]
+    instance_type_label: str = "Instance type"
 
 
 class ComputeService:
@@ -111,7 +112,8 @@ class ComputeService:
                 "zones", self.driver.list_availability_zones, per_project=True),
         )
         images = self._merge_images(found.pop("own"), found.pop("shared"), found.pop("public"))
-        return LaunchOptions(images=images, **found)
+        return LaunchOptions(images=images, instance_type_label=self.driver.INSTANCE_TYPE_LABEL,
+                             **found)
 
     # Key pairs
     def key_pairs(self) -> list[KeyPair]:
