@@ -256,3 +256,10 @@ def test_embedded_cloud_that_cannot_start_gives_a_readable_page(member_client, s
     response = member_client.get("/instances/")
     assert response.status_code == 503
     assert b"could not be started" in response.content
+
+
+def test_polling_row_of_a_vanished_instance_removes_itself(member_client):
+    missing = "/instances/i-0123456789abcdef0/row/"
+    assert member_client.get(missing).status_code == 404
+    polled = member_client.get(missing, HTTP_HX_REQUEST="true")
+    assert polled.status_code == 200 and polled.content == b""

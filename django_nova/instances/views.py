@@ -1,12 +1,12 @@
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.generic import FormView, TemplateView, View
 
 from ..clouds.base import ACTIONS
 from ..conf import nova_settings
-from ..exceptions import CloudError, InvalidInput
+from ..exceptions import CloudError, InvalidInput, NotFound
 from ..mixins import ProjectViewMixin
 from .forms import LaunchForm
 
@@ -24,9 +24,21 @@ class InstanceListView(ProjectViewMixin, TemplateView):
 
 
 class InstanceRowView(ProjectViewMixin, TemplateView):
-    """One table row, for live status polling while an instance changes state."""
+    """One table row, for live status polling while an instance changes state.
+
+    To a polling row (htmx), an instance that is gone (deleted on OpenStack)
+    answers with no row, so the row removes itself instead of spinning on a 404.
+    """
 
     template_name = "django_nova/instances/_row.html"
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except NotFound:
+            if request.headers.get("HX-Request"):
+                return HttpResponse("")
+            raise
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
