@@ -23,7 +23,16 @@ class InstanceListView(ProjectViewMixin, TemplateView):
             poll_seconds=nova_settings()["POLL_SECONDS"], **kwargs)
 
 
-class InstanceRowView(ProjectViewMixin, TemplateView):
+class InstanceDetailView(ProjectViewMixin, TemplateView):
+    template_name = "django_nova/instances/detail.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            instance=self.compute.instance(self.kwargs["instance_id"]),
+            poll_seconds=nova_settings()["POLL_SECONDS"], **kwargs)
+
+
+class InstanceRowView(InstanceDetailView):
     """One table row, for live status polling while an instance changes state.
 
     To a polling row (htmx), an instance that is gone (deleted on OpenStack)
@@ -39,20 +48,6 @@ class InstanceRowView(ProjectViewMixin, TemplateView):
             if request.headers.get("HX-Request"):
                 return HttpResponse("")
             raise
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            instance=self.compute.instance(self.kwargs["instance_id"]),
-            poll_seconds=nova_settings()["POLL_SECONDS"], **kwargs)
-
-
-class InstanceDetailView(ProjectViewMixin, TemplateView):
-    template_name = "django_nova/instances/detail.html"
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            instance=self.compute.instance(self.kwargs["instance_id"]),
-            poll_seconds=nova_settings()["POLL_SECONDS"], **kwargs)
 
 
 class InstanceConsoleView(ProjectViewMixin, TemplateView):
