@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Install what the tests need and run every test; non-zero on any failure.
-#   ./run_tests.sh                 lint, checks, the whole suite, then the suite again
-#                                  on Python 3.12 + Django 6.x when such a Python exists
+#   ./run_tests.sh                 lint, checks, the OpenStack test cloud (started or reused),
+#                                  the whole suite, then the suite again on Python 3.12 +
+#                                  Django 6.x when such a Python exists
+#   NOVA_SKIP_OPENSTACK=1          leave the OpenStack tests out (not allowed in CI)
 #   ./run_tests.sh tests/test_x.py  only what you name (no lint, no second pass)
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -18,6 +20,19 @@ echo "== lint and checks ($("$PYTHON" -c 'import sys, django; print(f"Python {sy
 DJANGO_SETTINGS_MODULE=openstack_dashboard.settings NOVA_VAR_DIR="$(mktemp -d)" \
   "$PYTHON" manage.py makemigrations --check --dry-run >/dev/null
 "$PYTHON" manage.py check
+
+# The real OpenStack the OpenStack tests run against (reused when it runs).
+if [ "${NOVA_SKIP_OPENSTACK:-}" != 1 ]; then
+  echo "== OpenStack test cloud"
+  started=$(date +%s)
+  tools/openstack-test-cloud up
+  echo "   ready in $(( $(date +%s) - started ))s"
+  eval "$(tools/openstack-test-cloud env)"
+  export NOVA_REQUIRE_OPENSTACK=1
+elif [ "${CI:-}" = true ]; then
+  echo "NOVA_SKIP_OPENSTACK is not allowed in CI" >&2
+  exit 1
+fi
 
 echo "== tests"
 "$PYTHON" -m pytest

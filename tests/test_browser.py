@@ -5,6 +5,7 @@ thread of this process), which talks to the session's moto server (conftest).
 A missing browser or driver is an error, never a skip: CI installs both.
 """
 
+import base64
 import shutil
 import tempfile
 from pathlib import Path
@@ -26,8 +27,6 @@ TIMEOUT = 20  # seconds, for every explicit wait
 INSTANCE_NAME = "selenium-web"
 IMAGE_NAME = "CirrOS 0.6.3"
 CONSOLE_PLACEHOLDER = "The instance has not written any console output yet."
-
-pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
@@ -67,10 +66,23 @@ def row_xpath(name):
             f" and normalize-space()='{name}']]")
 
 
+def click(driver, element):
+    """Scroll instantly, then click: Bootstrap's ``scroll-behavior: smooth`` would have
+    chromedriver click where the element was before its own scroll had finished."""
+    driver.execute_script(
+        "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", element)
+    element.click()
+
+
 def shot(driver, filename):
-    """A screenshot for a human to look at; nothing asserts on it."""
+    """A whole-page screenshot for a human to look at; nothing asserts on what it shows."""
     SHOTS.mkdir(parents=True, exist_ok=True)
-    assert driver.save_screenshot(str(SHOTS / filename))
+    width, height = driver.execute_script(
+        "const e = document.documentElement; return [e.scrollWidth, e.scrollHeight];")
+    png = driver.execute_cdp_cmd("Page.captureScreenshot", {
+        "format": "png", "captureBeyondViewport": True,
+        "clip": {"x": 0, "y": 0, "width": width, "height": height, "scale": 1}})
+    (SHOTS / filename).write_bytes(base64.b64decode(png["data"]))
 
 
 def sign_in(driver, url, username):
@@ -79,7 +91,7 @@ def sign_in(driver, url, username):
     assert "next=/instances/" in driver.current_url
     driver.find_element(By.ID, "id_username").send_keys(username)
     driver.find_element(By.ID, "id_password").send_keys(PASSWORD)
-    driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    click(driver, driver.find_element(By.CSS_SELECTOR, "form button[type=submit]"))
     wait(driver).until(EC.text_to_be_present_in_element((By.ID, "nova-username"), username))
     assert driver.current_url == url + "/instances/"
     assert Select(driver.find_element(By.ID, "nova-project")).first_selected_option.text == "demo"
@@ -88,7 +100,7 @@ def sign_in(driver, url, username):
 
 
 def launch_instance(driver, name):
-    driver.find_element(By.ID, "launch-instance").click()
+    click(driver, driver.find_element(By.ID, "launch-instance"))
     form = wait(driver).until(EC.visibility_of_element_located((By.ID, "launch-form")))
     form.find_element(By.ID, "id_name").send_keys(name)
     image = Select(form.find_element(By.ID, "id_image"))
@@ -101,7 +113,7 @@ def launch_instance(driver, name):
     assert form.find_element(By.ID, "id_count").get_attribute("value") == "1"
     assert Select(form.find_element(By.ID, "id_instance_type")).first_selected_option.text
     shot(driver, "launch-form.png")
-    form.find_element(By.ID, "launch-submit").click()
+    click(driver, form.find_element(By.ID, "launch-submit"))
     wait(driver).until(EC.url_matches(r"/instances/$"))
     message = wait(driver).until(
         EC.visibility_of_element_located((By.CSS_SELECTOR, ".nova-messages .alert-success")))
@@ -137,7 +149,7 @@ def test_launch_console_and_terminate_an_instance(live_server, demo_user, browse
     shot(browser, "instances-running.png")
 
     # Its console output.
-    row.find_element(By.LINK_TEXT, "Console").click()
+    click(browser, row.find_element(By.LINK_TEXT, "Console"))
     wait(browser).until(EC.url_contains(f"/instances/{instance_id}/"))
     console = wait(browser).until(EC.visibility_of_element_located((By.ID, "console-output")))
     assert console.tag_name == "pre"
@@ -148,22 +160,22 @@ def test_launch_console_and_terminate_an_instance(live_server, demo_user, browse
     shot(browser, "console.png")
 
     # Back to the list, then Terminate from the row's split dropdown, and confirm.
-    browser.find_element(By.CSS_SELECTOR, ".breadcrumb a[href$='/instances/']").click()
+    click(browser, browser.find_element(By.CSS_SELECTOR, ".breadcrumb a[href$='/instances/']"))
     row = wait(browser).until(EC.presence_of_element_located((By.ID, row_id)))
     toggle = row.find_element(By.CSS_SELECTOR, "button.dropdown-toggle-split")
     assert toggle.get_attribute("aria-expanded") == "false"
-    toggle.click()
+    click(browser, toggle)
     wait(browser).until(lambda d: d.find_element(By.ID, row_id).find_element(
         By.CSS_SELECTOR, "button.dropdown-toggle-split").get_attribute("aria-expanded") == "true")
     terminate = wait(browser).until(EC.element_to_be_clickable(
         (By.CSS_SELECTOR, f"#{row_id} .dropdown-menu.show [data-action=terminate]")))
     shot(browser, "instances-actions-menu.png")
-    terminate.click()
+    click(browser, terminate)
     confirm = wait(browser).until(EC.element_to_be_clickable((By.ID, "confirm-terminate")))
     assert browser.current_url.endswith(f"/instances/{instance_id}/terminate/"), \
         browser.current_url
     assert INSTANCE_NAME in browser.find_element(By.CSS_SELECTOR, ".nova-confirm h1").text
-    confirm.click()
+    click(browser, confirm)
 
     wait(browser).until(EC.url_matches(r"/instances/$"))
     message = wait(browser).until(
@@ -179,7 +191,7 @@ def test_launch_console_and_terminate_an_instance(live_server, demo_user, browse
         assert not row.find_elements(By.CSS_SELECTOR, "[data-action=terminate]")
 
     # With "Show terminated" on, it is there, terminated (or on its way).
-    browser.find_element(By.ID, "show-terminated").click()
+    click(browser, browser.find_element(By.ID, "show-terminated"))
     wait(browser).until(EC.url_contains("terminated=1"))
     row = wait(browser).until(EC.presence_of_element_located((By.ID, row_id)))
     assert row.get_attribute("data-state") in ("shutting-down", "terminated")
