@@ -23,6 +23,8 @@ class Action:
     label: str
     # Actions that destroy or disrupt ask for confirmation first.
     confirm: bool = False
+    # Actions that need a choice (a flavor, an image) have a form page of this URL name.
+    form_url: str = ""
 
 
 @dataclass(frozen=True)

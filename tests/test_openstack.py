@@ -279,3 +279,75 @@ def test_two_clouds_side_by_side(keystone_client, client, member, project):
     assert ec2_client.get("/instances/").wsgi_request.nova.cloud_key == "embedded"
     keystone_client("demo")
     assert client.get("/instances/").wsgi_request.nova.cloud_key == "openstack"
+
+
+def test_resize_then_confirm_or_revert(keystone_client, client, os_conn, demo_server):
+    keystone_client("demo")
+    conn = os_conn("demo")
+    small = conn.compute.find_flavor("m1.small")
+    form = client.get(f"/instances/{demo_server.id}/resize/").context["form"]
+    assert small.id in dict(form.fields["choice"].choices)
+    assert FLAVOR not in dict(form.fields["choice"].choices).values()
+    for finish, flavor in (("revert-resize", FLAVOR), ("confirm-resize", "m1.small")):
+        response = client.post(f"/instances/{demo_server.id}/resize/", {"choice": small.id})
+        assert response.status_code == 302
+        wait_for(lambda: server_status(conn, demo_server.id) == "VERIFY_RESIZE", timeout=120)
+        offered = [a.name for a in client.get(f"/instances/{demo_server.id}/row/")
+                   .context["instance"].actions]
+        assert offered == ["confirm-resize", "revert-resize"]
+        client.post(f"/instances/{demo_server.id}/{finish}/")
+        wait_for(lambda: server_status(conn, demo_server.id) == "ACTIVE", timeout=120)
+        assert conn.compute.get_server(demo_server.id).flavor["original_name"] == flavor
+
+
+def test_rebuild(keystone_client, client, os_conn, demo_server, ids):
+    keystone_client("demo")
+    conn = os_conn("demo")
+    response = client.post(f"/instances/{demo_server.id}/rebuild/", {"choice": ids["image"]})
+    assert response.status_code == 302
+    wait_for(lambda: conn.compute.get_server(demo_server.id).status == "ACTIVE"
+             and conn.compute.get_server(demo_server.id).task_state is None, timeout=120)
+    bad = client.post(f"/instances/{demo_server.id}/rebuild/", {"choice": "not-an-image"})
+    assert bad.status_code == 200 and bad.context["form"].errors["choice"]
+
+
+def test_shelve_and_unshelve(keystone_client, client, os_conn, demo_server):
+    keystone_client("demo")
+    conn = os_conn("demo")
+    client.post(f"/instances/{demo_server.id}/shelve/")
+    wait_for(lambda: server_status(conn, demo_server.id).startswith("SHELVED"), timeout=120)
+    row = client.get(f"/instances/{demo_server.id}/row/").context["instance"]
+    assert row.state == "shelved" and "unshelve" in [a.name for a in row.actions]
+    client.post(f"/instances/{demo_server.id}/unshelve/")
+    wait_for(lambda: server_status(conn, demo_server.id) == "ACTIVE", timeout=120)
+
+
+def test_import_key_pair(keystone_client, client, os_conn):
+    from tests.test_ec2_driver import ED25519_KEY
+
+    keystone_client("demo")
+    conn = os_conn("demo")
+    try:
+        response = client.post("/keypairs/import/", {"name": "nova-test-import",
+                                                     "public_key": ED25519_KEY})
+        assert response.status_code == 302
+        assert conn.compute.find_keypair("nova-test-import").public_key.startswith("ssh-ed25519")
+        duplicate = client.post("/keypairs/import/", {"name": "nova-test-import",
+                                                      "public_key": ED25519_KEY})
+        assert duplicate.status_code == 200 and duplicate.context["form"].errors
+    finally:
+        conn.compute.delete_keypair("nova-test-import", ignore_missing=True)
+
+
+def test_os_cloud_adds_the_clouds_yaml_cloud_to_the_site(openstack_cloud, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "OS_CLOUD": "test-demo", "NOVA_VAR_DIR": str(tmp_path),
+           "OS_CLIENT_CONFIG_FILE": openstack_cloud["clouds_yaml"],
+           "DJANGO_SETTINGS_MODULE": "openstack_dashboard.settings"}
+    out = subprocess.run([sys.executable, "-c", "from django.conf import settings; "
+                          "print(sorted(settings.NOVA['CLOUDS']))"],
+                         env=env, capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "['embedded', 'test-demo']"

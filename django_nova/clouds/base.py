@@ -9,6 +9,7 @@ from abc import ABC, abstractmethod
 
 import django.dispatch
 
+from ..exceptions import InvalidInput
 from ..resources import (
     Action,
     AvailabilityZone,
@@ -42,6 +43,8 @@ ACTIONS = {action.name: action for action in (
     Action("unshelve", "Unshelve"),
     Action("confirm-resize", "Confirm resize"),
     Action("revert-resize", "Revert resize"),
+    Action("resize", "Resize…", form_url="django_nova:instance-resize"),
+    Action("rebuild", "Rebuild…", form_url="django_nova:instance-rebuild"),
     Action("terminate", "Terminate", confirm=True),
 )}
 
@@ -79,6 +82,14 @@ class ComputeDriver(ABC):
 
     @abstractmethod
     def console_output(self, instance_id: str) -> str: ...
+
+    def resize(self, instance_id: str, instance_type_id: str) -> None:
+        """Move to another size; clouds that can offer it in their instances' actions."""
+        raise InvalidInput("This cloud cannot resize instances from the dashboard.")
+
+    def rebuild(self, instance_id: str, image_id: str) -> None:
+        """Reinstall from an image, keeping the instance's id and addresses."""
+        raise InvalidInput("This cloud cannot rebuild instances.")
 
     # Catalogs
     @abstractmethod

@@ -56,8 +56,8 @@ STATES = {
 }
 STATE_ACTIONS = {
     "running": actions("stop", "reboot", "hard-reboot", "pause", "suspend", "shelve",
-                       "terminate"),
-    "stopped": actions("start", "shelve", "terminate"),
+                       "resize", "rebuild", "terminate"),
+    "stopped": actions("start", "shelve", "resize", "rebuild", "terminate"),
     "paused": actions("unpause", "terminate"),
     "suspended": actions("resume", "terminate"),
     "shelved": actions("unshelve", "terminate"),
@@ -144,7 +144,7 @@ def _parse_server(server) -> Instance:
     available = () if busy else STATE_ACTIONS.get(state, ())
     if server.is_locked:
         available = actions("unlock")
-    elif available:
+    elif available and available[-1].name == "terminate":
         available = (*available[:-1], *actions("lock"), available[-1])
     return Instance(
         id=server.id,

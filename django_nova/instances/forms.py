@@ -57,3 +57,14 @@ class LaunchForm(BootstrapFormMixin, forms.Form):
             security_group_ids=tuple(data["security_groups"]),
             availability_zone=data["availability_zone"], user_data=data["user_data"],
         )
+
+
+class InstanceChoiceForm(BootstrapFormMixin, forms.Form):
+    """One required choice among those the cloud offers (a flavor, an image)."""
+
+    choice = forms.ChoiceField()
+
+    def __init__(self, *args, choices, label, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["choice"].choices = [("", f"Choose {label.lower()}"), *choices]
+        self.fields["choice"].label = label

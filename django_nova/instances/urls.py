@@ -11,6 +11,10 @@ urlpatterns = [
          name="instance-console"),
     path("<str:instance_id>/terminate/", views.InstanceTerminateView.as_view(),
          name="instance-terminate"),
+    path("<str:instance_id>/resize/", views.InstanceResizeView.as_view(),
+         name="instance-resize"),
+    path("<str:instance_id>/rebuild/", views.InstanceRebuildView.as_view(),
+         name="instance-rebuild"),
     path("<str:instance_id>/<str:action>/", views.InstanceActionView.as_view(),
          name="instance-action"),
 ]

@@ -8,7 +8,7 @@ from ..clouds.base import ACTIONS
 from ..conf import nova_settings
 from ..exceptions import CloudError, InvalidInput, NotFound
 from ..mixins import ProjectViewMixin
-from .forms import LaunchForm
+from .forms import InstanceChoiceForm, LaunchForm
 
 
 class InstanceListView(ProjectViewMixin, TemplateView):
@@ -64,7 +64,7 @@ class InstanceActionView(ProjectViewMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, instance_id, action):
-        if action not in ACTIONS or ACTIONS[action].confirm:
+        if action not in ACTIONS or ACTIONS[action].confirm or ACTIONS[action].form_url:
             raise Http404("No such action.")
         label = ACTIONS[action].label.lower()
         try:
@@ -118,3 +118,70 @@ class LaunchView(ProjectViewMixin, FormView):
         names = ", ".join(i.id for i in launched)
         messages.success(self.request, f"Launched {form.cleaned_data['name']} ({names}).")
         return redirect("django_nova:instances")
+
+
+class InstanceChoiceView(ProjectViewMixin, FormView):
+    """An action that needs one choice first: resize (a size) or rebuild (an image)."""
+
+    template_name = "django_nova/instances/choice.html"
+    form_class = InstanceChoiceForm
+    title = ""
+    help_text = ""
+
+    def choices(self, instance) -> list[tuple[str, str]]:
+        raise NotImplementedError
+
+    def perform(self, instance_id: str, value: str) -> None:
+        raise NotImplementedError
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and request.nova.project is not None:
+            self.instance = self.compute.instance(kwargs["instance_id"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "choices": self.choices(self.instance),
+                "label": self.field_label()}
+
+    def field_label(self) -> str:
+        return "Image"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(instance=self.instance, title=self.title,
+                                        help_text=self.help_text, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            self.perform(self.instance.id, form.cleaned_data["choice"])
+        except CloudError as error:
+            form.add_error(None, f"{error.title}: {error.message}")
+            return self.form_invalid(form)
+        messages.success(self.request, f"{self.title} of {self.instance.display_name} started.")
+        return redirect("django_nova:instances")
+
+
+class InstanceResizeView(InstanceChoiceView):
+    title = "Resize"
+    help_text = ("The instance restarts on the new size; then confirm the resize, "
+                 "or revert to the old size.")
+
+    def field_label(self):
+        return self.compute.driver.INSTANCE_TYPE_LABEL
+
+    def choices(self, instance):
+        return [(t.id, t.label) for t in self.compute.instance_types()
+                if t.name != instance.instance_type]
+
+    def perform(self, instance_id, value):
+        self.compute.resize(instance_id, value)
+
+
+class InstanceRebuildView(InstanceChoiceView):
+    title = "Rebuild"
+    help_text = "The instance is reinstalled from the image: data on its disk is lost."
+
+    def choices(self, instance):
+        return [(i.id, i.name) for i in self.compute.launchable_images()]
+
+    def perform(self, instance_id, value):
+        self.compute.rebuild(instance_id, value)

@@ -91,6 +91,15 @@ class ComputeService:
     def act(self, action: str, instance_ids: list[str]) -> None:
         self.driver.instance_action(action, instance_ids)
 
+    def resize(self, instance_id: str, instance_type_id: str) -> None:
+        self.driver.resize(instance_id, instance_type_id)
+
+    def rebuild(self, instance_id: str, image_id: str) -> None:
+        self.driver.rebuild(instance_id, image_id)
+
+    def instance_types(self) -> list[InstanceType]:
+        return self._cached("instance-types", self.driver.list_instance_types)
+
     def console_output(self, instance_id: str) -> tuple[Instance, str]:
         found = gather(instance=lambda: self.driver.get_instance(instance_id),
                        output=lambda: self.driver.console_output(instance_id))
@@ -105,7 +114,7 @@ class ComputeService:
         """Everything the launch form offers, fetched concurrently."""
         found = gather(
             **self._image_calls(),
-            instance_types=lambda: self._cached("instance-types", self.driver.list_instance_types),
+            instance_types=self.instance_types,
             key_pairs=self.driver.list_key_pairs,
             security_groups=self.driver.list_security_groups,
             availability_zones=lambda: self._cached(
