@@ -3,6 +3,8 @@
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from .images import views as images_views
+
 app_name = "django_nova"
 
 urlpatterns = [
@@ -10,5 +12,6 @@ urlpatterns = [
     path("", include("django_nova.accounts.urls")),
     path("instances/", include("django_nova.instances.urls")),
     path("images/", include("django_nova.images.urls")),
+    path("flavors/", images_views.InstanceTypeListView.as_view(), name="flavors"),
     path("keypairs/", include("django_nova.keypairs.urls")),
 ]

@@ -351,3 +351,11 @@ def test_os_cloud_adds_the_clouds_yaml_cloud_to_the_site(openstack_cloud, tmp_pa
                           "print(sorted(settings.NOVA['CLOUDS']))"],
                          env=env, capture_output=True, text=True, check=True).stdout
     assert out.strip() == "['embedded', 'test-demo']"
+
+
+def test_flavors_page(keystone_client, client):
+    keystone_client("demo")
+    response = client.get("/flavors/")
+    assert response.status_code == 200
+    assert {t.name for t in response.context["instance_types"]} >= {"m1.tiny", "m1.small"}
+    assert b"Flavors" in response.content

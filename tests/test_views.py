@@ -263,3 +263,10 @@ def test_polling_row_of_a_vanished_instance_removes_itself(member_client):
     assert member_client.get(missing).status_code == 404
     polled = member_client.get(missing, HTTP_HX_REQUEST="true")
     assert polled.status_code == 200 and polled.content == b""
+
+
+def test_instance_types_page(member_client):
+    response = member_client.get("/flavors/")
+    assert response.status_code == 200
+    assert [t.name for t in response.context["instance_types"]][:2] == ["t3.nano", "t3.micro"]
+    assert b"Instance types" in response.content
