@@ -25,6 +25,10 @@ DJANGO_SETTINGS_MODULE=openstack_dashboard.settings NOVA_VAR_DIR="$(mktemp -d)" 
 if [ "${NOVA_SKIP_OPENSTACK:-}" != 1 ]; then
   echo "== OpenStack test cloud"
   started=$(date +%s)
+  # CI leaves the machine as it found it: a cloud this run starts, it stops.
+  if [ "${CI:-}" = true ] && ! tools/openstack-test-cloud status >/dev/null 2>&1; then
+    trap 'tools/openstack-test-cloud down >/dev/null' EXIT
+  fi
   tools/openstack-test-cloud up
   echo "   ready in $(( $(date +%s) - started ))s"
   eval "$(tools/openstack-test-cloud env)"
