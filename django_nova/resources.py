@@ -113,10 +113,25 @@ class NewKeyPair:
 
 
 @dataclass(frozen=True)
+class SecurityGroupRule:
+    """One rule; ``protocol`` is tcp, udp, icmp or "any"; ports are None for all ports."""
+
+    id: str
+    direction: str  # "ingress" or "egress"
+    protocol: str
+    port_min: int | None = None
+    port_max: int | None = None
+    remote_cidr: str = ""
+    remote_group_id: str = ""
+    ether_type: str = "IPv4"
+
+
+@dataclass(frozen=True)
 class SecurityGroup:
     id: str
     name: str
     description: str = ""
+    rules: tuple[SecurityGroupRule, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,7 @@ from ..resources import (
     SecurityGroup,
 )
 from .base import ComputeDriver, actions, cloud_call
+from .ec2_network import EC2NetworkMixin
 
 log = logging.getLogger(__name__)
 
@@ -206,7 +207,7 @@ def _decode_console(output: str) -> str:
         return output
 
 
-class EC2Driver(ComputeDriver):
+class EC2Driver(EC2NetworkMixin, ComputeDriver):
     @property
     def project(self):
         """The Project row this driver acts for (its ``access``)."""

@@ -42,6 +42,7 @@ from ..resources import (
 )
 from . import keystone
 from .base import ComputeDriver, actions
+from .openstack_network import OpenStackNetworkMixin
 
 log = logging.getLogger(__name__)
 
@@ -195,7 +196,7 @@ def _new_key(key_type: str) -> tuple[str, str]:
     return pem, public
 
 
-class OpenStackDriver(ComputeDriver):
+class OpenStackDriver(OpenStackNetworkMixin, ComputeDriver):
     INSTANCE_TYPE_LABEL = "Flavor"
 
     @property
