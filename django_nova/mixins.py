@@ -6,7 +6,9 @@ from django import forms
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.generic import FormView
 
+from .exceptions import CloudError, Conflict, InvalidInput
 from .services.compute import ComputeService
 
 
@@ -55,3 +57,23 @@ class ProjectViewMixin(LoginRequiredMixin):
                 require_https=self.request.is_secure()):
             return candidate
         return default
+
+
+class CloudFormView(ProjectViewMixin, FormView):
+    """A form whose cloud errors land on the form, so the user's input is kept.
+
+    A Conflict lands on ``conflict_field`` (a duplicate name), invalid input
+    on the form as a whole, anything else as "title: message".
+    """
+
+    conflict_field = "name"
+
+    def call_cloud(self, form, action):
+        try:
+            return action(), True
+        except (Conflict, InvalidInput) as error:
+            field = self.conflict_field if isinstance(error, Conflict) else None
+            form.add_error(field if field in form.fields else None, error.message)
+        except CloudError as error:
+            form.add_error(None, f"{error.title}: {error.message}")
+        return None, False

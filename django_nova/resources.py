@@ -55,6 +55,8 @@ class Instance:
     availability_zone: str = ""
     launched_at: datetime | None = None
     security_groups: tuple[str, ...] = ()
+    # The groups' ids, where a driver fetched them (the security groups page does).
+    security_group_ids: tuple[str, ...] = ()
     tags: dict[str, str] = field(default_factory=dict)
     # Filled in by the service from the images the page needs.
     image: Image | None = None
@@ -138,6 +140,78 @@ class SecurityGroup:
 class AvailabilityZone:
     name: str
     state: str = "available"
+
+
+# Volume and snapshot states that settle by themselves.
+VOLUME_TRANSITIONAL_STATES = frozenset({
+    "creating", "attaching", "detaching", "deleting", "extending", "reserved",
+    "downloading", "optimizing", "modifying", "pending", "backing-up", "restoring-backup"})
+
+
+@dataclass(frozen=True)
+class VolumeAttachment:
+    instance_id: str
+    device: str = ""
+    # Filled in by the service for the page: the instance's display name.
+    instance_name: str = ""
+
+
+@dataclass(frozen=True)
+class Volume:
+    id: str
+    name: str
+    size_gb: int
+    state: str
+    volume_type: str = ""
+    availability_zone: str = ""
+    description: str = ""
+    attachments: tuple[VolumeAttachment, ...] = ()
+    snapshot_id: str = ""
+    created_at: datetime | None = None
+
+    @property
+    def transitional(self) -> bool:
+        return self.state in VOLUME_TRANSITIONAL_STATES
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.id
+
+    @property
+    def in_use(self) -> bool:
+        return bool(self.attachments) or self.state == "in-use"
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    id: str
+    name: str
+    volume_id: str
+    size_gb: int
+    state: str
+    description: str = ""
+    created_at: datetime | None = None
+
+    @property
+    def transitional(self) -> bool:
+        return self.state in VOLUME_TRANSITIONAL_STATES
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.id
+
+
+@dataclass(frozen=True)
+class VolumeSpec:
+    """What the create-volume form asks for; at most one source."""
+
+    name: str
+    size_gb: int
+    volume_type: str = ""
+    availability_zone: str = ""
+    description: str = ""
+    snapshot_id: str = ""
+    image_id: str = ""
 
 
 @dataclass(frozen=True)

@@ -14,4 +14,6 @@ urlpatterns = [
     path("images/", include("django_nova.images.urls")),
     path("flavors/", images_views.InstanceTypeListView.as_view(), name="flavors"),
     path("keypairs/", include("django_nova.keypairs.urls")),
+    path("network/", include("django_nova.network.urls")),
+    path("volumes/", include("django_nova.volumes.urls")),
 ]

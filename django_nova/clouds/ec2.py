@@ -44,6 +44,7 @@ from ..resources import (
 )
 from .base import ComputeDriver, actions, cloud_call
 from .ec2_network import EC2NetworkMixin
+from .ec2_volumes import EC2VolumeMixin
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +64,7 @@ CREDENTIAL_MARGIN = 300
 
 FORBIDDEN_CODES = {"UnauthorizedOperation", "AuthFailure", "AccessDenied",
                    "InvalidClientTokenId", "SignatureDoesNotMatch", "OptInRequired"}
-CONFLICT_CODES = {"IncorrectInstanceState", "IncorrectState", "DependencyViolation",
+CONFLICT_CODES = {"IncorrectInstanceState", "IncorrectState", "DependencyViolation", "VolumeInUse",
                   "InvalidKeyPair.Duplicate", "InvalidGroup.Duplicate"}
 INPUT_CODES = {"MissingParameter", "ValidationError", "InvalidKeyPair.Format",
                "InvalidUserData.Malformed", "InvalidAMIName.Malformed"}
@@ -207,7 +208,7 @@ def _decode_console(output: str) -> str:
         return output
 
 
-class EC2Driver(EC2NetworkMixin, ComputeDriver):
+class EC2Driver(EC2NetworkMixin, EC2VolumeMixin, ComputeDriver):
     @property
     def project(self):
         """The Project row this driver acts for (its ``access``)."""

@@ -43,6 +43,7 @@ from ..resources import (
 from . import keystone
 from .base import ComputeDriver, actions
 from .openstack_network import OpenStackNetworkMixin
+from .openstack_volumes import OpenStackVolumeMixin
 
 log = logging.getLogger(__name__)
 
@@ -196,7 +197,7 @@ def _new_key(key_type: str) -> tuple[str, str]:
     return pem, public
 
 
-class OpenStackDriver(OpenStackNetworkMixin, ComputeDriver):
+class OpenStackDriver(OpenStackNetworkMixin, OpenStackVolumeMixin, ComputeDriver):
     INSTANCE_TYPE_LABEL = "Flavor"
 
     @property

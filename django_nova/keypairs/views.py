@@ -2,10 +2,10 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.text import get_valid_filename
-from django.views.generic import FormView, TemplateView
+from django.views.generic import TemplateView
 
-from ..exceptions import CloudError, Conflict, InvalidInput
-from ..mixins import ProjectViewMixin
+from ..exceptions import CloudError
+from ..mixins import CloudFormView, ProjectViewMixin
 from .forms import KeyPairCreateForm, KeyPairImportForm
 
 
@@ -14,19 +14,6 @@ class KeyPairListView(ProjectViewMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(key_pairs=self.compute.key_pairs(), **kwargs)
-
-
-class CloudFormView(ProjectViewMixin, FormView):
-    """A form whose cloud errors land on the form: a duplicate name is a field error."""
-
-    def call_cloud(self, form, action):
-        try:
-            return action()
-        except (Conflict, InvalidInput) as error:
-            form.add_error("name" if isinstance(error, Conflict) else None, error.message)
-        except CloudError as error:
-            form.add_error(None, f"{error.title}: {error.message}")
-        return None
 
 
 class KeyPairCreateView(CloudFormView):
@@ -41,9 +28,9 @@ class KeyPairCreateView(CloudFormView):
 
     def form_valid(self, form):
         data = form.cleaned_data
-        created = self.call_cloud(
+        created, ok = self.call_cloud(
             form, lambda: self.compute.create_key_pair(data["name"], data["key_type"]))
-        if created is None:
+        if not ok:
             return self.form_invalid(form)
         messages.success(self.request, f"Key pair {data['name']} created; its private key "
                                        "was downloaded. It cannot be downloaded again.")
@@ -60,9 +47,9 @@ class KeyPairImportView(CloudFormView):
 
     def form_valid(self, form):
         data = form.cleaned_data
-        imported = self.call_cloud(
+        imported, ok = self.call_cloud(
             form, lambda: self.compute.import_key_pair(data["name"], data["public_key"]))
-        if imported is None:
+        if not ok:
             return self.form_invalid(form)
         messages.success(self.request, f"Imported key pair {imported.name}.")
         return redirect("django_nova:keypairs")

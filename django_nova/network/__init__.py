@@ -1,0 +1,1 @@
+"""Network: security groups and their rules (and which groups an instance is in)."""

@@ -1,0 +1,152 @@
+import ipaddress
+
+from django import forms
+
+from ..mixins import BootstrapFormMixin
+from ..resources import SecurityGroup, SecurityGroupRule
+from ..services.network import DEFAULT_GROUP, NetworkFeatures, find_duplicate
+from ..validators import CONTROL_CHARS, validate_resource_name
+
+MAX_NAME = 255
+PORTLESS = {"icmp": "ICMP rules take no ports.", "any": "Rules for any protocol take no ports."}
+DUPLICATE = "This group already has this rule."
+
+
+def validate_description(value: str) -> None:
+    if CONTROL_CHARS.search(value):
+        raise forms.ValidationError("Use one line without control characters.")
+
+
+class SecurityGroupForm(BootstrapFormMixin, forms.Form):
+    name = forms.CharField(max_length=MAX_NAME, validators=[validate_resource_name])
+    description = forms.CharField(max_length=MAX_NAME, required=False,
+                                  validators=[validate_description])
+
+    def __init__(self, *args, features: NetworkFeatures, **kwargs):
+        super().__init__(*args, **kwargs)
+        if features.description_required:
+            self.fields["description"].required = True
+            self.fields["description"].help_text = "This cloud requires a description."
+
+    def clean_name(self):
+        name = self.cleaned_data["name"]
+        if name == DEFAULT_GROUP:
+            raise forms.ValidationError(
+                "The name default is reserved for the project's default group.")
+        return name
+
+
+class RuleForm(BootstrapFormMixin, forms.Form):
+    """One rule for one group, checked in full before the cloud sees it."""
+
+    direction = forms.ChoiceField(choices=[("ingress", "Ingress (incoming)"),
+                                           ("egress", "Egress (outgoing)")], initial="ingress")
+    ether_type = forms.ChoiceField(choices=[("IPv4", "IPv4"), ("IPv6", "IPv6")],
+                                   initial="IPv4", label="Ether type")
+    protocol = forms.ChoiceField(choices=[("tcp", "TCP"), ("udp", "UDP"), ("icmp", "ICMP"),
+                                          ("any", "Any protocol")], initial="tcp")
+    port_min = forms.IntegerField(
+        required=False, min_value=1, max_value=65535, label="From port",
+        help_text="TCP and UDP only. Leave both ports empty for all ports.")
+    port_max = forms.IntegerField(
+        required=False, min_value=1, max_value=65535, label="To port",
+        help_text="Leave empty for the single port above.")
+    remote_cidr = forms.CharField(
+        required=False, max_length=64, label="Source CIDR",
+        widget=forms.TextInput(attrs={"placeholder": "0.0.0.0/0", "spellcheck": "false"}),
+        help_text="Addresses the rule admits (ingress) or reaches (egress), e.g. 0.0.0.0/0 "
+                  "for any IPv4 address. Or choose a source group below, not both.")
+    remote_group = forms.ChoiceField(
+        required=False, label="Source group",
+        help_text="Instances in this group (instead of a CIDR).")
+
+    def __init__(self, *args, group: SecurityGroup, groups: list[SecurityGroup],
+                 features: NetworkFeatures, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.group = group
+        self.features = features
+        self.fields["remote_group"].choices = [("", "No source group")] + [
+            (g.id, g.name or g.id) for g in groups]
+        if not features.group_rules_have_ether_type:
+            self.fields["remote_group"].help_text += (
+                " On this cloud a source group covers both IPv4 and IPv6.")
+
+    def clean_remote_cidr(self):
+        text = self.cleaned_data["remote_cidr"].strip()
+        if not text:
+            return None
+        try:
+            return ipaddress.ip_network(text, strict=True)
+        except ValueError:
+            pass
+        try:
+            network = ipaddress.ip_network(text, strict=False)
+        except ValueError:
+            raise forms.ValidationError(
+                "Enter a network in CIDR notation, like 10.0.0.0/8 or 2001:db8::/32.",
+            ) from None
+        raise forms.ValidationError(
+            f"{text} has host bits set: the network is {network}.")
+
+    def clean(self):
+        data = super().clean()
+        protocol = data.get("protocol")
+        low, high = data.get("port_min"), data.get("port_max")
+        if protocol in PORTLESS:
+            for field in ("port_min", "port_max"):
+                if data.get(field) is not None:
+                    self.add_error(field, PORTLESS[protocol])
+        elif high is not None and low is None and "port_min" not in self.errors:
+            self.add_error("port_min", "Give the first port of the range too.")
+        elif low is not None and high is not None and low > high:
+            self.add_error("port_max", f"The last port cannot be lower than the first ({low}).")
+
+        network, group_id = data.get("remote_cidr"), data.get("remote_group")
+        ether_type = data.get("ether_type")
+        if "remote_cidr" not in self.errors:
+            if network is not None and group_id:
+                self.add_error("remote_cidr", "Give a source CIDR or a source group, not both.")
+            elif network is None and not group_id:
+                self.add_error("remote_cidr", "Give a source CIDR (0.0.0.0/0 or ::/0 for any "
+                                              "address) or a source group.")
+            elif network is not None and ether_type and f"IPv{network.version}" != ether_type:
+                self.add_error("remote_cidr", f"This is an IPv{network.version} network; "
+                                              f"the rule's ether type is {ether_type}.")
+        if not self.errors:
+            duplicate = find_duplicate(self.rule(), self.group.rules)
+            if duplicate is not None:
+                self.add_error(self.source_field, DUPLICATE)
+        return data
+
+    @property
+    def source_field(self) -> str:
+        return "remote_group" if self.cleaned_data.get("remote_group") else "remote_cidr"
+
+    def rule(self) -> SecurityGroupRule:
+        """The rule the valid form describes (no id yet)."""
+        data = self.cleaned_data
+        low, high = data["port_min"], data["port_max"]
+        group_id = data["remote_group"] or ""
+        ether_type = data["ether_type"]
+        if group_id and not self.features.group_rules_have_ether_type:
+            ether_type = ""
+        return SecurityGroupRule(
+            id="", direction=data["direction"], protocol=data["protocol"],
+            port_min=low, port_max=high if high is not None else low,
+            remote_cidr=str(data["remote_cidr"]) if data["remote_cidr"] is not None else "",
+            remote_group_id=group_id, ether_type=ether_type)
+
+
+class InstanceSecurityGroupsForm(BootstrapFormMixin, forms.Form):
+    groups = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple,
+                                       label="Security groups")
+
+    def __init__(self, *args, groups: list[SecurityGroup], features: NetworkFeatures,
+                 **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["groups"]
+        field.choices = [(g.id, g.name or g.id) for g in groups]
+        if features.instance_needs_group:
+            field.required = True
+            field.error_messages["required"] = (
+                "Choose at least one security group: this cloud's instances always have one.")

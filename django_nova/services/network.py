@@ -1,0 +1,184 @@
+"""Security groups and their rules, and which groups an instance is in, for one project.
+
+Every page fetches the project's groups once: both clouds list each group
+with its rules, so a group's page, its forms and the checks before a change
+(the default group, duplicates, references) cost that one call.
+"""
+
+import contextlib
+import ipaddress
+from dataclasses import dataclass
+
+from ..concurrency import gather
+from ..context import NovaContext
+from ..exceptions import Conflict, InvalidInput, NotFound
+from ..resources import Instance, SecurityGroup, SecurityGroupRule
+
+DEFAULT_GROUP = "default"
+ANY_ADDRESS = {"IPv4": "0.0.0.0/0", "IPv6": "::/0"}
+
+
+@dataclass(frozen=True)
+class NetworkFeatures:
+    """What the current cloud allows, for forms and templates."""
+
+    groups_editable: bool
+    description_required: bool
+    instance_needs_group: bool
+    group_rules_have_ether_type: bool
+
+
+def is_default(group: SecurityGroup) -> bool:
+    return group.name == DEFAULT_GROUP
+
+
+def rule_key(rule: SecurityGroupRule) -> tuple:
+    """What makes two rules the same rule to the cloud (ids aside).
+
+    A rule without a source is open to every address of its family, which
+    Neutron treats as the same rule as 0.0.0.0/0 (or ::/0).
+    """
+    if rule.remote_group_id:
+        source = ("group", rule.remote_group_id)
+    else:
+        cidr = rule.remote_cidr or ANY_ADDRESS.get(rule.ether_type, "")
+        with contextlib.suppress(ValueError):
+            cidr = str(ipaddress.ip_network(cidr, strict=False))
+        source = ("cidr", cidr)
+    port_max = rule.port_max if rule.port_max is not None else rule.port_min
+    return (rule.direction, rule.ether_type, rule.protocol, rule.port_min, port_max, *source)
+
+
+def find_duplicate(rule: SecurityGroupRule,
+                   rules: tuple[SecurityGroupRule, ...]) -> SecurityGroupRule | None:
+    key = rule_key(rule)
+    return next((r for r in rules if rule_key(r) == key), None)
+
+
+class NetworkService:
+    def __init__(self, context: NovaContext):
+        self.context = context
+        self.driver = context.driver
+
+    @property
+    def features(self) -> NetworkFeatures:
+        driver = self.driver
+        return NetworkFeatures(
+            groups_editable=driver.SECURITY_GROUPS_EDITABLE,
+            description_required=driver.SECURITY_GROUP_DESCRIPTION_REQUIRED,
+            instance_needs_group=driver.INSTANCE_NEEDS_SECURITY_GROUP,
+            group_rules_have_ether_type=driver.GROUP_RULES_HAVE_ETHER_TYPE,
+        )
+
+    # Groups
+    def security_groups(self) -> list[SecurityGroup]:
+        """The project's groups with their rules, ``default`` first: one call."""
+        groups = self.driver.security_groups_with_rules()
+        return sorted(groups, key=lambda g: (not is_default(g), g.name.lower(), g.id))
+
+    def security_group(self, group_id: str) -> tuple[SecurityGroup, list[SecurityGroup]]:
+        """One group of the project, and all of them (to name rule sources): one call."""
+        groups = self.security_groups()
+        found = next((g for g in groups if g.id == group_id), None)
+        if found is None:
+            raise NotFound(f"There is no security group {group_id} in this project.")
+        return found, groups
+
+    def _check_name(self, name: str, groups: list[SecurityGroup], group_id: str = "") -> None:
+        if name == DEFAULT_GROUP:
+            raise Conflict("The name default is reserved for the project's default group.")
+        if any(g.name == name and g.id != group_id for g in groups):
+            raise Conflict(f"A security group named {name} already exists in this project.")
+
+    def create_security_group(self, name: str, description: str) -> SecurityGroup:
+        """Create a group; names are unique in a project (Nova refers to groups by name)."""
+        self._check_name(name, self.driver.security_groups_with_rules())
+        return self.driver.create_security_group(name, description)
+
+    def edit_refusal(self, group: SecurityGroup) -> str:
+        """Why the group's name and description cannot change; "" if they can."""
+        if not self.driver.SECURITY_GROUPS_EDITABLE:
+            return ("This cloud cannot rename a security group or change its description "
+                    "(EC2 fixes both at creation). Create a new group instead and move "
+                    "instances to it; its rules can still be changed.")
+        if is_default(group):
+            return "The default security group cannot be renamed or described differently."
+        return ""
+
+    def update_security_group(self, group_id: str, name: str, description: str) -> None:
+        group, groups = self.security_group(group_id)
+        refusal = self.edit_refusal(group)
+        if refusal:
+            raise InvalidInput(refusal)
+        self._check_name(name, groups, group_id)
+        self.driver.update_security_group(group_id, name, description)
+
+    def deletion_refusal(self, group: SecurityGroup, groups: list[SecurityGroup]) -> str:
+        """Why the group cannot be deleted, known without asking the cloud; "" if it may be."""
+        if is_default(group):
+            return "The default security group cannot be deleted."
+        referring = sorted(g.name for g in groups if g.id != group.id
+                           and any(r.remote_group_id == group.id for r in g.rules))
+        if referring:
+            return (f"Rules of {', '.join(referring)} refer to this group as their source; "
+                    "remove those rules first.")
+        return ""
+
+    def delete_security_group(self, group_id: str) -> SecurityGroup:
+        group, groups = self.security_group(group_id)
+        refusal = self.deletion_refusal(group, groups)
+        if refusal:
+            raise Conflict(refusal)
+        try:
+            self.driver.delete_security_group(group_id)
+        except Conflict as error:
+            raise Conflict(f"{group.name} is in use: remove it from its instances first "
+                           f"({error.message})", error.code) from error
+        return group
+
+    # Rules
+    def add_rule(self, group: SecurityGroup, rule: SecurityGroupRule) -> None:
+        """Add a rule to a group already fetched (the form checked it against its rules)."""
+        duplicate = find_duplicate(rule, group.rules)
+        if duplicate is not None:
+            raise Conflict("This group already has this rule.")
+        self.driver.add_security_group_rule(group.id, rule)
+
+    def rule(self, group_id: str, rule_id: str) -> tuple[SecurityGroup, SecurityGroupRule,
+                                                          list[SecurityGroup]]:
+        group, groups = self.security_group(group_id)
+        found = next((r for r in group.rules if r.id == rule_id), None)
+        if found is None:
+            raise NotFound("This security group has no such rule.")
+        return group, found, groups
+
+    def delete_rule(self, group_id: str, rule_id: str) -> SecurityGroupRule:
+        """Remove one of the group's rules (never a rule of another group, by URL)."""
+        _, rule, _ = self.rule(group_id, rule_id)
+        self.driver.delete_security_group_rule(group_id, rule_id)
+        return rule
+
+    # Instances
+    def instance_security_groups(self, instance_id: str
+                                 ) -> tuple[Instance, list[SecurityGroup]]:
+        """An instance with its groups' ids, and the project's groups, concurrently."""
+        found = gather(instance=lambda: self.driver.get_instance_with_security_groups(
+            instance_id), groups=self.security_groups)
+        return found["instance"], found["groups"]
+
+    def set_instance_security_groups(self, instance: Instance, group_ids: list[str],
+                                     groups: list[SecurityGroup]) -> None:
+        """Put the instance in exactly these of the project's ``groups``.
+
+        Groups it is in that are not the project's (an admin's doing) stay.
+        """
+        known = {g.id for g in groups}
+        unknown = [g for g in group_ids if g not in known]
+        if unknown:
+            raise NotFound(f"There is no security group {unknown[0]} in this project.")
+        kept = [g for g in instance.security_group_ids if g not in known]
+        wanted = list(dict.fromkeys([*group_ids, *kept]))
+        if not wanted and self.driver.INSTANCE_NEEDS_SECURITY_GROUP:
+            raise InvalidInput("Choose at least one security group: "
+                               "this cloud's instances always have one.")
+        self.driver.set_instance_security_groups(instance, wanted)

@@ -1,0 +1,104 @@
+"""Volumes and snapshots for one project, on any cloud."""
+
+from dataclasses import dataclass, replace
+
+from ..concurrency import gather
+from ..context import NovaContext
+from ..exceptions import Conflict, InvalidInput
+from ..resources import Image, Instance, Snapshot, Volume, VolumeSpec
+
+# States in which an instance can take or give up a volume.
+ATTACHABLE_STATES = {"running", "stopped"}
+
+
+@dataclass(frozen=True)
+class VolumeOptions:
+    volume_types: list[str]
+    zones: list[str]
+    snapshots: list[Snapshot]
+    images: list[Image]
+
+
+class VolumeService:
+    def __init__(self, context: NovaContext):
+        self.context = context
+        self.driver = context.driver
+
+    def _with_instance_names(self, volumes: list[Volume]) -> list[Volume]:
+        """Label attachments with instance names: one call for the whole page."""
+        ids = sorted({a.instance_id for v in volumes for a in v.attachments})
+        names = self.driver.instance_names(ids)
+        return [replace(v, attachments=tuple(replace(a, instance_name=names.get(a.instance_id, ""))
+                                             for a in v.attachments)) for v in volumes]
+
+    def volumes(self) -> list[Volume]:
+        return self._with_instance_names(self.driver.list_volumes())
+
+    def volume(self, volume_id: str) -> Volume:
+        return self._with_instance_names([self.driver.get_volume(volume_id)])[0]
+
+    def create_options(self) -> VolumeOptions:
+        sources = self.driver.VOLUME_SOURCES
+        found = gather(
+            volume_types=self.driver.list_volume_types,
+            zones=lambda: [z.name for z in self.driver.list_availability_zones()],
+            snapshots=lambda: [s for s in self.driver.list_snapshots()
+                               if s.state in ("completed", "available")],
+            images=(lambda: self.driver.list_images("public") + self.driver.list_images("own"))
+            if "image" in sources else list,
+        )
+        return VolumeOptions(**found)
+
+    def create(self, spec: VolumeSpec) -> Volume:
+        return self.driver.create_volume(spec)
+
+    def update(self, volume_id: str, name: str, description: str) -> None:
+        self.driver.update_volume(volume_id, name, description)
+
+    def extend(self, volume_id: str, size_gb: int) -> None:
+        volume = self.driver.get_volume(volume_id)
+        if size_gb <= volume.size_gb:
+            raise InvalidInput(f"A volume only grows: pick more than its {volume.size_gb} GB.")
+        self.driver.extend_volume(volume_id, size_gb)
+
+    def attachable_instances(self, volume: Volume) -> list[Instance]:
+        """Instances that can take this volume (same zone, settled state)."""
+        instances = self.driver.list_instances(limit=1000).items
+        same_zone = self.driver.ATTACH_SAME_ZONE
+        return [i for i in instances if i.state in ATTACHABLE_STATES
+                and (not same_zone or i.availability_zone == volume.availability_zone)]
+
+    def attach(self, volume_id: str, instance_id: str, device: str) -> None:
+        self.driver.attach_volume(volume_id, instance_id, device)
+
+    def detach(self, volume_id: str) -> Volume:
+        volume = self.driver.get_volume(volume_id)
+        if not volume.attachments:
+            raise Conflict("The volume is not attached to an instance.")
+        for attachment in volume.attachments:
+            self.driver.detach_volume(volume_id, attachment.instance_id)
+        return volume
+
+    def delete(self, volume_id: str) -> None:
+        volume = self.volume(volume_id)
+        if volume.in_use:
+            names = ", ".join(a.instance_name or a.instance_id for a in volume.attachments)
+            raise Conflict(f"The volume is attached to {names or 'an instance'}; "
+                           "detach it first.")
+        self.driver.delete_volume(volume_id)
+
+    # Snapshots
+    def snapshots(self) -> list[Snapshot]:
+        return self.driver.list_snapshots()
+
+    def snapshot(self, snapshot_id: str) -> Snapshot:
+        return self.driver.get_snapshot(snapshot_id)
+
+    def create_snapshot(self, volume_id: str, name: str, description: str) -> Snapshot:
+        return self.driver.create_snapshot(volume_id, name, description)
+
+    def update_snapshot(self, snapshot_id: str, name: str, description: str) -> None:
+        self.driver.update_snapshot(snapshot_id, name, description)
+
+    def delete_snapshot(self, snapshot_id: str) -> None:
+        self.driver.delete_snapshot(snapshot_id)

@@ -1,0 +1,91 @@
+import re
+
+from django import forms
+
+from ..mixins import BootstrapFormMixin
+from ..resources import Instance, VolumeSpec
+from ..services.volumes import VolumeOptions
+from ..validators import validate_resource_name
+
+MAX_VOLUME_GB = 16384  # EBS's and most Cinder backends' ceiling
+DEVICE = re.compile(r"^/dev/[a-z][a-z0-9]{1,15}$")
+
+
+class NameDescriptionForm(BootstrapFormMixin, forms.Form):
+    name = forms.CharField(max_length=255, validators=[validate_resource_name])
+    description = forms.CharField(max_length=255, required=False,
+                                  validators=[validate_resource_name])
+
+
+class VolumeCreateForm(NameDescriptionForm):
+    size_gb = forms.IntegerField(label="Size (GB)", min_value=1, max_value=MAX_VOLUME_GB,
+                                 initial=1)
+    volume_type = forms.ChoiceField(required=False, label="Type")
+    availability_zone = forms.ChoiceField(required=False)
+    snapshot = forms.ChoiceField(required=False, label="From snapshot")
+    image = forms.ChoiceField(required=False, label="From image")
+
+    def __init__(self, options: VolumeOptions, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.snapshot_sizes = {s.id: s.size_gb for s in options.snapshots}
+        self.fields["volume_type"].choices = [("", "Default")] + [(t, t)
+                                                                   for t in options.volume_types]
+        self.fields["availability_zone"].choices = [(z, z) for z in options.zones]
+        self.fields["snapshot"].choices = [("", "None (empty volume)")] + [
+            (s.id, f"{s.display_name} ({s.size_gb} GB)") for s in options.snapshots]
+        if options.images:
+            self.fields["image"].choices = [("", "None")] + [(i.id, i.name)
+                                                              for i in options.images]
+        else:
+            del self.fields["image"]
+
+    def clean(self):
+        data = super().clean()
+        snapshot, image = data.get("snapshot"), data.get("image")
+        if snapshot and image:
+            raise forms.ValidationError("Choose a snapshot or an image, not both.")
+        size = data.get("size_gb")
+        if snapshot and size and size < self.snapshot_sizes.get(snapshot, 0):
+            self.add_error("size_gb", f"The snapshot needs at least "
+                                      f"{self.snapshot_sizes[snapshot]} GB.")
+        return data
+
+    def spec(self) -> VolumeSpec:
+        data = self.cleaned_data
+        return VolumeSpec(name=data["name"], description=data["description"],
+                          size_gb=data["size_gb"], volume_type=data["volume_type"],
+                          availability_zone=data["availability_zone"],
+                          snapshot_id=data["snapshot"], image_id=data.get("image") or "")
+
+
+class VolumeExtendForm(BootstrapFormMixin, forms.Form):
+    size_gb = forms.IntegerField(label="New size (GB)", max_value=MAX_VOLUME_GB)
+
+    def __init__(self, current_gb: int, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.current_gb = current_gb
+        self.fields["size_gb"].initial = current_gb + 1
+
+    def clean_size_gb(self):
+        size = self.cleaned_data["size_gb"]
+        if size <= self.current_gb:
+            raise forms.ValidationError(
+                f"A volume only grows: pick more than its {self.current_gb} GB.")
+        return size
+
+
+class VolumeAttachForm(BootstrapFormMixin, forms.Form):
+    instance = forms.ChoiceField()
+    device = forms.CharField(required=False, max_length=32,
+                             help_text="For example /dev/sdf; empty lets the cloud choose.")
+
+    def __init__(self, instances: list[Instance], *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["instance"].choices = [("", "Choose an instance")] + [
+            (i.id, f"{i.display_name} ({i.id})") for i in instances]
+
+    def clean_device(self):
+        device = self.cleaned_data["device"].strip()
+        if device and not DEVICE.match(device):
+            raise forms.ValidationError("A device looks like /dev/sdf or /dev/vdb.")
+        return device

@@ -1,0 +1,184 @@
+"""Volumes and snapshots on the EC2 cloud (moto over HTTP), through the views."""
+
+import pytest
+from django.contrib.messages import get_messages
+
+HOSTILE = "<img src=x onerror=alert(1)>"
+
+
+def messages_of(response):
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+@pytest.fixture
+def volumes(driver):
+    return driver
+
+
+def create(client, **fields):
+    data = {"name": "data", "size_gb": 2, "availability_zone": "us-east-1a", **fields}
+    response = client.post("/volumes/create/", data)
+    assert response.status_code == 302, response.context["form"].errors
+    return response
+
+
+def named_volumes(driver):
+    """Volumes the test made (they have names; instances' root volumes have none)."""
+    return [v for v in driver.list_volumes() if v.name]
+
+
+def only_volume(driver):
+    (volume,) = named_volumes(driver)
+    return volume
+
+
+def our_snapshots(driver):
+    """Snapshots the test made (moto gives every account the seeded AMIs' snapshots too)."""
+    return [s for s in driver.list_snapshots() if not s.description.startswith("Auto-created")]
+
+
+def test_create_list_edit_extend_delete(member_client, driver):
+    create(member_client, name="db-data", size_gb=5, volume_type="gp3",
+           description="Postgres data")
+    volume = only_volume(driver)
+    assert (volume.name, volume.size_gb, volume.volume_type, volume.description) == (
+        "db-data", 5, "gp3", "Postgres data")
+    page = member_client.get("/volumes/")
+    assert page.status_code == 200 and b"db-data" in page.content and b"5 GB" in page.content
+
+    member_client.post(f"/volumes/{volume.id}/edit/", {"name": "pg", "description": ""})
+    edited = only_volume(driver)
+    assert edited.name == "pg" and edited.description == ""
+
+    member_client.post(f"/volumes/{volume.id}/extend/", {"size_gb": 8})
+    assert only_volume(driver).size_gb == 8
+    shrink = member_client.post(f"/volumes/{volume.id}/extend/", {"size_gb": 4})
+    assert "only grows" in " ".join(shrink.context["form"].errors["size_gb"])
+
+    assert member_client.get(f"/volumes/{volume.id}/delete/").status_code == 200
+    member_client.post(f"/volumes/{volume.id}/delete/")
+    assert named_volumes(driver) == []
+
+
+@pytest.mark.parametrize("field, value, error", [
+    ("name", "", "required"),
+    ("size_gb", "0", "greater than or equal to 1"),
+    ("size_gb", "20000", "less than or equal to 16384"),
+    ("availability_zone", "mars-1a", "Select a valid choice"),
+    ("volume_type", "floppy", "Select a valid choice"),
+])
+def test_create_form_errors(member_client, driver, field, value, error):
+    data = {"name": "v", "size_gb": 1, "availability_zone": "us-east-1a", field: value}
+    response = member_client.post("/volumes/create/", data)
+    assert response.status_code == 200
+    assert error in " ".join(response.context["form"].errors[field])
+    assert named_volumes(driver) == []
+
+
+def test_attach_detach_and_in_use_delete_is_refused(member_client, driver, launch):
+    (instance_id,) = launch(name="app")
+    create(member_client, name="logs")
+    volume = only_volume(driver)
+    form = member_client.get(f"/volumes/{volume.id}/attach/").context["form"]
+    assert instance_id in dict(form.fields["instance"].choices)
+    bad = member_client.post(f"/volumes/{volume.id}/attach/",
+                             {"instance": instance_id, "device": "sdf; rm -rf"})
+    assert bad.context["form"].errors["device"]
+    member_client.post(f"/volumes/{volume.id}/attach/",
+                       {"instance": instance_id, "device": "/dev/sdh"})
+    attached = only_volume(driver)
+    assert [(a.instance_id, a.device) for a in attached.attachments] == [(instance_id, "/dev/sdh")]
+    listing = member_client.get("/volumes/").content.decode()
+    assert "app" in listing and "/dev/sdh" in listing
+
+    refused = member_client.post(f"/volumes/{volume.id}/delete/", follow=True)
+    assert any("attached to app" in m for m in messages_of(refused))
+    assert only_volume(driver).id == volume.id
+
+    member_client.post(f"/volumes/{volume.id}/detach/")
+    assert only_volume(driver).attachments == ()
+    member_client.post(f"/volumes/{volume.id}/delete/")
+    assert named_volumes(driver) == []
+
+
+def test_snapshots_and_volume_from_snapshot(member_client, driver):
+    create(member_client, name="source", size_gb=3)
+    source = only_volume(driver)
+    member_client.post(f"/volumes/{source.id}/snapshot/", {"name": "nightly",
+                                                          "description": "before upgrade"})
+    (snapshot,) = our_snapshots(driver)
+    assert (snapshot.name, snapshot.volume_id, snapshot.size_gb) == ("nightly", source.id, 3)
+    page = member_client.get("/volumes/snapshots/")
+    assert b"nightly" in page.content
+
+    member_client.post(f"/volumes/snapshots/{snapshot.id}/edit/", {"name": "weekly",
+                                                                  "description": ""})
+    assert driver.get_snapshot(snapshot.id).name == "weekly"
+
+    form = member_client.get(f"/volumes/create/?snapshot={snapshot.id}").context["form"]
+    assert form.initial["snapshot"] == snapshot.id
+    too_small = member_client.post("/volumes/create/", {
+        "name": "copy", "size_gb": 1, "availability_zone": "us-east-1a",
+        "snapshot": snapshot.id})
+    assert "at least 3 GB" in " ".join(too_small.context["form"].errors["size_gb"])
+    create(member_client, name="copy", size_gb=3, snapshot=snapshot.id)
+    copy = next(v for v in driver.list_volumes() if v.name == "copy")
+    assert copy.snapshot_id == snapshot.id
+
+    member_client.post(f"/volumes/snapshots/{snapshot.id}/delete/")
+    assert our_snapshots(driver) == []
+
+
+def test_volumes_page_labels_attachments_in_one_call(member_client, driver, launch):
+    from collections import Counter
+
+    from django_nova.clouds.base import cloud_call
+
+    instances = launch(count=3, name="node")
+    for n in range(len(instances)):
+        create(member_client, name=f"disk-{n}")
+    for volume in named_volumes(driver):
+        driver.attach_volume(volume.id, instances[int(volume.name[-1])], "/dev/sdf")
+    calls = []
+
+    def record(sender, operation, **_):
+        calls.append(operation)
+
+    cloud_call.connect(record, weak=False)
+    try:
+        member_client.get("/volumes/")
+        calls.clear()
+        page = member_client.get("/volumes/")
+    finally:
+        cloud_call.disconnect(record)
+    assert Counter(calls) == Counter({"DescribeVolumes": 1, "DescribeInstances": 1})
+    assert all(a.instance_name == "node" for v in page.context["volumes"]
+               for a in v.attachments)
+
+
+def test_other_projects_volume_is_not_found(client, make_user, make_project, member_client,
+                                            driver):
+    create(member_client, name="mine")
+    volume = only_volume(driver)
+    intruder = make_user("mallory")
+    make_project("gamma", intruder)
+    client.force_login(intruder)
+    for url in (f"/volumes/{volume.id}/edit/", f"/volumes/{volume.id}/delete/",
+                f"/volumes/{volume.id}/attach/", f"/volumes/{volume.id}/row/"):
+        assert client.get(url).status_code == 404, url
+    client.post(f"/volumes/{volume.id}/delete/")
+    assert only_volume(driver).id == volume.id
+
+
+def test_hostile_names_are_escaped(member_client, driver, ec2):
+    create(member_client, name="x")
+    volume = only_volume(driver)
+    ec2.create_tags(Resources=[volume.id], Tags=[{"Key": "Name", "Value": HOSTILE}])
+    snapshot = driver.create_snapshot(volume.id, HOSTILE, HOSTILE)
+    for url in ("/volumes/", f"/volumes/{volume.id}/row/", f"/volumes/{volume.id}/edit/",
+                f"/volumes/{volume.id}/delete/", "/volumes/snapshots/",
+                f"/volumes/snapshots/{snapshot.id}/edit/",
+                f"/volumes/snapshots/{snapshot.id}/delete/"):
+        html = member_client.get(url).content.decode()
+        assert HOSTILE not in html, url
+        assert "&lt;img src=x onerror=alert(1)&gt;" in html, url
