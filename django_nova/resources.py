@@ -57,7 +57,10 @@ class Instance:
     security_groups: tuple[str, ...] = ()
     # The groups' ids, where a driver fetched them (the security groups page does).
     security_group_ids: tuple[str, ...] = ()
+    # Key/value tags: EC2 tags (Name among them) or Nova server metadata.
     tags: dict[str, str] = field(default_factory=dict)
+    # Plain labels: Nova server tags (EC2 has none).
+    labels: tuple[str, ...] = ()
     # Filled in by the service from the images the page needs.
     image: Image | None = None
     # The cloud is working on it (an OpenStack task state); it settles by itself.
@@ -134,6 +137,59 @@ class SecurityGroup:
     name: str
     description: str = ""
     rules: tuple[SecurityGroupRule, ...] = ()
+
+
+@dataclass(frozen=True)
+class Address:
+    """A floating IP (OpenStack) or elastic IP (EC2) of the project.
+
+    ``id`` is what the cloud acts on: the floating IP's id, or the elastic
+    IP's allocation id.  ``pool`` is the external network (OpenStack) or the
+    domain (EC2).  An address is associated when ``port_id`` or
+    ``instance_id`` is set.
+    """
+
+    id: str
+    ip: str
+    pool: str = ""
+    instance_id: str = ""
+    fixed_ip: str = ""
+    # The Neutron port, or the EC2 network interface, it is associated with.
+    port_id: str = ""
+    state: str = ""
+    # EC2 disassociates by association id; empty on OpenStack.
+    association_id: str = ""
+    # Filled in by the service for the page: the instance's display name.
+    instance_name: str = ""
+
+    @property
+    def associated(self) -> bool:
+        return bool(self.port_id or self.instance_id or self.association_id)
+
+    @property
+    def instance_label(self) -> str:
+        return self.instance_name or self.instance_id
+
+
+@dataclass(frozen=True)
+class AddressTarget:
+    """Somewhere an address can be associated: an instance, and one of its ports' IPs."""
+
+    instance_id: str
+    instance_name: str = ""
+    port_id: str = ""
+    fixed_ip: str = ""
+
+    @property
+    def key(self) -> str:
+        """The form's value for this target (ids contain no '/')."""
+        return "/".join((self.instance_id, self.port_id, self.fixed_ip))
+
+    @property
+    def label(self) -> str:
+        name = self.instance_name or self.instance_id
+        where = f" at {self.fixed_ip}" if self.fixed_ip else ""
+        return f"{name} ({self.instance_id}){where}"
 
 
 @dataclass(frozen=True)

@@ -359,3 +359,31 @@ def test_flavors_page(keystone_client, client):
     assert response.status_code == 200
     assert {t.name for t in response.context["instance_types"]} >= {"m1.tiny", "m1.small"}
     assert b"Flavors" in response.content
+
+
+def test_metadata_labels_and_tag_filter(keystone_client, client, os_conn, demo_server):
+    keystone_client("demo")
+    conn = os_conn("demo")
+    page = f"/instances/{demo_server.id}/"
+    client.post(page, {"op": "set-tag", "key": "role", "value": "db"})
+    assert conn.compute.get_server(demo_server.id).metadata["role"] == "db"
+    client.post(page, {"op": "add-label", "label": "blue"})
+    assert "blue" in conn.compute.get_server(demo_server.id).tags
+    html = client.get(page).content.decode()
+    assert "Metadata" in html and "role" in html and "blue" in html
+    filtered = client.get("/instances/?tag=blue").context["instances"]
+    assert [i.id for i in filtered] == [demo_server.id]
+    assert client.get("/instances/?tag=green").context["instances"] == []
+    bad = client.post(page, {"op": "add-label", "label": "a/b"})
+    assert bad.status_code == 400 and bad.context["label_form"].errors["label"]
+    client.post(page, {"op": "remove-label", "label": "blue"})
+    client.post(page, {"op": "delete-tag", "key": "role"})
+    server = conn.compute.get_server(demo_server.id)
+    assert "blue" not in server.tags and "role" not in server.metadata
+
+
+def test_launch_more_like_this_uses_flavor_ids(keystone_client, client, demo_server, ids):
+    keystone_client("demo")
+    form = client.get(f"/instances/launch/?like={demo_server.id}").context["form"]
+    assert form.initial["instance_type"] == ids["flavor"]
+    assert form.initial["image"] == ids["image"]

@@ -68,7 +68,8 @@ class ComputeDriver(ABC):
     # Instances
     @abstractmethod
     def list_instances(self, marker: str = "", limit: int = 20,
-                       include_terminated: bool = False) -> Page[Instance]: ...
+                       include_terminated: bool = False, tag: str = "") -> Page[Instance]:
+        """One page; ``tag`` keeps instances with that tag key (``key=value`` for a value)."""
 
     @abstractmethod
     def get_instance(self, instance_id: str) -> Instance: ...
@@ -82,6 +83,22 @@ class ComputeDriver(ABC):
 
     @abstractmethod
     def console_output(self, instance_id: str) -> str: ...
+
+    #: What key/value tags are called on this cloud, and whether it has plain labels too.
+    TAGS_LABEL = "Tags"
+    HAS_LABELS = False
+
+    @abstractmethod
+    def set_tag(self, instance_id: str, key: str, value: str) -> None: ...
+
+    @abstractmethod
+    def delete_tag(self, instance_id: str, key: str) -> None: ...
+
+    def add_label(self, instance_id: str, label: str) -> None:
+        raise InvalidInput("This cloud has no instance labels; use tags.")
+
+    def remove_label(self, instance_id: str, label: str) -> None:
+        raise InvalidInput("This cloud has no instance labels; use tags.")
 
     def resize(self, instance_id: str, instance_type_id: str) -> None:
         """Move to another size; clouds that can offer it in their instances' actions."""

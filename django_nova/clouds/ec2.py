@@ -264,12 +264,19 @@ class EC2Driver(EC2NetworkMixin, EC2VolumeMixin, ComputeDriver):
             raise Unavailable("The cloud could not be reached.") from error
 
     # Instances
-    def list_instances(self, marker="", limit=20, include_terminated=False):
+    def list_instances(self, marker="", limit=20, include_terminated=False, tag=""):
         params = {"MaxResults": min(max(limit, MIN_PAGE), MAX_PAGE)}
         if marker:
             params["NextToken"] = marker
+        filters = []
         if not include_terminated:
-            params["Filters"] = [{"Name": "instance-state-name", "Values": LIVE_STATES}]
+            filters.append({"Name": "instance-state-name", "Values": LIVE_STATES})
+        if tag:
+            key, has_value, value = tag.partition("=")
+            filters.append({"Name": f"tag:{key}", "Values": [value]} if has_value
+                           else {"Name": "tag-key", "Values": [key]})
+        if filters:
+            params["Filters"] = filters
         result = self._call(self.ec2, "describe_instances", **params)
         instances = [_parse_instance(item)
                      for reservation in result.get("Reservations", [])
@@ -309,6 +316,13 @@ class EC2Driver(EC2NetworkMixin, EC2VolumeMixin, ComputeDriver):
         if action not in SUPPORTED_ACTIONS:
             raise InvalidInput(f"Unknown instance action {action!r}.")
         self._call(self.ec2, f"{action}_instances", InstanceIds=list(instance_ids))
+
+    def set_tag(self, instance_id, key, value):
+        self._call(self.ec2, "create_tags", Resources=[instance_id],
+                   Tags=[{"Key": key, "Value": value}])
+
+    def delete_tag(self, instance_id, key):
+        self._call(self.ec2, "delete_tags", Resources=[instance_id], Tags=[{"Key": key}])
 
     def console_output(self, instance_id):
         result = self._call(self.ec2, "get_console_output", InstanceId=instance_id)

@@ -18,6 +18,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.dateparse import parse_datetime
 from keystoneauth1 import exceptions as ks_exceptions
 from openstack import exceptions as sdk_exceptions
+from openstack.compute.v2.server import Server
 from openstack.config import OpenStackConfig
 
 from ..exceptions import (
@@ -162,6 +163,7 @@ def _parse_server(server) -> Instance:
         security_groups=tuple(dict.fromkeys(g.get("name", "")
                                             for g in server.security_groups or [])),
         tags=dict(server.metadata or {}),
+        labels=tuple(server.tags or ()),
         busy=busy,
         actions=available,
         locked=bool(server.is_locked),
@@ -223,8 +225,11 @@ class OpenStackDriver(OpenStackNetworkMixin, OpenStackVolumeMixin, ComputeDriver
             raise translated from error
 
     # Instances
-    def list_instances(self, marker="", limit=20, include_terminated=False):
+    def list_instances(self, marker="", limit=20, include_terminated=False, tag=""):
         params = {"details": True, "limit": limit, "paginated": False}
+        if tag:
+            # Nova filters on its plain server tags (members cannot filter on metadata).
+            params["tags"] = tag
         if marker:
             params["marker"] = marker
         servers = self._call(lambda: list(self.conn.compute.servers(**params)))
@@ -267,6 +272,21 @@ class OpenStackDriver(OpenStackNetworkMixin, OpenStackVolumeMixin, ComputeDriver
         method, args = PROXY_ACTIONS[action]
         for instance_id in instance_ids:
             self._call(getattr(self.conn.compute, method), instance_id, *args)
+
+    TAGS_LABEL = "Metadata"
+    HAS_LABELS = True
+
+    def set_tag(self, instance_id, key, value):
+        self._call(self.conn.compute.set_server_metadata, instance_id, **{key: value})
+
+    def delete_tag(self, instance_id, key):
+        self._call(self.conn.compute.delete_server_metadata, instance_id, [key])
+
+    def add_label(self, instance_id, label):
+        self._call(Server.existing(id=instance_id).add_tag, self.conn.compute, label)
+
+    def remove_label(self, instance_id, label):
+        self._call(Server.existing(id=instance_id).remove_tag, self.conn.compute, label)
 
     def resize(self, instance_id: str, flavor_id: str) -> None:
         self._call(self.conn.compute.resize_server, instance_id, flavor_id)

@@ -38,7 +38,8 @@ class LaunchForm(BootstrapFormMixin, forms.Form):
             (z.name, z.name) for z in options.availability_zones]
         if not self.is_bound:
             defaults = [g.id for g in options.security_groups if g.name == "default"]
-            self.initial.setdefault("security_groups", defaults)
+            if not self.initial.get("security_groups"):
+                self.initial["security_groups"] = defaults
             if options.instance_types and "instance_type" not in self.initial:
                 self.initial["instance_type"] = options.instance_types[0].id
 
@@ -68,3 +69,28 @@ class InstanceChoiceForm(BootstrapFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["choice"].choices = [("", f"Choose {label.lower()}"), *choices]
         self.fields["choice"].label = label
+
+
+class TagForm(BootstrapFormMixin, forms.Form):
+    """A key/value tag (EC2) or metadata item (Nova); limits fit both clouds."""
+
+    key = forms.CharField(max_length=128, validators=[validate_resource_name])
+    value = forms.CharField(max_length=255, required=False, validators=[validate_resource_name])
+
+    def clean_key(self):
+        key = self.cleaned_data["key"]
+        if key.lower().startswith("aws:"):
+            raise forms.ValidationError("Keys starting with aws: are reserved.")
+        return key
+
+
+class LabelForm(BootstrapFormMixin, forms.Form):
+    """A Nova server tag: a short plain label."""
+
+    label = forms.CharField(max_length=60, validators=[validate_resource_name])
+
+    def clean_label(self):
+        label = self.cleaned_data["label"]
+        if "/" in label or "," in label:
+            raise forms.ValidationError("Labels cannot contain / or ,.")
+        return label

@@ -8,7 +8,7 @@ from ..clouds.base import ACTIONS
 from ..conf import nova_settings
 from ..exceptions import CloudError, InvalidInput, NotFound
 from ..mixins import ProjectViewMixin
-from .forms import InstanceChoiceForm, LaunchForm
+from .forms import InstanceChoiceForm, LabelForm, LaunchForm, TagForm
 
 
 class InstanceListView(ProjectViewMixin, TemplateView):
@@ -17,19 +17,56 @@ class InstanceListView(ProjectViewMixin, TemplateView):
     def get_context_data(self, **kwargs):
         marker = self.request.GET.get("marker", "")
         show_terminated = self.request.GET.get("terminated") == "1"
-        page = self.compute.instances_page(marker=marker, include_terminated=show_terminated)
+        tag = self.request.GET.get("tag", "").strip()[:256]
+        page = self.compute.instances_page(marker=marker, include_terminated=show_terminated,
+                                           tag=tag)
         return super().get_context_data(
             page=page, instances=page.items, marker=marker, show_terminated=show_terminated,
+            tag=tag, tag_filter_help=("a server tag" if self.compute.driver.HAS_LABELS
+                                      else "key or key=value"),
             poll_seconds=nova_settings()["POLL_SECONDS"], **kwargs)
 
 
 class InstanceDetailView(ProjectViewMixin, TemplateView):
+    """The instance page; it also takes its tag and label edits (POST, then back here)."""
+
     template_name = "django_nova/instances/detail.html"
+    # POST "op" -> (form class, service call taking the instance id and the cleaned data)
+    TAG_OPS = {
+        "set-tag": (TagForm, lambda compute, iid, d: compute.set_tag(iid, d["key"], d["value"])),
+        "delete-tag": (TagForm, lambda compute, iid, d: compute.delete_tag(iid, d["key"])),
+        "add-label": (LabelForm, lambda compute, iid, d: compute.add_label(iid, d["label"])),
+        "remove-label": (LabelForm,
+                         lambda compute, iid, d: compute.remove_label(iid, d["label"])),
+    }
 
     def get_context_data(self, **kwargs):
+        driver = self.compute.driver
+        kwargs.setdefault("tag_form", TagForm())
+        kwargs.setdefault("label_form", LabelForm())
         return super().get_context_data(
             instance=self.compute.instance(self.kwargs["instance_id"]),
-            poll_seconds=nova_settings()["POLL_SECONDS"], **kwargs)
+            poll_seconds=nova_settings()["POLL_SECONDS"], tags_label=driver.TAGS_LABEL,
+            has_labels=driver.HAS_LABELS, **kwargs)
+
+    def post(self, request, instance_id):
+        op = request.POST.get("op", "")
+        if op not in self.TAG_OPS:
+            raise Http404("No such change.")
+        form_class, change = self.TAG_OPS[op]
+        form = form_class(request.POST)
+        if op == "delete-tag":
+            form.fields["value"].required = False
+        if form.is_valid():
+            try:
+                change(self.compute, instance_id, form.cleaned_data)
+            except CloudError as error:
+                form.add_error(None, f"{error.title}: {error.message}")
+            else:
+                messages.success(request, "Saved.")
+                return redirect("django_nova:instance", instance_id=instance_id)
+        key = "label_form" if form_class is LabelForm else "tag_form"
+        return self.render_to_response(self.get_context_data(**{key: form}), status=400)
 
 
 class InstanceRowView(InstanceDetailView):
@@ -40,6 +77,7 @@ class InstanceRowView(InstanceDetailView):
     """
 
     template_name = "django_nova/instances/_row.html"
+    http_method_names = ["get"]
 
     def get(self, request, *args, **kwargs):
         try:
@@ -101,10 +139,26 @@ class LaunchView(ProjectViewMixin, FormView):
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        kwargs["options"] = self.compute.launch_options()
+        options = kwargs["options"] = self.compute.launch_options()
+        initial = dict(kwargs.get("initial", {}))
+        if like := self.request.GET.get("like"):
+            initial.update(self.like(self.compute.instance(like), options))
         if image := self.request.GET.get("image"):
-            kwargs["initial"] = {**kwargs.get("initial", {}), "image": image}
+            initial["image"] = image
+        kwargs["initial"] = initial
         return kwargs
+
+    @staticmethod
+    def like(instance, options) -> dict:
+        """Launch more like this: the form filled in from an existing instance."""
+        types = {t.name: t.id for t in options.instance_types}
+        groups = {g.name: g.id for g in options.security_groups}
+        return {
+            "name": f"{instance.display_name}-copy"[:255], "image": instance.image_id,
+            "instance_type": types.get(instance.instance_type, instance.instance_type),
+            "key_name": instance.key_name, "availability_zone": instance.availability_zone,
+            "security_groups": [groups[g] for g in instance.security_groups if g in groups],
+        }
 
     def form_valid(self, form):
         try:

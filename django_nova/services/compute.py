@@ -68,13 +68,14 @@ class ComputeService:
         return images
 
     # Instances
-    def instances_page(self, marker: str = "", include_terminated: bool = False) -> Page[Instance]:
+    def instances_page(self, marker: str = "", include_terminated: bool = False,
+                       tag: str = "") -> Page[Instance]:
         """One page of instances with their images: two cloud calls whatever the count.
 
         Only the images the page shows are fetched, by id (not the catalog).
         """
         page = self.driver.list_instances(marker=marker, limit=nova_settings()["PAGE_SIZE"],
-                                          include_terminated=include_terminated)
+                                          include_terminated=include_terminated, tag=tag)
         return Page(items=self._with_images(page.items), next_marker=page.next_marker)
 
     def instance(self, instance_id: str) -> Instance:
@@ -84,6 +85,18 @@ class ComputeService:
         wanted = sorted({i.image_id for i in instances if i.image_id})
         images = {image.id: image for image in self.driver.get_images(wanted)} if wanted else {}
         return [i.with_image(images.get(i.image_id)) for i in instances]
+
+    def set_tag(self, instance_id: str, key: str, value: str) -> None:
+        self.driver.set_tag(instance_id, key, value)
+
+    def delete_tag(self, instance_id: str, key: str) -> None:
+        self.driver.delete_tag(instance_id, key)
+
+    def add_label(self, instance_id: str, label: str) -> None:
+        self.driver.add_label(instance_id, label)
+
+    def remove_label(self, instance_id: str, label: str) -> None:
+        self.driver.remove_label(instance_id, label)
 
     def launch(self, spec: LaunchSpec) -> list[Instance]:
         return self.driver.launch(spec)
