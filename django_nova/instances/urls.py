@@ -5,6 +5,7 @@ from . import views
 urlpatterns = [
     path("", views.InstanceListView.as_view(), name="instances"),
     path("launch/", views.LaunchView.as_view(), name="instance-launch"),
+    path("bulk/", views.InstanceBulkView.as_view(), name="instances-bulk"),
     path("<str:instance_id>/", views.InstanceDetailView.as_view(), name="instance"),
     path("<str:instance_id>/row/", views.InstanceRowView.as_view(), name="instance-row"),
     path("<str:instance_id>/console/", views.InstanceConsoleView.as_view(),

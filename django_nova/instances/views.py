@@ -239,3 +239,26 @@ class InstanceRebuildView(InstanceChoiceView):
 
     def perform(self, instance_id, value):
         self.compute.rebuild(instance_id, value)
+
+
+MAX_BULK = 50
+
+
+class InstanceBulkView(ProjectViewMixin, TemplateView):
+    """Several instances at once: one confirmation, then a result for each."""
+
+    template_name = "django_nova/instances/bulk.html"
+    http_method_names = ["post"]
+
+    def post(self, request):
+        action = request.POST.get("action", "")
+        ids = list(dict.fromkeys(i for i in request.POST.getlist("ids") if i))[:MAX_BULK]
+        if action not in ACTIONS or ACTIONS[action].form_url:
+            raise Http404("No such action.")
+        if not ids:
+            messages.warning(request, "Select at least one instance first.")
+            return redirect("django_nova:instances")
+        context = {"action": ACTIONS[action], "ids": ids}
+        if request.POST.get("confirmed") == "1":
+            context["results"] = self.compute.act_each(action, ids)
+        return self.render_to_response(self.get_context_data(**context))

@@ -7,7 +7,7 @@ from django.core.cache import cache
 from ..concurrency import gather
 from ..conf import nova_settings
 from ..context import NovaContext
-from ..exceptions import NotFound
+from ..exceptions import CloudError, NotFound
 from ..resources import (
     AvailabilityZone,
     Image,
@@ -103,6 +103,19 @@ class ComputeService:
 
     def act(self, action: str, instance_ids: list[str]) -> None:
         self.driver.instance_action(action, instance_ids)
+
+    def act_each(self, action: str, instance_ids: list[str]) -> list[tuple[str, str]]:
+        """Run an action on each instance on its own (concurrently): (id, error or "")."""
+        def one(instance_id):
+            def run():
+                try:
+                    self.driver.instance_action(action, [instance_id])
+                except CloudError as error:
+                    return error.message
+                return ""
+            return run
+        found = gather(**{f"i{n}": one(i) for n, i in enumerate(instance_ids)})
+        return [(i, found[f"i{n}"]) for n, i in enumerate(instance_ids)]
 
     def resize(self, instance_id: str, instance_type_id: str) -> None:
         self.driver.resize(instance_id, instance_type_id)

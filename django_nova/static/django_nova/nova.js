@@ -39,3 +39,16 @@
   cloud.addEventListener("change", toggle);
   toggle();
 })();
+
+// "Select all" boxes tick every row box that belongs to the same bulk form.
+(function () {
+  "use strict";
+  document.querySelectorAll("[data-nova-select-all]").forEach(function (all) {
+    all.addEventListener("change", function () {
+      var form = all.dataset.novaSelectAll;
+      document.querySelectorAll('input[type=checkbox][form="' + form + '"]').forEach(function (box) {
+        box.checked = all.checked;
+      });
+    });
+  });
+})();
