@@ -3,11 +3,13 @@
 from functools import cached_property
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.generic import FormView
+from django.views.generic import FormView, TemplateView
 
+from .concurrency import gather
 from .exceptions import CloudError, Conflict, InvalidInput
 from .services.compute import ComputeService
 
@@ -77,3 +79,36 @@ class CloudFormView(ProjectViewMixin, FormView):
         except CloudError as error:
             form.add_error(None, f"{error.title}: {error.message}")
         return None, False
+
+
+class BulkDeleteView(ProjectViewMixin, TemplateView):
+    """Delete several resources of one kind: one confirmation, then a result for each."""
+
+    template_name = "django_nova/bulk_delete.html"
+    http_method_names = ["post"]
+    kind = ""
+    list_url = ""
+    max_items = 50
+
+    def delete_one(self, resource_id: str) -> None:
+        raise NotImplementedError
+
+    def _attempt(self, resource_id: str):
+        def run():
+            try:
+                self.delete_one(resource_id)
+            except CloudError as error:
+                return error.message
+            return ""
+        return run
+
+    def post(self, request):
+        ids = list(dict.fromkeys(i for i in request.POST.getlist("ids") if i))[:self.max_items]
+        if not ids:
+            messages.warning(request, f"Select at least one {self.kind} first.")
+            return redirect(self.list_url)
+        context = {"ids": ids, "kind": self.kind, "list_url": self.list_url}
+        if request.POST.get("confirmed") == "1":
+            found = gather(**{f"r{n}": self._attempt(i) for n, i in enumerate(ids)})
+            context["results"] = [(i, found[f"r{n}"]) for n, i in enumerate(ids)]
+        return self.render_to_response(self.get_context_data(**context))

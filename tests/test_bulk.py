@@ -44,3 +44,39 @@ def test_bulk_cannot_touch_another_projects_instances(client, make_user, make_pr
                                             "confirmed": "1"})
     assert dict(done.context["results"])[instance_id]
     assert driver.get_instance(instance_id).state == "running"
+
+
+def test_bulk_delete_key_pairs(member_client, driver):
+    for name in ("a", "b", "c"):
+        driver.create_key_pair(name, "ed25519")
+    confirm = member_client.post("/keypairs/delete/", {"ids": ["a", "b"]})
+    assert b"Delete 2 key pairs?" in confirm.content
+    assert [k.name for k in driver.list_key_pairs()] == ["a", "b", "c"]
+    done = member_client.post("/keypairs/delete/", {"ids": ["a", "b", "zz"], "confirmed": "1"})
+    results = dict(done.context["results"])
+    assert results["a"] == results["b"] == "" and "no key pair named zz" in results["zz"]
+    assert [k.name for k in driver.list_key_pairs()] == ["c"]
+
+
+def test_bulk_delete_volumes_refuses_attached_ones(member_client, driver, launch):
+    from django_nova.resources import VolumeSpec
+
+    (instance_id,) = launch()
+    free = driver.create_volume(VolumeSpec(name="free", size_gb=1, availability_zone="us-east-1a"))
+    busy = driver.create_volume(VolumeSpec(name="busy", size_gb=1, availability_zone="us-east-1a"))
+    driver.attach_volume(busy.id, instance_id, "/dev/sdf")
+    done = member_client.post("/volumes/delete/", {"ids": [free.id, busy.id], "confirmed": "1"})
+    results = dict(done.context["results"])
+    assert results[free.id] == "" and "detach it first" in results[busy.id]
+    assert {v.name for v in driver.list_volumes() if v.name} == {"busy"}
+
+
+def test_bulk_delete_snapshots(member_client, driver):
+    from django_nova.resources import VolumeSpec
+
+    volume = driver.create_volume(VolumeSpec(name="v", size_gb=1, availability_zone="us-east-1a"))
+    snaps = [driver.create_snapshot(volume.id, f"s{n}", "").id for n in range(2)]
+    member_client.post("/volumes/snapshots/delete/", {"ids": snaps, "confirmed": "1"})
+    assert not {s.id for s in driver.list_snapshots()} & set(snaps)
+    empty = member_client.post("/volumes/snapshots/delete/", {}, follow=True)
+    assert b"Select at least one snapshot" in empty.content

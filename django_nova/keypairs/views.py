@@ -5,7 +5,7 @@ from django.utils.text import get_valid_filename
 from django.views.generic import TemplateView
 
 from ..exceptions import CloudError
-from ..mixins import CloudFormView, ProjectViewMixin
+from ..mixins import BulkDeleteView, CloudFormView, ProjectViewMixin
 from .forms import KeyPairCreateForm, KeyPairImportForm
 
 
@@ -70,3 +70,11 @@ class KeyPairDeleteView(ProjectViewMixin, TemplateView):
         else:
             messages.success(request, f"Deleted key pair {name}.")
         return redirect("django_nova:keypairs")
+
+
+class KeyPairBulkDeleteView(BulkDeleteView):
+    kind = "key pair"
+    list_url = "django_nova:keypairs"
+
+    def delete_one(self, resource_id):
+        self.compute.delete_key_pair(resource_id)

@@ -5,6 +5,9 @@ from . import views
 urlpatterns = [
     path("", views.VolumeListView.as_view(), name="volumes"),
     path("create/", views.VolumeCreateView.as_view(), name="volume-create"),
+    path("delete/", views.VolumeBulkDeleteView.as_view(), name="volumes-bulk-delete"),
+    path("snapshots/delete/", views.SnapshotBulkDeleteView.as_view(),
+         name="snapshots-bulk-delete"),
     path("snapshots/", views.SnapshotListView.as_view(), name="snapshots"),
     path("snapshots/<str:snapshot_id>/row/", views.SnapshotRowView.as_view(),
          name="snapshot-row"),

@@ -9,7 +9,7 @@ from django.views.generic import TemplateView
 
 from ..conf import nova_settings
 from ..exceptions import CloudError, NotFound
-from ..mixins import CloudFormView, ProjectViewMixin
+from ..mixins import BulkDeleteView, CloudFormView, ProjectViewMixin
 from ..services.volumes import VolumeService
 from .forms import NameDescriptionForm, VolumeAttachForm, VolumeCreateForm, VolumeExtendForm
 
@@ -253,4 +253,20 @@ class SnapshotDeleteView(DeleteView):
         return self.volumes.snapshot(self.kwargs["snapshot_id"])
 
     def delete(self, resource_id):
+        self.volumes.delete_snapshot(resource_id)
+
+
+class VolumeBulkDeleteView(VolumeMixin, BulkDeleteView):
+    kind = "volume"
+    list_url = "django_nova:volumes"
+
+    def delete_one(self, resource_id):
+        self.volumes.delete(resource_id)
+
+
+class SnapshotBulkDeleteView(VolumeMixin, BulkDeleteView):
+    kind = "snapshot"
+    list_url = "django_nova:snapshots"
+
+    def delete_one(self, resource_id):
         self.volumes.delete_snapshot(resource_id)
