@@ -41,6 +41,10 @@ class Image:
     # Set by the service: the image belongs to the current project.
     is_own: bool = False
 
+    @property
+    def display_name(self) -> str:
+        return self.name or self.id
+
 
 @dataclass(frozen=True)
 class Instance:

@@ -174,7 +174,7 @@ def test_sidebar_and_instance_menu_link_here(member_client, launch):
     assert menu in html
     detail = member_client.get(f"/instances/{instance_id}/").content.decode()
     assert menu in detail
-    assert detail.index("Edit security groups") < detail.index("Launch from same image")
+    assert detail.index("Edit security groups") < detail.index("Launch more like this")
 
 
 def test_create_group(member_client, driver):

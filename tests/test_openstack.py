@@ -387,3 +387,27 @@ def test_launch_more_like_this_uses_flavor_ids(keystone_client, client, demo_ser
     form = client.get(f"/instances/launch/?like={demo_server.id}").context["form"]
     assert form.initial["instance_type"] == ids["flavor"]
     assert form.initial["image"] == ids["image"]
+
+
+def test_own_glance_images_snapshot_edit_delete(keystone_client, client, os_conn, demo_server):
+    keystone_client("demo")
+    conn = os_conn("demo")
+    response = client.post(f"/images/from-instance/{demo_server.id}/",
+                           {"name": "nova-test-snapshot", "description": "snap"})
+    assert response.status_code == 302
+    # The fake virt driver never uploads snapshot data, so the image stays queued; it is
+    # still the project's own image to list, edit and delete.
+    image = wait_for(lambda: next((i for i in conn.image.images()
+                                   if i.name == "nova-test-snapshot"), None))
+    try:
+        listing = client.get("/images/").context["images"]
+        assert listing[0].id == image.id and listing[0].is_own
+        client.post(f"/images/{image.id}/edit/", {"name": "nova-test-renamed",
+                                                 "description": "edited"})
+        assert conn.image.get_image(image.id).name == "nova-test-renamed"
+        public = client.post(f"/images/{image.id}/visibility/", {"public": "1"}, follow=True)
+        assert any("Could not change" in m for m in messages_of(public))  # admin-only in Glance
+        client.post(f"/images/{image.id}/delete/")
+        wait_for(lambda: image.id not in {i.id for i in conn.image.images()})
+    finally:
+        conn.image.delete_image(image.id, ignore_missing=True)

@@ -30,8 +30,10 @@ INSTANCE_ID = "i-0123456789abcdef0"
 # Plausible values for every path parameter a django_nova URL takes.  A new
 # parameter name makes the URL walk fail until a sample is added here.
 PATH_SAMPLES = {"instance_id": INSTANCE_ID, "action": "start", "name": "k1",
-                "volume_id": "vol-0123456789abcdef0", "snapshot_id": "snap-0123456789abcdef0",
-                "group_id": "sg-0123456789abcdef0", "rule_id": "r1"}
+                "volume_id": "vol-0123456789abcdef0", "image_id": "ami-0123456789abcdef0",
+                "snapshot_id": "snap-0123456789abcdef0",
+                "group_id": "sg-0123456789abcdef0", "rule_id": "r1",
+                "address_id": "eipalloc-0123456789abcdef0"}
 
 SCRIPT = "<script>alert(1)</script>"
 ESCAPED_SCRIPT = "&lt;script&gt;alert(1)&lt;/script&gt;"

@@ -84,6 +84,10 @@ class ComputeDriver(ABC):
     @abstractmethod
     def console_output(self, instance_id: str) -> str: ...
 
+    #: EC2 fixes image names at creation and registers images from snapshots.
+    IMAGE_NAME_FIXED = False
+    REGISTERS_FROM_SNAPSHOT = False
+
     #: What key/value tags are called on this cloud, and whether it has plain labels too.
     TAGS_LABEL = "Tags"
     HAS_LABELS = False
@@ -99,6 +103,23 @@ class ComputeDriver(ABC):
 
     def remove_label(self, instance_id: str, label: str) -> None:
         raise InvalidInput("This cloud has no instance labels; use tags.")
+
+    # Images the project owns
+    @abstractmethod
+    def create_image(self, instance_id: str, name: str, description: str) -> str:
+        """Snapshot an instance into a new image; returns the image id."""
+
+    @abstractmethod
+    def update_image(self, image_id: str, name: str, description: str) -> None: ...
+
+    @abstractmethod
+    def set_image_public(self, image_id: str, public: bool) -> None: ...
+
+    @abstractmethod
+    def delete_image(self, image_id: str) -> None: ...
+
+    def register_image(self, snapshot_id: str, name: str, description: str) -> str:
+        raise InvalidInput("This cloud registers images by upload, not from snapshots.")
 
     def resize(self, instance_id: str, instance_type_id: str) -> None:
         """Move to another size; clouds that can offer it in their instances' actions."""

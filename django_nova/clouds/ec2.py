@@ -209,6 +209,9 @@ def _decode_console(output: str) -> str:
 
 
 class EC2Driver(EC2NetworkMixin, EC2VolumeMixin, ComputeDriver):
+    IMAGE_NAME_FIXED = True
+    REGISTERS_FROM_SNAPSHOT = True
+
     @property
     def project(self):
         """The Project row this driver acts for (its ``access``)."""
@@ -316,6 +319,31 @@ class EC2Driver(EC2NetworkMixin, EC2VolumeMixin, ComputeDriver):
         if action not in SUPPORTED_ACTIONS:
             raise InvalidInput(f"Unknown instance action {action!r}.")
         self._call(self.ec2, f"{action}_instances", InstanceIds=list(instance_ids))
+
+    def create_image(self, instance_id, name, description):
+        result = self._call(self.ec2, "create_image", InstanceId=instance_id, Name=name,
+                            Description=description)
+        return result["ImageId"]
+
+    def update_image(self, image_id, name, description):
+        # AMI names are fixed at creation; only the description can change.
+        self._call(self.ec2, "modify_image_attribute", ImageId=image_id,
+                   Description={"Value": description})
+
+    def set_image_public(self, image_id, public):
+        change = {"Add" if public else "Remove": [{"Group": "all"}]}
+        self._call(self.ec2, "modify_image_attribute", ImageId=image_id,
+                   LaunchPermission=change)
+
+    def delete_image(self, image_id):
+        self._call(self.ec2, "deregister_image", ImageId=image_id)
+
+    def register_image(self, snapshot_id, name, description):
+        result = self._call(
+            self.ec2, "register_image", Name=name, Description=description,
+            Architecture="x86_64", VirtualizationType="hvm", RootDeviceName="/dev/sda1",
+            BlockDeviceMappings=[{"DeviceName": "/dev/sda1", "Ebs": {"SnapshotId": snapshot_id}}])
+        return result["ImageId"]
 
     def set_tag(self, instance_id, key, value):
         self._call(self.ec2, "create_tags", Resources=[instance_id],

@@ -15,7 +15,7 @@ import json
 from dataclasses import replace
 
 from ..exceptions import Conflict, InvalidInput, NotFound
-from ..resources import Instance, SecurityGroup, SecurityGroupRule
+from ..resources import Address, AddressTarget, Instance, SecurityGroup, SecurityGroupRule
 
 # EC2 protocol names and numbers -> ours.
 PROTOCOLS = {"-1": "any", "tcp": "tcp", "6": "tcp", "udp": "udp", "17": "udp",
@@ -26,6 +26,8 @@ SOURCES = {"cidr4": ("IpRanges", "CidrIp"), "cidr6": ("Ipv6Ranges", "CidrIpv6"),
            "group": ("UserIdGroupPairs", "GroupId"), "prefix": ("PrefixListIds", "PrefixListId")}
 # What counts as "in use" for a group: instances that still exist.
 LIVE_STATES = ["pending", "running", "shutting-down", "stopping", "stopped"]
+# Instances an elastic IP can be associated with (a VPC instance also when stopped).
+ASSOCIABLE_STATES = ["pending", "running", "stopping", "stopped"]
 
 
 def _encode_rule_id(terms: list) -> str:
@@ -90,6 +92,18 @@ def _parse_group(data: dict) -> SecurityGroup:
              + _parse_permissions(data.get("IpPermissionsEgress", []), "egress"))
     return SecurityGroup(id=data["GroupId"], name=data.get("GroupName", ""),
                          description=data.get("Description") or "", rules=tuple(rules))
+
+
+def _parse_address(data: dict) -> Address:
+    associated = bool(data.get("AssociationId") or data.get("InstanceId")
+                      or data.get("NetworkInterfaceId"))
+    return Address(
+        id=data.get("AllocationId") or data.get("PublicIp", ""), ip=data.get("PublicIp", ""),
+        pool=data.get("Domain", ""), instance_id=data.get("InstanceId") or "",
+        fixed_ip=data.get("PrivateIpAddress") or "",
+        port_id=data.get("NetworkInterfaceId") or "",
+        association_id=data.get("AssociationId") or "",
+        state="associated" if associated else "available")
 
 
 def _permission(rule: SecurityGroupRule) -> dict:
@@ -181,3 +195,53 @@ class EC2NetworkMixin:
             raise InvalidInput("An EC2 instance needs at least one security group.")
         self._call(self.ec2, "modify_instance_attribute", InstanceId=instance.id,
                    Groups=list(group_ids))
+
+    # Elastic IPs (VPC addresses, acted on by allocation id)
+
+    #: What the sidebar and pages call addresses on this cloud.
+    ADDRESS_LABEL = "Elastic IPs"
+    ADDRESS_POOL_LABEL = "Domain"
+    ADDRESS_NOUN = "elastic IP"
+
+    def list_addresses(self) -> list[Address]:
+        """The project's elastic IPs: one call (moto and small accounts need no paging)."""
+        result = self._call(self.ec2, "describe_addresses")
+        return sorted((_parse_address(a) for a in result.get("Addresses", [])),
+                      key=lambda a: a.ip)
+
+    def get_address(self, address_id: str) -> Address:
+        result = self._call(self.ec2, "describe_addresses", AllocationIds=[address_id])
+        for item in result.get("Addresses", []):
+            return _parse_address(item)
+        raise NotFound(f"There is no elastic IP {address_id} in this project.")
+
+    def address_pools(self) -> list[tuple[str, str]]:
+        """EC2 has no pools to choose from: every address is a VPC address."""
+        return []
+
+    def allocate_address(self, pool: str = "") -> Address:
+        result = self._call(self.ec2, "allocate_address", Domain="vpc")
+        return _parse_address(result)
+
+    def address_targets(self) -> list[AddressTarget]:
+        """Instances an elastic IP can go to, with their primary private IP: one call."""
+        result = self._call(self.ec2, "describe_instances", Filters=[
+            {"Name": "instance-state-name", "Values": ASSOCIABLE_STATES}])
+        targets = []
+        for reservation in result.get("Reservations", []):
+            for item in reservation.get("Instances", []):
+                name = next((t["Value"] for t in item.get("Tags", []) if t["Key"] == "Name"), "")
+                targets.append(AddressTarget(instance_id=item["InstanceId"], instance_name=name,
+                                             fixed_ip=item.get("PrivateIpAddress") or ""))
+        return sorted(targets, key=lambda t: (t.instance_name.lower(), t.instance_id))
+
+    def associate_address(self, address: Address, target: AddressTarget) -> None:
+        # AllowReassociation stays off: an address in use is never moved silently.
+        self._call(self.ec2, "associate_address", AllocationId=address.id,
+                   InstanceId=target.instance_id)
+
+    def disassociate_address(self, address: Address) -> None:
+        self._call(self.ec2, "disassociate_address", AssociationId=address.association_id)
+
+    def release_address(self, address: Address) -> None:
+        self._call(self.ec2, "release_address", AllocationId=address.id)

@@ -273,6 +273,21 @@ class OpenStackDriver(OpenStackNetworkMixin, OpenStackVolumeMixin, ComputeDriver
         for instance_id in instance_ids:
             self._call(getattr(self.conn.compute, method), instance_id, *args)
 
+    def create_image(self, instance_id, name, description):
+        image = self._call(self.conn.compute.create_server_image, instance_id, name,
+                           metadata={"description": description} if description else None)
+        return image.id
+
+    def update_image(self, image_id, name, description):
+        self._call(self.conn.image.update_image, image_id, name=name, description=description)
+
+    def set_image_public(self, image_id, public):
+        self._call(self.conn.image.update_image, image_id,
+                   visibility="public" if public else "private")
+
+    def delete_image(self, image_id):
+        self._call(self.conn.image.delete_image, image_id)
+
     TAGS_LABEL = "Metadata"
     HAS_LABELS = True
 

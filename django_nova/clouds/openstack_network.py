@@ -4,12 +4,16 @@ Neutron lists each group with its rules, so a groups page is one call.
 Instances gain and lose groups through Nova (``addSecurityGroup`` /
 ``removeSecurityGroup``), which takes a group's id as well as its name, so
 groups that share a name stay distinct.
+
+Floating IPs come from external networks (``router:external``) and go to a
+port of a server.  Neutron's ``fip-port-details`` extension names the port's
+server in the floating IP itself, so the list needs no port lookups.
 """
 
 from dataclasses import replace
 
 from ..exceptions import InvalidInput, NotFound
-from ..resources import Instance, SecurityGroup, SecurityGroupRule
+from ..resources import Address, AddressTarget, Instance, SecurityGroup, SecurityGroupRule
 
 # Neutron protocol names and numbers -> ours (None is any protocol).
 PROTOCOLS = {None: "any", "tcp": "tcp", "6": "tcp", "udp": "udp", "17": "udp",
@@ -34,6 +38,17 @@ def _parse_group(group) -> SecurityGroup:
                                   r.port_min or 0, r.remote_cidr, r.remote_group_id))
     return SecurityGroup(id=group.id, name=group.name or "",
                          description=group.description or "", rules=tuple(rules))
+
+
+def _parse_address(ip, pools: dict[str, str]) -> Address:
+    details = ip.port_details or {}
+    instance_id = details.get("device_id", "") if str(
+        details.get("device_owner", "")).startswith("compute:") else ""
+    return Address(
+        id=ip.id, ip=ip.floating_ip_address or "",
+        pool=pools.get(ip.floating_network_id, ip.floating_network_id or ""),
+        instance_id=instance_id or "", fixed_ip=ip.fixed_ip_address or "",
+        port_id=ip.port_id or "", state=(ip.status or "").lower())
 
 
 class OpenStackNetworkMixin:
@@ -100,3 +115,72 @@ class OpenStackNetworkMixin:
                     raise InvalidInput("This server has no network port, and security groups "
                                        "apply to ports: there is nothing to change.") from None
                 raise
+
+    # Floating IPs
+
+    ADDRESS_LABEL = "Floating IPs"
+    ADDRESS_POOL_LABEL = "Pool"
+    ADDRESS_NOUN = "floating IP"
+
+    def address_pools(self) -> list[tuple[str, str]]:
+        """External networks floating IPs come from, as (id, name): one call."""
+        networks = self._call(lambda: list(self.conn.network.networks(is_router_external=True)))
+        return sorted(((n.id, n.name or n.id) for n in networks), key=lambda p: p[1])
+
+    def list_addresses(self) -> list[Address]:
+        """The project's floating IPs, their pools named: two calls."""
+        pools = dict(self.address_pools())
+        ips = self._call(lambda: list(self.conn.network.ips(
+            project_id=self.keystone.project_id)))
+        return sorted((_parse_address(ip, pools) for ip in ips), key=lambda a: a.ip)
+
+    def get_address(self, address_id: str) -> Address:
+        ip = self._call(self.conn.network.get_ip, address_id)
+        if ip.project_id and ip.project_id != self.keystone.project_id:
+            raise NotFound(f"There is no floating IP {address_id} in this project.")
+        return _parse_address(ip, {})
+
+    def allocate_address(self, pool: str = "") -> Address:
+        if not pool:
+            raise InvalidInput("Choose the external network to allocate from.")
+        ip = self._call(self.conn.network.create_ip, floating_network_id=pool)
+        return _parse_address(ip, dict(self.address_pools()))
+
+    def address_targets(self) -> list[AddressTarget]:
+        """One target per IPv4 address of each server port: a server list and a port list."""
+        names = self._call(lambda: {s.id: s.name or ""
+                                    for s in self.conn.compute.servers(details=False)})
+        ports = self._call(lambda: list(self.conn.network.ports(
+            project_id=self.keystone.project_id)))
+        targets = []
+        for port in ports:
+            if port.device_id not in names or not str(port.device_owner or "").startswith(
+                    "compute:"):
+                continue
+            for fixed in port.fixed_ips or []:
+                ip = fixed.get("ip_address", "")
+                if ip and ":" not in ip:  # floating IPs are IPv4
+                    targets.append(AddressTarget(instance_id=port.device_id,
+                                                 instance_name=names[port.device_id],
+                                                 port_id=port.id, fixed_ip=ip))
+        return sorted(targets, key=lambda t: (t.instance_name.lower(), t.instance_id,
+                                              t.fixed_ip))
+
+    def associate_address(self, address: Address, target: AddressTarget) -> None:
+        port_id, fixed_ip = target.port_id, target.fixed_ip
+        if not port_id:
+            ports = self._call(lambda: list(self.conn.network.ports(
+                device_id=target.instance_id)))
+            if not ports:
+                raise InvalidInput("This server has no network port to associate with.")
+            port_id = ports[0].id
+        params = {"port_id": port_id}
+        if fixed_ip:
+            params["fixed_ip_address"] = fixed_ip
+        self._call(self.conn.network.update_ip, address.id, **params)
+
+    def disassociate_address(self, address: Address) -> None:
+        self._call(self.conn.network.update_ip, address.id, port_id=None)
+
+    def release_address(self, address: Address) -> None:
+        self._call(self.conn.network.delete_ip, address.id)

@@ -1,6 +1,12 @@
-from django.views.generic import TemplateView
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.views.generic import TemplateView, View
 
-from ..mixins import ProjectViewMixin
+from ..exceptions import CloudError
+from ..mixins import CloudFormView, ProjectViewMixin
+from ..services.volumes import VolumeService
+from ..volumes.forms import NameDescriptionForm
+from .forms import ImageEditForm, ImageRegisterForm
 
 
 class InstanceTypeListView(ProjectViewMixin, TemplateView):
@@ -19,4 +25,117 @@ class ImageListView(ProjectViewMixin, TemplateView):
     template_name = "django_nova/images/list.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(images=self.compute.launchable_images(), **kwargs)
+        return super().get_context_data(
+            images=self.compute.launchable_images(),
+            registers=self.compute.driver.REGISTERS_FROM_SNAPSHOT, **kwargs)
+
+
+class ImageFormView(CloudFormView):
+    template_name = "django_nova/images/form.html"
+    title = ""
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=self.title, **kwargs)
+
+
+class ImageCreateView(ImageFormView):
+    """Snapshot an instance into an image of the project."""
+
+    form_class = NameDescriptionForm
+    title = "Create image"
+
+    def get_context_data(self, **kwargs):
+        instance = self.compute.instance(self.kwargs["instance_id"])
+        return super().get_context_data(subject=instance, **kwargs)
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        image_id, ok = self.call_cloud(form, lambda: self.compute.create_image(
+            self.kwargs["instance_id"], data["name"], data["description"]))
+        if not ok:
+            return self.form_invalid(form)
+        messages.success(self.request, f"Creating image {data['name']} ({image_id}).")
+        return redirect("django_nova:images")
+
+
+class ImageRegisterView(ImageFormView):
+    """EC2: register an image from a snapshot of a root volume."""
+
+    form_class = ImageRegisterForm
+    title = "Register image"
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["snapshots"] = VolumeService(self.request.nova).snapshots()
+        if snapshot := self.request.GET.get("snapshot"):
+            kwargs["initial"] = {**kwargs.get("initial", {}), "snapshot": snapshot}
+        return kwargs
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        image_id, ok = self.call_cloud(form, lambda: self.compute.register_image(
+            data["snapshot"], data["name"], data["description"]))
+        if not ok:
+            return self.form_invalid(form)
+        messages.success(self.request, f"Registered image {data['name']} ({image_id}).")
+        return redirect("django_nova:images")
+
+
+class ImageEditView(ImageFormView):
+    form_class = ImageEditForm
+    title = "Edit image"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and request.nova.project is not None:
+            self.image = self.compute.own_image(kwargs["image_id"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(),
+                "name_fixed": self.compute.driver.IMAGE_NAME_FIXED}
+
+    def get_initial(self):
+        return {"name": self.image.name, "description": self.image.description}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(subject=self.image, **kwargs)
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        _, ok = self.call_cloud(form, lambda: self.compute.update_image(
+            self.image.id, data["name"], data["description"]))
+        if not ok:
+            return self.form_invalid(form)
+        messages.success(self.request, f"Saved image {data['name']}.")
+        return redirect("django_nova:images")
+
+
+class ImageVisibilityView(ProjectViewMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, image_id):
+        public = request.POST.get("public") == "1"
+        try:
+            self.compute.set_image_public(image_id, public)
+        except CloudError as error:
+            messages.error(request, f"Could not change {image_id}: {error.message}")
+        else:
+            messages.success(request, f"{image_id} is now {'public' if public else 'private'}.")
+        return redirect("django_nova:images")
+
+
+class ImageDeleteView(ProjectViewMixin, TemplateView):
+    template_name = "django_nova/images/delete.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(image=self.compute.own_image(self.kwargs["image_id"]),
+                                        **kwargs)
+
+    def post(self, request, image_id):
+        try:
+            self.compute.delete_image(image_id)
+        except CloudError as error:
+            messages.error(request, f"Could not delete {image_id}: {error.message}")
+        else:
+            messages.success(request, f"Deleted image {image_id}.")
+        return redirect("django_nova:images")

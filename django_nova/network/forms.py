@@ -3,7 +3,7 @@ import ipaddress
 from django import forms
 
 from ..mixins import BootstrapFormMixin
-from ..resources import SecurityGroup, SecurityGroupRule
+from ..resources import AddressTarget, SecurityGroup, SecurityGroupRule
 from ..services.network import DEFAULT_GROUP, NetworkFeatures, find_duplicate
 from ..validators import CONTROL_CHARS, validate_resource_name
 
@@ -150,3 +150,30 @@ class InstanceSecurityGroupsForm(BootstrapFormMixin, forms.Form):
             field.required = True
             field.error_messages["required"] = (
                 "Choose at least one security group: this cloud's instances always have one.")
+
+
+class AddressAllocateForm(BootstrapFormMixin, forms.Form):
+    """Where a new address comes from: an external network, where the cloud has several."""
+
+    pool = forms.ChoiceField(label="External network",
+                             help_text="The network the address is allocated from.")
+
+    def __init__(self, *args, pools: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        if not pools:
+            del self.fields["pool"]  # EC2: every elastic IP is a VPC address
+            return
+        field = self.fields["pool"]
+        field.choices = pools if len(pools) == 1 else [("", "Choose a network")] + pools
+        field.initial = pools[0][0] if len(pools) == 1 else ""
+
+
+class AddressAssociateForm(BootstrapFormMixin, forms.Form):
+    target = forms.ChoiceField(label="Instance",
+                               help_text="An instance with several addresses appears once "
+                                         "for each of its fixed IPs.")
+
+    def __init__(self, *args, targets: list[AddressTarget], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].choices = [("", "Choose an instance")] + [
+            (t.key, t.label) for t in targets]

@@ -18,4 +18,12 @@ urlpatterns = [
          views.RuleDeleteView.as_view(), name="security-group-rule-delete"),
     path("instances/<str:instance_id>/security-groups/",
          views.InstanceSecurityGroupsView.as_view(), name="instance-security-groups"),
+    path("addresses/", views.AddressListView.as_view(), name="addresses"),
+    path("addresses/allocate/", views.AddressAllocateView.as_view(), name="address-allocate"),
+    path("addresses/<str:address_id>/associate/", views.AddressAssociateView.as_view(),
+         name="address-associate"),
+    path("addresses/<str:address_id>/disassociate/", views.AddressDisassociateView.as_view(),
+         name="address-disassociate"),
+    path("addresses/<str:address_id>/release/", views.AddressReleaseView.as_view(),
+         name="address-release"),
 ]

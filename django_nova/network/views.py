@@ -1,4 +1,4 @@
-"""Security groups, their rules, and an instance's groups.
+"""Security groups, their rules, an instance's groups, and floating/elastic IPs.
 
 Each page fetches the project's groups once (rules come with them); changes
 are POST-only, deletions ask first.  Names and descriptions come from the
@@ -16,7 +16,14 @@ from ..exceptions import CloudError, Conflict, InvalidInput, NotFound
 from ..mixins import ProjectViewMixin
 from ..resources import SecurityGroup, SecurityGroupRule
 from ..services.network import NetworkService
-from .forms import DUPLICATE, InstanceSecurityGroupsForm, RuleForm, SecurityGroupForm
+from .forms import (
+    DUPLICATE,
+    AddressAllocateForm,
+    AddressAssociateForm,
+    InstanceSecurityGroupsForm,
+    RuleForm,
+    SecurityGroupForm,
+)
 
 
 @dataclass(frozen=True)
@@ -260,3 +267,120 @@ class InstanceSecurityGroupsView(NetworkViewMixin, FormView):
         messages.success(self.request,
                          f"{self.instance.display_name} is now in {names}.")
         return redirect("django_nova:instance", self.instance.id)
+
+
+# Floating / elastic IPs
+
+def cloud_message(error: CloudError) -> str:
+    """A refusal in the user's words; anything unexpected with its title."""
+    if isinstance(error, Conflict | InvalidInput | NotFound):
+        return error.message
+    return f"{error.title}: {error.message}"
+
+
+class AddressListView(NetworkViewMixin, TemplateView):
+    template_name = "django_nova/network/addresses.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(addresses=self.network.addresses(), **kwargs)
+
+
+class AddressAllocateView(NetworkViewMixin, FormView):
+    template_name = "django_nova/network/address_form.html"
+    form_class = AddressAllocateForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "pools": self.network.address_pools()}
+
+    def get_context_data(self, **kwargs):
+        noun = self.network.features.address_noun
+        return super().get_context_data(title=f"Allocate {noun}", submit="Allocate", **kwargs)
+
+    def form_valid(self, form):
+        try:
+            address = self.network.allocate_address(form.cleaned_data.get("pool", ""))
+        except CloudError as error:
+            field_error(form, None, cloud_message(error))
+            return self.form_invalid(form)
+        messages.success(self.request, f"Allocated {self.network.features.address_noun} "
+                                       f"{address.ip}.")
+        return redirect("django_nova:addresses")
+
+
+class AddressViewMixin(NetworkViewMixin):
+    """Pages about one of the project's addresses (``self.address``), or 404."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if self.has_project():
+            self.address = self.network.address(kwargs["address_id"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(address=self.address, **kwargs)
+
+
+class AddressAssociateView(AddressViewMixin, FormView):
+    template_name = "django_nova/network/address_form.html"
+    form_class = AddressAssociateForm
+
+    @cached_property
+    def targets(self):
+        return [] if self.address.associated else self.network.address_targets()
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "targets": self.targets}
+
+    def get_context_data(self, **kwargs):
+        refusal = (f"{self.address.ip} is already associated with "
+                   f"{self.address.instance_label or self.address.port_id}: disassociate it "
+                   "first." if self.address.associated else "")
+        return super().get_context_data(
+            title=f"Associate {self.address.ip}", submit="Associate", refusal=refusal, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            target = self.network.associate_address(self.address, form.cleaned_data["target"],
+                                                    self.targets)
+        except CloudError as error:
+            field_error(form, "target" if isinstance(error, InvalidInput) else None,
+                        cloud_message(error))
+            return self.form_invalid(form)
+        messages.success(self.request, f"Associated {self.address.ip} with {target.label}.")
+        return redirect("django_nova:addresses")
+
+
+class AddressDisassociateView(NetworkViewMixin, TemplateView):
+    http_method_names = ["post"]
+
+    def post(self, request, address_id):
+        try:
+            address = self.network.disassociate_address(address_id)
+        except NotFound:
+            raise
+        except CloudError as error:
+            messages.error(request, f"Could not disassociate: {cloud_message(error)}")
+        else:
+            messages.success(request, f"Disassociated {address.ip} from "
+                                      f"{address.instance_label or address.port_id}.")
+        return redirect("django_nova:addresses")
+
+
+class AddressReleaseView(AddressViewMixin, TemplateView):
+    template_name = "django_nova/network/address_release.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(refusal=self.network.release_refusal(self.address),
+                                        **kwargs)
+
+    def post(self, request, address_id):
+        try:
+            address = self.network.release_address(address_id)
+        except NotFound:
+            raise
+        except CloudError as error:
+            messages.error(request, f"Could not release {self.address.ip}: "
+                                    f"{cloud_message(error)}")
+            return redirect("django_nova:addresses")
+        messages.success(request, f"Released {self.network.features.address_noun} "
+                                  f"{address.ip}.")
+        return redirect("django_nova:addresses")

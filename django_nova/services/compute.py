@@ -136,6 +136,33 @@ class ComputeService:
         """The images the project can launch, its own first (three concurrent calls)."""
         return self._merge_images(**gather(**self._image_calls()))
 
+    def own_image(self, image_id: str) -> Image:
+        """An image of this project; others' images cannot be changed from here."""
+        image = next(iter(self.driver.get_images([image_id])), None)
+        if image is None:
+            raise NotFound(f"The image {image_id} does not exist.")
+        if image.owner_id != self.context.project.owner_id:
+            raise NotFound(f"The image {image_id} is not one of this project's images.")
+        return replace(image, is_own=True)
+
+    def create_image(self, instance_id: str, name: str, description: str) -> str:
+        return self.driver.create_image(instance_id, name, description)
+
+    def register_image(self, snapshot_id: str, name: str, description: str) -> str:
+        return self.driver.register_image(snapshot_id, name, description)
+
+    def update_image(self, image_id: str, name: str, description: str) -> None:
+        self.own_image(image_id)
+        self.driver.update_image(image_id, name, description)
+
+    def set_image_public(self, image_id: str, public: bool) -> None:
+        self.own_image(image_id)
+        self.driver.set_image_public(image_id, public)
+
+    def delete_image(self, image_id: str) -> None:
+        self.own_image(image_id)
+        self.driver.delete_image(image_id)
+
     def launch_options(self) -> LaunchOptions:
         """Everything the launch form offers, fetched concurrently."""
         found = gather(

@@ -1,4 +1,5 @@
-"""Security groups and their rules, and which groups an instance is in, for one project.
+"""Security groups and their rules, which groups an instance is in, and floating/elastic
+IPs, for one project.
 
 Every page fetches the project's groups once: both clouds list each group
 with its rules, so a group's page, its forms and the checks before a change
@@ -7,12 +8,12 @@ with its rules, so a group's page, its forms and the checks before a change
 
 import contextlib
 import ipaddress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..concurrency import gather
 from ..context import NovaContext
 from ..exceptions import Conflict, InvalidInput, NotFound
-from ..resources import Instance, SecurityGroup, SecurityGroupRule
+from ..resources import Address, AddressTarget, Instance, SecurityGroup, SecurityGroupRule
 
 DEFAULT_GROUP = "default"
 ANY_ADDRESS = {"IPv4": "0.0.0.0/0", "IPv6": "::/0"}
@@ -26,6 +27,11 @@ class NetworkFeatures:
     description_required: bool
     instance_needs_group: bool
     group_rules_have_ether_type: bool
+    # "Floating IPs" (OpenStack) or "Elastic IPs" (EC2), and one of them in a sentence.
+    address_label: str = "Floating IPs"
+    address_noun: str = "floating IP"
+    # What the address's origin is called: "Pool" (an external network) or "Domain" (EC2).
+    address_pool_label: str = "Pool"
 
 
 def is_default(group: SecurityGroup) -> bool:
@@ -68,6 +74,9 @@ class NetworkService:
             description_required=driver.SECURITY_GROUP_DESCRIPTION_REQUIRED,
             instance_needs_group=driver.INSTANCE_NEEDS_SECURITY_GROUP,
             group_rules_have_ether_type=driver.GROUP_RULES_HAVE_ETHER_TYPE,
+            address_label=driver.ADDRESS_LABEL,
+            address_noun=driver.ADDRESS_NOUN,
+            address_pool_label=driver.ADDRESS_POOL_LABEL,
         )
 
     # Groups
@@ -182,3 +191,68 @@ class NetworkService:
             raise InvalidInput("Choose at least one security group: "
                                "this cloud's instances always have one.")
         self.driver.set_instance_security_groups(instance, wanted)
+
+    # Floating / elastic IPs
+    def _named(self, addresses: list[Address]) -> list[Address]:
+        """The addresses with their instances' names: one call, for just those instances."""
+        ids = sorted({a.instance_id for a in addresses if a.instance_id})
+        names = self.driver.instance_names(ids) if ids else {}
+        return [replace(a, instance_name=names.get(a.instance_id, "")) for a in addresses]
+
+    def addresses(self) -> list[Address]:
+        """The project's addresses, each with its instance's name: two calls at most
+        (three on OpenStack, which names the pools too)."""
+        return self._named(self.driver.list_addresses())
+
+    def address(self, address_id: str) -> Address:
+        """One of the project's addresses (404 for anyone else's), its instance named."""
+        return self._named([self.driver.get_address(address_id)])[0]
+
+    def address_pools(self) -> list[tuple[str, str]]:
+        """(id, name) of the pools to allocate from; empty where the cloud has no choice."""
+        return self.driver.address_pools()
+
+    def allocate_address(self, pool: str = "") -> Address:
+        return self.driver.allocate_address(pool)
+
+    def address_targets(self) -> list[AddressTarget]:
+        return self.driver.address_targets()
+
+    def associate_address(self, address: Address, key: str,
+                          targets: list[AddressTarget]) -> AddressTarget:
+        """Associate an unassociated address with one of ``targets`` (by its form key)."""
+        target = next((t for t in targets if t.key == key), None)
+        if target is None:
+            raise InvalidInput("Choose one of the instances offered.")
+        if address.associated:
+            raise Conflict(f"{address.ip} is already associated with "
+                           f"{address.instance_label or address.port_id}: disassociate it first.")
+        self.driver.associate_address(address, target)
+        return target
+
+    def disassociate_address(self, address_id: str) -> Address:
+        address = self.address(address_id)
+        if not address.associated:
+            raise Conflict(f"{address.ip} is not associated with anything.")
+        self.driver.disassociate_address(address)
+        return address
+
+    def release_refusal(self, address: Address) -> str:
+        """Why the address cannot be released yet; "" if it can.
+
+        Like the EC2 API (``InvalidIPAddress.InUse``), an associated address
+        is not released: its instance would lose its public address silently.
+        """
+        if address.associated:
+            where = address.instance_label or address.port_id or "an instance"
+            return (f"{address.ip} is associated with {where}. Disassociate it first, "
+                    "then release it.")
+        return ""
+
+    def release_address(self, address_id: str) -> Address:
+        address = self.address(address_id)
+        refusal = self.release_refusal(address)
+        if refusal:
+            raise Conflict(refusal)
+        self.driver.release_address(address)
+        return address

@@ -1,0 +1,77 @@
+"""The project's own images on EC2 (moto): create from an instance, register from a
+snapshot, edit, make public or private, delete; others' images stay read-only."""
+
+from django.contrib.messages import get_messages
+
+from django_nova.resources import VolumeSpec
+from tests.conftest import IMAGE_ID
+
+
+def messages_of(response):
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+def own_images(driver):
+    return driver.list_images("own")
+
+
+def test_create_image_from_instance(member_client, launch, driver):
+    (instance_id,) = launch(name="golden")
+    response = member_client.post(f"/images/from-instance/{instance_id}/",
+                                  {"name": "golden-v1", "description": "base"})
+    assert response.status_code == 302
+    (image,) = own_images(driver)
+    assert (image.name, image.description) == ("golden-v1", "base")
+    listing = member_client.get("/images/").context["images"]
+    assert listing[0].id == image.id and listing[0].is_own
+
+
+def test_edit_visibility_and_delete_own_image(member_client, launch, driver):
+    (instance_id,) = launch()
+    image_id = driver.create_image(instance_id, "mine", "")
+    form = member_client.get(f"/images/{image_id}/edit/").context["form"]
+    assert form.fields["name"].disabled  # EC2 fixes AMI names
+    saved = member_client.post(f"/images/{image_id}/edit/", {"name": "ignored",
+                                                            "description": "new"})
+    assert saved.status_code == 302
+    # The name stays; moto accepts but ignores description changes (AWS applies them), so
+    # editing is proven against Glance in test_openstack.py.
+    assert own_images(driver)[0].name == "mine"
+
+    member_client.post(f"/images/{image_id}/visibility/", {"public": "1"})
+    assert own_images(driver)[0].is_public
+    member_client.post(f"/images/{image_id}/visibility/", {"public": "0"})
+    assert not own_images(driver)[0].is_public
+
+    assert member_client.get(f"/images/{image_id}/delete/").status_code == 200
+    member_client.post(f"/images/{image_id}/delete/")
+    assert own_images(driver) == []
+
+
+def test_public_images_of_others_cannot_be_changed(member_client, driver):
+    assert member_client.get(f"/images/{IMAGE_ID}/edit/").status_code == 404
+    assert member_client.get(f"/images/{IMAGE_ID}/delete/").status_code == 404
+    response = member_client.post(f"/images/{IMAGE_ID}/delete/", follow=True)
+    assert any("not one of this project's images" in m for m in messages_of(response))
+    assert IMAGE_ID in {i.id for i in driver.list_images("public")}
+
+
+def test_register_image_from_snapshot(member_client, driver):
+    volume = driver.create_volume(VolumeSpec(name="root", size_gb=8,
+                                             availability_zone="us-east-1a"))
+    snapshot = driver.create_snapshot(volume.id, "root-snap", "")
+    form = member_client.get(f"/images/register/?snapshot={snapshot.id}").context["form"]
+    assert form.initial["snapshot"] == snapshot.id
+    response = member_client.post("/images/register/", {"name": "from-snap", "description": "",
+                                                        "snapshot": snapshot.id})
+    assert response.status_code == 302
+    assert [i.name for i in own_images(driver)] == ["from-snap"]
+    bad = member_client.post("/images/register/", {"name": "x", "snapshot": "snap-nope"})
+    assert bad.context["form"].errors["snapshot"]
+
+
+def test_image_forms_validate(member_client, launch, driver):
+    (instance_id,) = launch()
+    response = member_client.post(f"/images/from-instance/{instance_id}/", {"name": ""})
+    assert response.status_code == 200 and response.context["form"].errors["name"]
+    assert own_images(driver) == []
