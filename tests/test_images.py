@@ -75,3 +75,8 @@ def test_image_forms_validate(member_client, launch, driver):
     response = member_client.post(f"/images/from-instance/{instance_id}/", {"name": ""})
     assert response.status_code == 200 and response.context["form"].errors["name"]
     assert own_images(driver) == []
+
+
+def test_ec2_takes_no_uploads(member_client):
+    assert member_client.get("/images/upload/").status_code == 404
+    assert b"Upload image" not in member_client.get("/images/").content

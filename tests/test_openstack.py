@@ -411,3 +411,30 @@ def test_own_glance_images_snapshot_edit_delete(keystone_client, client, os_conn
         wait_for(lambda: image.id not in {i.id for i in conn.image.images()})
     finally:
         conn.image.delete_image(image.id, ignore_missing=True)
+
+
+def test_upload_image_to_glance(keystone_client, client, os_conn):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    keystone_client("demo")
+    conn = os_conn("demo")
+    data = b"\0" * (3 * 1024 * 1024)  # over Django's in-memory limit: spooled to disk
+    bad = client.post("/images/upload/", {"name": "nova-test-upload", "disk_format": "floppy",
+                                          "container_format": "bare", "min_disk_gb": 0,
+                                          "min_ram_mb": 0,
+                                          "file": SimpleUploadedFile("x.img", data)},
+                      HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+    assert bad.status_code == 400 and "disk_format" in bad.json()["errors"]
+    response = client.post("/images/upload/", {
+        "name": "nova-test-upload", "disk_format": "raw", "container_format": "bare",
+        "min_disk_gb": 1, "min_ram_mb": 64, "file": SimpleUploadedFile("disk.raw", data)},
+        HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+    assert response.status_code == 200, response.content
+    assert response.json() == {"redirect": "/images/"}
+    image = next(i for i in conn.image.images() if i.name == "nova-test-upload")
+    try:
+        assert (image.status, image.size, image.min_disk, image.min_ram) == (
+            "active", len(data), 1, 64)
+        assert image.visibility == "private"
+    finally:
+        conn.image.delete_image(image.id, ignore_missing=True)

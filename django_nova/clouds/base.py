@@ -118,6 +118,14 @@ class ComputeDriver(ABC):
     @abstractmethod
     def delete_image(self, image_id: str) -> None: ...
 
+    #: Whether images can be uploaded from the browser (Glance can, EC2 cannot).
+    UPLOADS_IMAGES = False
+
+    def upload_image(self, name: str, data, size: int, disk_format: str,
+                     container_format: str, min_disk_gb: int, min_ram_mb: int) -> str:
+        """Stream an image file (a file object) into the image service; returns its id."""
+        raise InvalidInput("This cloud does not take image uploads; register from a snapshot.")
+
     def register_image(self, snapshot_id: str, name: str, description: str) -> str:
         raise InvalidInput("This cloud registers images by upload, not from snapshots.")
 

@@ -278,6 +278,16 @@ class OpenStackDriver(OpenStackNetworkMixin, OpenStackVolumeMixin, ComputeDriver
                            metadata={"description": description} if description else None)
         return image.id
 
+    UPLOADS_IMAGES = True
+
+    def upload_image(self, name, data, size, disk_format, container_format, min_disk_gb,
+                     min_ram_mb):
+        image = self._call(self.conn.image.create_image, name, data=data, size=size,
+                           disk_format=disk_format, container_format=container_format,
+                           min_disk=min_disk_gb, min_ram=min_ram_mb, visibility="private",
+                           allow_duplicates=True, validate_checksum=False)
+        return image.id
+
     def update_image(self, image_id, name, description):
         self._call(self.conn.image.update_image, image_id, name=name, description=description)
 

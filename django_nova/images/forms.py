@@ -1,5 +1,7 @@
 from django import forms
 
+from ..mixins import BootstrapFormMixin
+from ..validators import validate_resource_name
 from ..volumes.forms import NameDescriptionForm
 
 
@@ -18,3 +20,26 @@ class ImageRegisterForm(NameDescriptionForm):
         super().__init__(*args, **kwargs)
         self.fields["snapshot"].choices = [("", "Choose a snapshot")] + [
             (s.id, f"{s.display_name} ({s.size_gb} GB)") for s in snapshots]
+
+
+DISK_FORMATS = ["raw", "qcow2", "vmdk", "vdi", "vhd", "vhdx", "iso", "ami", "ari", "aki"]
+CONTAINER_FORMATS = ["bare", "ovf", "ova", "ami", "ari", "aki", "docker"]
+
+
+class ImageUploadForm(BootstrapFormMixin, forms.Form):
+    name = forms.CharField(max_length=255, validators=[validate_resource_name])
+    file = forms.FileField(label="Image file",
+                           help_text="Streamed to the image service; large files are fine.")
+    disk_format = forms.ChoiceField(choices=[(f, f) for f in DISK_FORMATS], initial="qcow2")
+    container_format = forms.ChoiceField(choices=[(f, f) for f in CONTAINER_FORMATS],
+                                         initial="bare")
+    min_disk_gb = forms.IntegerField(label="Minimum disk (GB)", min_value=0, max_value=16384,
+                                     initial=0)
+    min_ram_mb = forms.IntegerField(label="Minimum RAM (MB)", min_value=0, max_value=4194304,
+                                    initial=0)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.size:
+            raise forms.ValidationError("The file is empty.")
+        return upload

@@ -1,12 +1,14 @@
 from django.contrib import messages
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.views.generic import TemplateView, View
 
 from ..exceptions import CloudError
 from ..mixins import CloudFormView, ProjectViewMixin
 from ..services.volumes import VolumeService
 from ..volumes.forms import NameDescriptionForm
-from .forms import ImageEditForm, ImageRegisterForm
+from .forms import ImageEditForm, ImageRegisterForm, ImageUploadForm
 
 
 class InstanceTypeListView(ProjectViewMixin, TemplateView):
@@ -27,7 +29,8 @@ class ImageListView(ProjectViewMixin, TemplateView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             images=self.compute.launchable_images(),
-            registers=self.compute.driver.REGISTERS_FROM_SNAPSHOT, **kwargs)
+            registers=self.compute.driver.REGISTERS_FROM_SNAPSHOT,
+            uploads=self.compute.driver.UPLOADS_IMAGES, **kwargs)
 
 
 class ImageFormView(CloudFormView):
@@ -138,4 +141,41 @@ class ImageDeleteView(ProjectViewMixin, TemplateView):
             messages.error(request, f"Could not delete {image_id}: {error.message}")
         else:
             messages.success(request, f"Deleted image {image_id}.")
+        return redirect("django_nova:images")
+
+
+class ImageUploadView(ImageFormView):
+    """Upload an image file. The page's script sends it with a progress bar and gets
+    JSON back (a place to go, or field errors); without script it is a plain form."""
+
+    form_class = ImageUploadForm
+    title = "Upload image"
+    template_name = "django_nova/images/upload.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if (request.user.is_authenticated and request.nova.project is not None
+                and not self.compute.driver.UPLOADS_IMAGES):
+            raise Http404("This cloud does not take image uploads.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def wants_json(self) -> bool:
+        return self.request.headers.get("X-Requested-With") == "XMLHttpRequest"
+
+    def form_invalid(self, form):
+        if self.wants_json():
+            return JsonResponse({"errors": {field: [str(e) for e in errors]
+                                            for field, errors in form.errors.items()}},
+                                status=400)
+        return super().form_invalid(form)
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        image_id, ok = self.call_cloud(form, lambda: self.compute.upload_image(
+            data["name"], data["file"], data["disk_format"], data["container_format"],
+            data["min_disk_gb"], data["min_ram_mb"]))
+        if not ok:
+            return self.form_invalid(form)
+        messages.success(self.request, f"Uploaded image {data['name']} ({image_id}).")
+        if self.wants_json():
+            return JsonResponse({"redirect": reverse("django_nova:images")})
         return redirect("django_nova:images")

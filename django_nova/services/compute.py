@@ -148,6 +148,13 @@ class ComputeService:
     def create_image(self, instance_id: str, name: str, description: str) -> str:
         return self.driver.create_image(instance_id, name, description)
 
+    def upload_image(self, name: str, upload, disk_format: str, container_format: str,
+                     min_disk_gb: int, min_ram_mb: int) -> str:
+        """Stream an uploaded file (Django keeps big ones on disk, not in memory) to the cloud."""
+        upload.seek(0)
+        return self.driver.upload_image(name, upload, upload.size, disk_format,
+                                        container_format, min_disk_gb, min_ram_mb)
+
     def register_image(self, snapshot_id: str, name: str, description: str) -> str:
         return self.driver.register_image(snapshot_id, name, description)
 

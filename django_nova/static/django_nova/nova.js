@@ -52,3 +52,64 @@
     });
   });
 })();
+
+// Image upload with a progress bar.  The server answers JSON: where to go, or
+// field errors, which are shown with textContent (never as HTML).
+(function () {
+  "use strict";
+  var form = document.querySelector("form[data-nova-upload]");
+  if (!form || !window.FormData) { return; }
+  var box = form.querySelector("[data-nova-upload-progress]");
+  var bar = box.querySelector(".progress-bar");
+  var status = form.querySelector("[data-nova-upload-status]");
+  var failure = form.querySelector("[data-nova-upload-error]");
+  var button = form.querySelector("button[type=submit]");
+
+  function showErrors(errors) {
+    form.querySelectorAll(".nova-js-error").forEach(function (el) { el.remove(); });
+    var general = [];
+    Object.keys(errors).forEach(function (field) {
+      var input = form.querySelector('[name="' + field + '"]');
+      if (!input) { general = general.concat(errors[field]); return; }
+      input.classList.add("is-invalid");
+      errors[field].forEach(function (message) {
+        var note = document.createElement("div");
+        note.className = "invalid-feedback d-block nova-js-error";
+        note.textContent = message;
+        input.insertAdjacentElement("afterend", note);
+      });
+    });
+    failure.textContent = general.join(" ");
+    failure.classList.toggle("d-none", general.length === 0);
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var xhr = new XMLHttpRequest();
+    xhr.open("POST", form.action || window.location.href);
+    xhr.setRequestHeader("X-Requested-With", "XMLHttpRequest");
+    xhr.upload.addEventListener("progress", function (e) {
+      if (!e.lengthComputable) { return; }
+      var percent = Math.round(100 * e.loaded / e.total);
+      bar.style.width = percent + "%";
+      status.textContent = percent < 100 ? "Uploading… " + percent + "%"
+                                         : "Handing the image to the cloud…";
+    });
+    xhr.addEventListener("load", function () {
+      var answer = {};
+      try { answer = JSON.parse(xhr.responseText); } catch (e) { answer = {}; }
+      if (answer.redirect) { window.location.assign(answer.redirect); return; }
+      box.classList.add("d-none");
+      button.disabled = false;
+      showErrors(answer.errors || {"__all__": ["The upload failed (" + xhr.status + ")."]});
+    });
+    xhr.addEventListener("error", function () {
+      box.classList.add("d-none");
+      button.disabled = false;
+      showErrors({"__all__": ["The upload was interrupted. Check your connection and try again."]});
+    });
+    box.classList.remove("d-none");
+    button.disabled = true;
+    xhr.send(new FormData(form));
+  });
+})();
