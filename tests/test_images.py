@@ -80,3 +80,14 @@ def test_image_forms_validate(member_client, launch, driver):
 def test_ec2_takes_no_uploads(member_client):
     assert member_client.get("/images/upload/").status_code == 404
     assert b"Upload image" not in member_client.get("/images/").content
+
+
+def test_hostile_image_names_are_escaped(member_client, launch, driver):
+    hostile = "<img src=x onerror=alert(1)>"
+    (instance_id,) = launch()
+    image_id = driver.create_image(instance_id, hostile, hostile)
+    for url in ("/images/", f"/images/{image_id}/edit/", f"/images/{image_id}/delete/",
+                "/instances/launch/"):
+        html = member_client.get(url).content.decode()
+        assert hostile not in html, url
+        assert "&lt;img src=x onerror=alert(1)&gt;" in html, url
