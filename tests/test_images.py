@@ -1,14 +1,10 @@
 """The project's own images on EC2 (moto): create from an instance, register from a
 snapshot, edit, make public or private, delete; others' images stay read-only."""
 
-from django.contrib.messages import get_messages
 
 from django_nova.resources import VolumeSpec
 from tests.conftest import IMAGE_ID
-
-
-def messages_of(response):
-    return [str(m) for m in get_messages(response.wsgi_request)]
+from tests.helpers import messages_of
 
 
 def own_images(driver):

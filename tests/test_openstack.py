@@ -7,10 +7,10 @@ check goes through the views and then against the cloud itself.
 import time
 
 import pytest
-from django.contrib.messages import get_messages
 from django.test import Client
 
 from django_nova.keystone import SESSION_KEYSTONE, KeystoneSession
+from tests.helpers import messages_of, wait_for
 
 pytestmark = pytest.mark.openstack
 
@@ -22,18 +22,6 @@ def keystone_of(client) -> KeystoneSession:
     return KeystoneSession.from_session(client.session)
 
 
-def messages_of(response):
-    return [str(m) for m in get_messages(response.wsgi_request)]
-
-
-def wait_for(check, timeout=60, interval=0.5):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError(f"gave up waiting after {timeout}s")
 
 
 def server_status(conn, server_id):

@@ -5,11 +5,11 @@ is then checked on the cloud itself.  Floating IPs and servers a test makes
 are removed afterwards.
 """
 
-import time
 
 import pytest
-from django.contrib.messages import get_messages
 from django.test import Client
+
+from tests.helpers import messages_of, wait_for
 
 pytestmark = pytest.mark.openstack
 
@@ -17,18 +17,6 @@ PREFIX = "nova-test-fip-"
 LIST = "/network/addresses/"
 
 
-def messages_of(response):
-    return [str(m) for m in get_messages(response.wsgi_request)]
-
-
-def wait_for(check, timeout=120, interval=0.5):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError(f"gave up waiting after {timeout}s")
 
 
 @pytest.fixture

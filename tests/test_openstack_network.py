@@ -5,12 +5,12 @@ is then checked on the cloud itself.  Everything a test creates is named
 ``nova-test-sg-...`` and deleted afterwards.
 """
 
-import time
 from collections import Counter
 
 import pytest
-from django.contrib.messages import get_messages
 from django.test import Client
+
+from tests.helpers import messages_of
 
 pytestmark = pytest.mark.openstack
 
@@ -20,18 +20,6 @@ HOSTILE_ESCAPED = "&lt;img src=x onerror=alert(1)&gt;"
 DUPLICATE = "This group already has this rule."
 
 
-def messages_of(response):
-    return [str(m) for m in get_messages(response.wsgi_request)]
-
-
-def wait_for(check, timeout=120, interval=0.5):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError(f"gave up waiting after {timeout}s")
 
 
 @pytest.fixture

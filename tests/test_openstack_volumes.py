@@ -1,20 +1,13 @@
 """Cinder volumes and snapshots through the views, against the OpenStack test cloud."""
 
-import time
 
 import pytest
 from openstack.exceptions import NotFoundException
 
+from tests.helpers import wait_for
+
 pytestmark = pytest.mark.openstack
 
-
-def wait_for(check, timeout=90):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if value := check():
-            return value
-        time.sleep(0.5)
-    raise AssertionError(f"gave up after {timeout}s")
 
 
 def status(conn, volume_id):

@@ -1,19 +1,16 @@
 """Views through the real driver against moto: pages, forms, errors."""
 
 import pytest
-from django.contrib.messages import get_messages
 
 from django_nova.context import SESSION_PROJECT
 from tests.conftest import IMAGE_ID, PASSWORD, cloud_settings
+from tests.helpers import messages_of
 from tests.test_ec2_driver import ED25519_KEY
 
 RSA_1024 = ("ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAgQDEXR5XEpvDS/7XZ4CMsrlqvmKh+S6BkdZcpz9+yXMbhEBxB"
             "Gm2h0ZS8v/1AfFLuXdl2lLiwkRGLbrZ2v2Go5Q7x9D2UyqWxDgIsxdYeBuFjjIvyd/dZuQR0xN2xYz9ncAzR"
             "Pap0Ma6dw9HtPvbFLaaylc8JWVaRU1UE5LE7nT8Ow== weak@example")
 
-
-def messages_of(response):
-    return [str(m) for m in get_messages(response.wsgi_request)]
 
 
 def test_instances_table_shows_the_columns(member_client, launch):

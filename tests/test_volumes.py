@@ -1,13 +1,11 @@
 """Volumes and snapshots on the EC2 cloud (moto over HTTP), through the views."""
 
 import pytest
-from django.contrib.messages import get_messages
+
+from tests.helpers import messages_of
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 
-
-def messages_of(response):
-    return [str(m) for m in get_messages(response.wsgi_request)]
 
 
 @pytest.fixture
