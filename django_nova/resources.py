@@ -197,6 +197,67 @@ class AddressTarget:
 
 
 @dataclass(frozen=True)
+class Subnet:
+    """A Neutron subnet: an address range of one network."""
+
+    id: str
+    name: str
+    network_id: str
+    cidr: str
+    ip_version: int = 4
+    gateway_ip: str = ""
+    dhcp: bool = True
+    project_id: str = ""
+
+
+@dataclass(frozen=True)
+class Network:
+    """A Neutron network the project can see: its own, a shared or an external one."""
+
+    id: str
+    name: str
+    status: str = ""
+    shared: bool = False
+    external: bool = False
+    project_id: str = ""
+    # True when the current project owns it (only those can change).
+    own: bool = False
+    subnets: tuple[Subnet, ...] = ()
+
+    @property
+    def label(self) -> str:
+        return self.name or self.id
+
+
+@dataclass(frozen=True)
+class RouterInterface:
+    """A router's port on a subnet."""
+
+    port_id: str
+    subnet_id: str
+    # Filled in for the page where the subnet is known.
+    subnet: Subnet | None = None
+
+
+@dataclass(frozen=True)
+class Router:
+    """A Neutron router: its external gateway and its interfaces on subnets."""
+
+    id: str
+    name: str
+    status: str = ""
+    external_network_id: str = ""
+    project_id: str = ""
+    interfaces: tuple[RouterInterface, ...] = ()
+    # Filled in for the page: the gateway network's name.
+    external_network_name: str = ""
+
+    @property
+    def label(self) -> str:
+        return self.name or self.id
+
+
+@dataclass(frozen=True)
 class AvailabilityZone:
     name: str
     state: str = "available"
@@ -286,6 +347,8 @@ class LaunchSpec:
     security_group_ids: tuple[str, ...] = ()
     availability_zone: str = ""
     user_data: str = ""
+    # OpenStack: the networks to attach; empty lets the driver choose.
+    network_ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,9 @@ PATH_SAMPLES = {"instance_id": INSTANCE_ID, "action": "start", "name": "k1",
                 "volume_id": "vol-0123456789abcdef0", "image_id": "ami-0123456789abcdef0",
                 "snapshot_id": "snap-0123456789abcdef0",
                 "group_id": "sg-0123456789abcdef0", "rule_id": "r1",
-                "address_id": "eipalloc-0123456789abcdef0"}
+                "address_id": "eipalloc-0123456789abcdef0",
+                "network_id": "net-0123456789abcdef0", "subnet_id": "subnet-0123456789abcdef0",
+                "router_id": "router-0123456789abcdef0"}
 
 SCRIPT = "<script>alert(1)</script>"
 ESCAPED_SCRIPT = "&lt;script&gt;alert(1)&lt;/script&gt;"

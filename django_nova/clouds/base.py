@@ -92,6 +92,9 @@ class ComputeDriver(ABC):
     TAGS_LABEL = "Tags"
     HAS_LABELS = False
 
+    #: Networks, subnets and routers of the project's own (Neutron); EC2 has no such pages.
+    HAS_NETWORKS = False
+
     @abstractmethod
     def set_tag(self, instance_id: str, key: str, value: str) -> None: ...
 

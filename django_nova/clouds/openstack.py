@@ -251,7 +251,8 @@ class OpenStackDriver(OpenStackNetworkMixin, OpenStackVolumeMixin, ComputeDriver
         params = {
             "name": spec.name, "image_id": spec.image_id, "flavor_id": spec.instance_type,
             "min_count": spec.count, "max_count": spec.count,
-            "networks": self._networks_for_launch(),
+            "networks": ([{"uuid": n} for n in spec.network_ids]
+                         or self._networks_for_launch()),
         }
         if spec.key_name:
             params["key_name"] = spec.key_name

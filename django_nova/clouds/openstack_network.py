@@ -13,7 +13,20 @@ server in the floating IP itself, so the list needs no port lookups.
 from dataclasses import replace
 
 from ..exceptions import InvalidInput, NotFound
-from ..resources import Address, AddressTarget, Instance, SecurityGroup, SecurityGroupRule
+from ..resources import (
+    Address,
+    AddressTarget,
+    Instance,
+    Network,
+    Router,
+    RouterInterface,
+    SecurityGroup,
+    SecurityGroupRule,
+    Subnet,
+)
+
+ROUTER_INTERFACE_OWNERS = ("network:router_interface", "network:router_interface_distributed",
+                           "network:ha_router_replicated_interface")
 
 # Neutron protocol names and numbers -> ours (None is any protocol).
 PROTOCOLS = {None: "any", "tcp": "tcp", "6": "tcp", "udp": "udp", "17": "udp",
@@ -49,6 +62,34 @@ def _parse_address(ip, pools: dict[str, str]) -> Address:
         pool=pools.get(ip.floating_network_id, ip.floating_network_id or ""),
         instance_id=instance_id or "", fixed_ip=ip.fixed_ip_address or "",
         port_id=ip.port_id or "", state=(ip.status or "").lower())
+
+
+def _parse_subnet(subnet) -> Subnet:
+    return Subnet(id=subnet.id, name=subnet.name or "", network_id=subnet.network_id or "",
+                  cidr=subnet.cidr or "", ip_version=int(subnet.ip_version or 4),
+                  gateway_ip=subnet.gateway_ip or "", dhcp=bool(subnet.is_dhcp_enabled),
+                  project_id=subnet.project_id or "")
+
+
+def _parse_network(network, subnets: list[Subnet], project_id: str) -> Network:
+    mine = sorted((s for s in subnets if s.network_id == network.id),
+                  key=lambda s: (s.ip_version, s.name.lower(), s.cidr))
+    return Network(id=network.id, name=network.name or "", status=(network.status or "").lower(),
+                   shared=bool(network.is_shared), external=bool(network.is_router_external),
+                   project_id=network.project_id or "",
+                   own=bool(network.project_id) and network.project_id == project_id,
+                   subnets=tuple(mine))
+
+
+def _parse_router(router, ports: list) -> Router:
+    gateway = router.external_gateway_info or {}
+    interfaces = tuple(
+        RouterInterface(port_id=p.id, subnet_id=fixed.get("subnet_id", ""))
+        for p in ports if p.device_id == router.id
+        for fixed in p.fixed_ips or [] if fixed.get("subnet_id"))
+    return Router(id=router.id, name=router.name or "", status=(router.status or "").lower(),
+                  external_network_id=gateway.get("network_id") or "",
+                  project_id=router.project_id or "", interfaces=interfaces)
 
 
 class OpenStackNetworkMixin:
@@ -184,3 +225,92 @@ class OpenStackNetworkMixin:
 
     def release_address(self, address: Address) -> None:
         self._call(self.conn.network.delete_ip, address.id)
+
+    # Networks, subnets and routers (Neutron)
+
+    HAS_NETWORKS = True
+
+    def _own(self, resource, noun: str, resource_id: str):
+        """``resource`` if the project owns it; NotFound otherwise (as for a wrong id)."""
+        if (resource.project_id or "") != self.keystone.project_id:
+            raise NotFound(f"There is no {noun} {resource_id} in this project.")
+        return resource
+
+    def list_networks(self) -> list[Network]:
+        """The networks the project sees (own, shared, external) with their subnets: 2 calls."""
+        networks = self._call(lambda: list(self.conn.network.networks()))
+        subnets = self._call(lambda: [_parse_subnet(s) for s in self.conn.network.subnets()])
+        project_id = self.keystone.project_id
+        return [_parse_network(n, subnets, project_id) for n in networks]
+
+    def get_network(self, network_id: str) -> Network:
+        """One of the project's own networks with its subnets (404 for anyone else's)."""
+        network = self._own(self._call(self.conn.network.get_network, network_id),
+                            "network", network_id)
+        subnets = self._call(lambda: [_parse_subnet(s) for s in self.conn.network.subnets(
+            network_id=network_id)])
+        return _parse_network(network, subnets, self.keystone.project_id)
+
+    def network_port_owners(self, network_id: str) -> list[tuple[str, str]]:
+        """(device_owner, device_id) of every port on a network: one call."""
+        return self._call(lambda: [(p.device_owner or "", p.device_id or "")
+                                   for p in self.conn.network.ports(network_id=network_id)])
+
+    def create_network(self, name: str) -> Network:
+        network = self._call(self.conn.network.create_network, name=name)
+        return _parse_network(network, [], self.keystone.project_id)
+
+    def delete_network(self, network_id: str) -> None:
+        self._call(self.conn.network.delete_network, network_id, ignore_missing=False)
+
+    def create_subnet(self, network_id: str, name: str, cidr: str, ip_version: int,
+                      gateway_ip: str = "", dhcp: bool = True) -> Subnet:
+        params = {"network_id": network_id, "name": name, "cidr": cidr,
+                  "ip_version": ip_version, "enable_dhcp": dhcp}
+        if gateway_ip:  # an explicit None would mean "no gateway" to Neutron
+            params["gateway_ip"] = gateway_ip
+        return _parse_subnet(self._call(self.conn.network.create_subnet, **params))
+
+    def get_subnet(self, subnet_id: str) -> Subnet:
+        subnet = self._own(self._call(self.conn.network.get_subnet, subnet_id),
+                           "subnet", subnet_id)
+        return _parse_subnet(subnet)
+
+    def delete_subnet(self, subnet_id: str) -> None:
+        self._call(self.conn.network.delete_subnet, subnet_id, ignore_missing=False)
+
+    def _router_ports(self, **filters) -> list:
+        ports = self._call(lambda: list(self.conn.network.ports(**filters)))
+        return [p for p in ports if (p.device_owner or "") in ROUTER_INTERFACE_OWNERS]
+
+    def list_routers(self) -> list[Router]:
+        """The project's routers with their interfaces: two calls."""
+        project_id = self.keystone.project_id
+        routers = self._call(lambda: list(self.conn.network.routers(project_id=project_id)))
+        ports = self._router_ports(project_id=project_id) if routers else []
+        return [_parse_router(r, ports) for r in routers]
+
+    def get_router(self, router_id: str) -> Router:
+        router = self._own(self._call(self.conn.network.get_router, router_id),
+                           "router", router_id)
+        return _parse_router(router, self._router_ports(device_id=router_id))
+
+    def create_router(self, name: str, external_network_id: str = "") -> Router:
+        params = {"name": name}
+        if external_network_id:
+            params["external_gateway_info"] = {"network_id": external_network_id}
+        return _parse_router(self._call(self.conn.network.create_router, **params), [])
+
+    def set_router_gateway(self, router_id: str, external_network_id: str = "") -> None:
+        info = {"network_id": external_network_id} if external_network_id else {}
+        self._call(self.conn.network.update_router, router_id, external_gateway_info=info)
+
+    def add_router_interface(self, router_id: str, subnet_id: str) -> None:
+        self._call(self.conn.network.add_interface_to_router, router_id, subnet=subnet_id)
+
+    def remove_router_interface(self, router_id: str, subnet_id: str) -> None:
+        self._call(self.conn.network.remove_interface_from_router, router_id,
+                   subnet=subnet_id)
+
+    def delete_router(self, router_id: str) -> None:
+        self._call(self.conn.network.delete_router, router_id, ignore_missing=False)

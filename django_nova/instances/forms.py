@@ -24,8 +24,16 @@ class LaunchForm(BootstrapFormMixin, forms.Form):
     user_data = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 5}),
                                 help_text="A cloud-init script or cloud-config, 16 KiB at most.")
 
-    def __init__(self, options: LaunchOptions, *args, **kwargs):
+    def __init__(self, options: LaunchOptions, *args, networks=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if networks is not None:  # OpenStack: the networks the project can attach to
+            self.fields["networks"] = forms.MultipleChoiceField(
+                required=False, widget=forms.CheckboxSelectMultiple(
+                    attrs={"class": "form-check-input"}),
+                choices=[(n.id, f"{n.label}{'' if n.own else ' (shared)'}") for n in networks],
+                help_text="None chosen: the project's first network (or a shared one).")
+            if not self.is_bound and not self.initial.get("networks"):
+                self.initial["networks"] = [n.id for n in networks if n.own]
         self.fields["image"].choices = [("", "Choose an image")] + [
             (i.id, f"{i.name} ({i.id}){' - yours' if i.is_own else ''}") for i in options.images]
         self.fields["instance_type"].choices = [(t.id, t.label) for t in options.instance_types]
@@ -57,6 +65,7 @@ class LaunchForm(BootstrapFormMixin, forms.Form):
             count=data["count"], key_name=data["key_name"],
             security_group_ids=tuple(data["security_groups"]),
             availability_zone=data["availability_zone"], user_data=data["user_data"],
+            network_ids=tuple(data.get("networks", ())),
         )
 
 

@@ -8,6 +8,7 @@ from ..clouds.base import ACTIONS
 from ..conf import nova_settings
 from ..exceptions import CloudError, InvalidInput, NotFound
 from ..mixins import ProjectViewMixin
+from ..services.network import NetworkService
 from .forms import InstanceChoiceForm, LabelForm, LaunchForm, TagForm
 
 
@@ -140,6 +141,8 @@ class LaunchView(ProjectViewMixin, FormView):
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         options = kwargs["options"] = self.compute.launch_options()
+        if self.request.nova.driver.HAS_NETWORKS:
+            kwargs["networks"] = NetworkService(self.request.nova).launch_networks()
         initial = dict(kwargs.get("initial", {}))
         if like := self.request.GET.get("like"):
             initial.update(self.like(self.compute.instance(like), options))

@@ -3,8 +3,8 @@ import ipaddress
 from django import forms
 
 from ..mixins import BootstrapFormMixin
-from ..resources import AddressTarget, SecurityGroup, SecurityGroupRule
-from ..services.network import DEFAULT_GROUP, NetworkFeatures, find_duplicate
+from ..resources import AddressTarget, Network, Router, SecurityGroup, SecurityGroupRule
+from ..services.network import DEFAULT_GROUP, NetworkFeatures, SubnetRequest, find_duplicate
 from ..validators import CONTROL_CHARS, validate_resource_name
 
 MAX_NAME = 255
@@ -177,3 +177,140 @@ class AddressAssociateForm(BootstrapFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["target"].choices = [("", "Choose an instance")] + [
             (t.key, t.label) for t in targets]
+
+
+# Networks, subnets and routers (Neutron)
+
+def parse_cidr(text: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
+    """A network in strict CIDR notation (no host bits), big enough to hold hosts."""
+    try:
+        network = ipaddress.ip_network(text, strict=True)
+    except ValueError:
+        try:
+            loose = ipaddress.ip_network(text, strict=False)
+        except ValueError:
+            raise forms.ValidationError(
+                "Enter a network in CIDR notation, like 10.0.0.0/24 or 2001:db8::/64.",
+            ) from None
+        raise forms.ValidationError(
+            f"{text} has host bits set: the network is {loose}.") from None
+    if "/" not in text:
+        raise forms.ValidationError(f"Give the prefix length too, like {text}/24.")
+    if network.num_addresses < 4:
+        raise forms.ValidationError(
+            f"{network} is too small for a subnet: use a prefix of at most "
+            f"/{network.max_prefixlen - 2}.")
+    return network
+
+
+class SubnetFields(forms.Form):
+    """The fields of a subnet; ``cidr_required`` says whether it is optional."""
+
+    cidr_required = True
+    subnet_name = forms.CharField(max_length=MAX_NAME, required=False, label="Subnet name",
+                                  validators=[validate_resource_name])
+    cidr = forms.CharField(
+        max_length=64, label="Network address (CIDR)",
+        widget=forms.TextInput(attrs={"placeholder": "192.168.10.0/24", "spellcheck": "false"}),
+        help_text="Like 192.168.10.0/24 or 2001:db8:1::/64; the IP version follows from it.")
+    gateway_ip = forms.CharField(
+        max_length=64, required=False, label="Gateway IP",
+        widget=forms.TextInput(attrs={"spellcheck": "false"}),
+        help_text="An address inside the CIDR; empty for the first address in it.")
+    dhcp = forms.BooleanField(required=False, initial=True, label="Enable DHCP")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.cidr_required:
+            self.fields["cidr"].required = False
+            self.fields["cidr"].help_text += (
+                " Leave empty to create the network without a subnet.")
+
+    def clean_cidr(self):
+        text = self.cleaned_data["cidr"].strip()
+        return parse_cidr(text) if text else None
+
+    def clean_gateway_ip(self):
+        text = self.cleaned_data["gateway_ip"].strip()
+        if not text:
+            return None
+        try:
+            return ipaddress.ip_address(text)
+        except ValueError:
+            raise forms.ValidationError(
+                "Enter an IP address, like 192.168.10.1.") from None
+
+    def clean(self):
+        data = super().clean()
+        network, gateway = data.get("cidr"), data.get("gateway_ip")
+        if gateway is None or "cidr" in self.errors:
+            return data
+        if network is None:
+            self.add_error("gateway_ip", "Give the subnet's CIDR too, or no gateway.")
+        elif gateway.version != network.version or gateway not in network:
+            self.add_error("gateway_ip", f"{gateway} is not inside {network}.")
+        elif gateway == network.network_address or (
+                network.version == 4 and gateway == network.broadcast_address):
+            self.add_error("gateway_ip", f"{gateway} is the network's "
+                           f"{'network' if gateway == network.network_address else 'broadcast'}"
+                           " address, not one a gateway can have.")
+        return data
+
+    def subnet_request(self) -> SubnetRequest | None:
+        data = self.cleaned_data
+        if data.get("cidr") is None:
+            return None
+        return SubnetRequest(cidr=str(data["cidr"]), ip_version=data["cidr"].version,
+                             name=data["subnet_name"],
+                             gateway_ip=str(data["gateway_ip"] or ""), dhcp=data["dhcp"])
+
+
+class NetworkForm(BootstrapFormMixin, SubnetFields):
+    """A network and, optionally, its first subnet."""
+
+    cidr_required = False
+    field_order = ["name"]
+    name = forms.CharField(max_length=MAX_NAME, validators=[validate_resource_name])
+
+
+class SubnetForm(BootstrapFormMixin, SubnetFields):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["subnet_name"].label = "Name"
+
+
+def _external_choices(networks: list[Network]) -> list[tuple[str, str]]:
+    return [(n.id, n.label) for n in networks if n.external]
+
+
+class RouterForm(BootstrapFormMixin, forms.Form):
+    name = forms.CharField(max_length=MAX_NAME, validators=[validate_resource_name])
+    external_network = forms.ChoiceField(
+        required=False, label="External gateway",
+        help_text="The external network the router reaches the outside through "
+                  "(needed for floating IPs).")
+
+    def __init__(self, *args, networks: list[Network], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["external_network"].choices = [("", "No gateway")] + _external_choices(
+            networks)
+
+
+class RouterGatewayForm(BootstrapFormMixin, forms.Form):
+    external_network = forms.ChoiceField(required=False, label="External gateway")
+
+    def __init__(self, *args, networks: list[Network], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["external_network"].choices = [
+            ("", "No gateway (clear it)")] + _external_choices(networks)
+
+
+class RouterInterfaceForm(BootstrapFormMixin, forms.Form):
+    subnet = forms.ChoiceField(help_text="One of this project's subnets.")
+
+    def __init__(self, *args, router: Router, networks: list[Network], **kwargs):
+        super().__init__(*args, **kwargs)
+        used = {i.subnet_id for i in router.interfaces}
+        self.fields["subnet"].choices = [("", "Choose a subnet")] + [
+            (s.id, f"{n.label}: {s.name + ' ' if s.name else ''}{s.cidr}")
+            for n in networks if n.own for s in n.subnets if s.id not in used]

@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.views.generic import FormView, TemplateView
 
 from ..exceptions import CloudError, Conflict, InvalidInput, NotFound
@@ -21,8 +23,13 @@ from .forms import (
     AddressAllocateForm,
     AddressAssociateForm,
     InstanceSecurityGroupsForm,
+    NetworkForm,
+    RouterForm,
+    RouterGatewayForm,
+    RouterInterfaceForm,
     RuleForm,
     SecurityGroupForm,
+    SubnetForm,
 )
 
 
@@ -384,3 +391,273 @@ class AddressReleaseView(AddressViewMixin, TemplateView):
         messages.success(request, f"Released {self.network.features.address_noun} "
                                   f"{address.ip}.")
         return redirect("django_nova:addresses")
+
+
+# Networks, subnets and routers (Neutron; 404 on clouds without them)
+
+class NeutronViewMixin(NetworkViewMixin):
+    """Pages that exist only where the driver has networks (``HAS_NETWORKS``)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if self.has_project():
+            if not request.nova.driver.HAS_NETWORKS:
+                raise Http404("This cloud has no networks to manage here.")
+            self.load(**kwargs)
+        return super().dispatch(request, *args, **kwargs)
+
+    def load(self, **kwargs) -> None:
+        """Fetch what the page is about (or raise NotFound) before anything else."""
+
+
+class NeutronFormView(NeutronViewMixin, FormView):
+    """A form page: cloud refusals land on the form, the user's input is kept."""
+
+    template_name = "django_nova/network/network_form.html"
+    title = ""
+    submit = "Save"
+    back = "networks"  # URL name of the list the page belongs to
+    back_label = "Networks"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=self.title, submit=self.submit,
+                                        back_url=reverse(f"django_nova:{self.back}"),
+                                        back_label=self.back_label, **kwargs)
+
+    def call_cloud(self, form, action, field=None):
+        try:
+            return action(), True
+        except CloudError as error:
+            field_error(form, field if isinstance(error, InvalidInput | Conflict) else None,
+                        cloud_message(error))
+        return None, False
+
+
+class NeutronConfirmView(NeutronViewMixin, TemplateView):
+    """A GET confirm page and the POST that does it."""
+
+    template_name = "django_nova/network/network_confirm.html"
+    back = "networks"
+    back_label = "Networks"
+
+    def confirm_context(self) -> dict:
+        raise NotImplementedError
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(back_url=reverse(f"django_nova:{self.back}"),
+                                        back_label=self.back_label,
+                                        **self.confirm_context(), **kwargs)
+
+    def perform(self) -> str:
+        """Do it; return the success message (CloudError: shown as an error)."""
+        raise NotImplementedError
+
+    def post(self, request, *args, **kwargs):
+        try:
+            done = self.perform()
+        except NotFound:
+            raise
+        except CloudError as error:
+            messages.error(request, cloud_message(error))
+        else:
+            messages.success(request, done)
+        return redirect(f"django_nova:{self.back}")
+
+
+class NetworkListView(NeutronViewMixin, TemplateView):
+    template_name = "django_nova/network/networks.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(networks=self.network.networks(), **kwargs)
+
+
+class NetworkCreateView(NeutronFormView):
+    form_class = NetworkForm
+    title = "Create network"
+    submit = "Create"
+
+    def form_valid(self, form):
+        subnet_request = form.subnet_request()
+        made, ok = self.call_cloud(form, lambda: self.network.create_network(
+            form.cleaned_data["name"], subnet_request),
+            field="cidr" if subnet_request else "name")
+        if not ok:
+            return self.form_invalid(form)
+        network, subnet = made
+        extra = f" with subnet {subnet.cidr}" if subnet else ""
+        messages.success(self.request, f"Created network {network.label}{extra}.")
+        return redirect("django_nova:networks")
+
+
+class NetworkDeleteView(NeutronConfirmView):
+    def load(self, network_id):
+        self.net = self.network.network(network_id)
+
+    def confirm_context(self):
+        subnets = ", ".join(s.cidr for s in self.net.subnets)
+        return {"title": f"Delete network {self.net.label}?",
+                "subject": self.net.label, "subject_id": self.net.id,
+                "body": "The network and its subnets"
+                        + (f" ({subnets})" if subnets else "") + " are deleted.",
+                "refusal": self.network.network_deletion_refusal(self.net),
+                "submit": "Delete network"}
+
+    def perform(self):
+        network = self.network.delete_network(self.net.id)
+        return f"Deleted network {network.label}."
+
+
+class SubnetCreateView(NeutronFormView):
+    form_class = SubnetForm
+    submit = "Add subnet"
+
+    def load(self, network_id):
+        self.net = self.network.network(network_id)
+        self.title = f"Add a subnet to {self.net.label}"
+
+    def form_valid(self, form):
+        made, ok = self.call_cloud(form, lambda: self.network.create_subnet(
+            self.net.id, form.subnet_request()), field="cidr")
+        if not ok:
+            return self.form_invalid(form)
+        _, subnet = made
+        messages.success(self.request, f"Added subnet {subnet.cidr} to {self.net.label}.")
+        return redirect("django_nova:networks")
+
+
+class SubnetDeleteView(NeutronConfirmView):
+    def load(self, subnet_id):
+        self.subnet = self.network.subnet(subnet_id)
+
+    def confirm_context(self):
+        label = self.subnet.name or self.subnet.cidr
+        return {"title": f"Delete subnet {label}?", "subject": label,
+                "subject_id": self.subnet.id,
+                "body": f"The subnet {self.subnet.cidr} is deleted; its network stays.",
+                "refusal": "", "submit": "Delete subnet"}
+
+    def perform(self):
+        subnet = self.network.delete_subnet(self.subnet.id)
+        return f"Deleted subnet {subnet.name or subnet.cidr}."
+
+
+class RouterListView(NeutronViewMixin, TemplateView):
+    template_name = "django_nova/network/routers.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(routers=self.network.routers(), **kwargs)
+
+
+class RouterCreateView(NeutronFormView):
+    form_class = RouterForm
+    title = "Create router"
+    submit = "Create"
+    back = "routers"
+    back_label = "Routers"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "networks": self.network.external_networks()}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        router, ok = self.call_cloud(form, lambda: self.network.create_router(
+            data["name"], data["external_network"]), field="name")
+        if not ok:
+            return self.form_invalid(form)
+        messages.success(self.request, f"Created router {router.label}.")
+        return redirect("django_nova:routers")
+
+
+class RouterMixin:
+    """Pages about one of the project's routers (``self.router``), or 404."""
+
+    back = "routers"
+    back_label = "Routers"
+
+    def load(self, router_id, **kwargs):
+        self.router, self.networks = self.network.router(router_id)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(router=self.router, **kwargs)
+
+
+class RouterGatewayView(RouterMixin, NeutronFormView):
+    form_class = RouterGatewayForm
+    submit = "Save gateway"
+
+    def load(self, router_id):
+        super().load(router_id)
+        self.title = f"External gateway of {self.router.label}"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "networks": self.networks}
+
+    def get_initial(self):
+        return {"external_network": self.router.external_network_id}
+
+    def form_valid(self, form):
+        chosen = form.cleaned_data["external_network"]
+        _, ok = self.call_cloud(form, lambda: self.network.set_router_gateway(
+            self.router, chosen, self.networks), field="external_network")
+        if not ok:
+            return self.form_invalid(form)
+        name = next((n.label for n in self.networks if n.id == chosen), chosen)
+        messages.success(self.request, f"{self.router.label} now reaches the outside through "
+                                       f"{name}." if chosen else
+                         f"Cleared the gateway of {self.router.label}.")
+        return redirect("django_nova:routers")
+
+
+class RouterInterfaceAddView(RouterMixin, NeutronFormView):
+    form_class = RouterInterfaceForm
+    submit = "Add interface"
+
+    def load(self, router_id):
+        super().load(router_id)
+        self.title = f"Add an interface to {self.router.label}"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "router": self.router, "networks": self.networks}
+
+    def form_valid(self, form):
+        subnet, ok = self.call_cloud(form, lambda: self.network.add_router_interface(
+            self.router, form.cleaned_data["subnet"], self.networks), field="subnet")
+        if not ok:
+            return self.form_invalid(form)
+        messages.success(self.request, f"Added an interface on {subnet.cidr} to "
+                                       f"{self.router.label}.")
+        return redirect("django_nova:routers")
+
+
+class RouterInterfaceRemoveView(RouterMixin, NeutronConfirmView):
+    def load(self, router_id, subnet_id):
+        super().load(router_id)
+        self.interface = self.network.router_interface(self.router, subnet_id)
+
+    def confirm_context(self):
+        subnet = self.interface.subnet
+        where = subnet.cidr if subnet else self.interface.subnet_id
+        return {"title": f"Remove the interface on {where} from {self.router.label}?",
+                "subject": self.router.label, "subject_id": self.router.id,
+                "body": f"Instances on {where} no longer reach other subnets or the outside "
+                        "through this router.",
+                "refusal": "", "submit": "Remove interface"}
+
+    def perform(self):
+        self.network.remove_router_interface(self.router, self.interface.subnet_id)
+        return f"Removed the interface from {self.router.label}."
+
+
+class RouterDeleteView(RouterMixin, NeutronConfirmView):
+    def confirm_context(self):
+        count = len(self.router.interfaces)
+        body = "The router is deleted."
+        if count:
+            body = (f"Its {count} interface{'s are' if count > 1 else ' is'} removed first, "
+                    "then the router is deleted.")
+        return {"title": f"Delete router {self.router.label}?", "subject": self.router.label,
+                "subject_id": self.router.id, "body": body, "refusal": "",
+                "submit": "Delete router"}
+
+    def perform(self):
+        router = self.network.delete_router(self.router.id)
+        return f"Deleted router {router.label}."

@@ -13,10 +13,33 @@ from dataclasses import dataclass, replace
 from ..concurrency import gather
 from ..context import NovaContext
 from ..exceptions import Conflict, InvalidInput, NotFound
-from ..resources import Address, AddressTarget, Instance, SecurityGroup, SecurityGroupRule
+from ..resources import (
+    Address,
+    AddressTarget,
+    Instance,
+    Network,
+    Router,
+    RouterInterface,
+    SecurityGroup,
+    SecurityGroupRule,
+    Subnet,
+)
 
 DEFAULT_GROUP = "default"
+# Ports Neutron removes with their network; any other port keeps the network in use.
+NETWORK_OWNED_PORTS = ("network:dhcp",)
 ANY_ADDRESS = {"IPv4": "0.0.0.0/0", "IPv6": "::/0"}
+
+
+@dataclass(frozen=True)
+class SubnetRequest:
+    """A subnet to create, already validated by the form."""
+
+    cidr: str
+    ip_version: int
+    name: str = ""
+    gateway_ip: str = ""
+    dhcp: bool = True
 
 
 @dataclass(frozen=True)
@@ -32,6 +55,8 @@ class NetworkFeatures:
     address_noun: str = "floating IP"
     # What the address's origin is called: "Pool" (an external network) or "Domain" (EC2).
     address_pool_label: str = "Pool"
+    # Whether the project manages networks, subnets and routers here (Neutron).
+    has_networks: bool = False
 
 
 def is_default(group: SecurityGroup) -> bool:
@@ -77,6 +102,7 @@ class NetworkService:
             address_label=driver.ADDRESS_LABEL,
             address_noun=driver.ADDRESS_NOUN,
             address_pool_label=driver.ADDRESS_POOL_LABEL,
+            has_networks=driver.HAS_NETWORKS,
         )
 
     # Groups
@@ -256,3 +282,180 @@ class NetworkService:
             raise Conflict(refusal)
         self.driver.release_address(address)
         return address
+
+    # Networks, subnets and routers (Neutron only; EC2 drivers have HAS_NETWORKS = False)
+    def _networks(self) -> list[Network]:
+        if not self.driver.HAS_NETWORKS:
+            raise NotFound("This cloud has no networks to manage here.")
+        return self.driver.list_networks()
+
+    def networks(self) -> list[Network]:
+        """Every network the project sees, its own first: two calls."""
+        return sorted(self._networks(), key=lambda n: (not n.own, n.external,
+                                                       n.name.lower(), n.id))
+
+    def launch_networks(self) -> list[Network]:
+        """Networks an instance can attach to: the project's own and shared ones."""
+        return [n for n in self.networks() if not n.external and (n.own or n.shared)]
+
+    def external_networks(self) -> list[Network]:
+        return [n for n in self.networks() if n.external]
+
+    def own_subnets(self) -> list[tuple[Network, Subnet]]:
+        return [(n, s) for n in self.networks() if n.own for s in n.subnets]
+
+    def network(self, network_id: str) -> Network:
+        """One of the project's own networks (404 for a shared one or anyone else's)."""
+        if not self.driver.HAS_NETWORKS:
+            raise NotFound("This cloud has no networks to manage here.")
+        return self.driver.get_network(network_id)
+
+    def create_network(self, name: str, subnet: SubnetRequest | None = None
+                       ) -> tuple[Network, Subnet | None]:
+        """A network and, optionally, its first subnet; no half-made network is left."""
+        if not self.driver.HAS_NETWORKS:
+            raise NotFound("This cloud has no networks to manage here.")
+        network = self.driver.create_network(name)
+        if subnet is None:
+            return network, None
+        try:
+            made = self._create_subnet(network.id, subnet)
+        except Exception:
+            with contextlib.suppress(Exception):
+                self.driver.delete_network(network.id)
+            raise
+        return network, made
+
+    def _create_subnet(self, network_id: str, subnet: SubnetRequest) -> Subnet:
+        return self.driver.create_subnet(network_id, subnet.name, subnet.cidr,
+                                         subnet.ip_version, subnet.gateway_ip, subnet.dhcp)
+
+    def network_deletion_refusal(self, network: Network) -> str:
+        """Why the network cannot be deleted yet; "" if it can (one call)."""
+        owners = [o for o, _ in self.driver.network_port_owners(network.id)
+                  if o not in NETWORK_OWNED_PORTS]
+        if not owners:
+            return ""
+        routers = sum(1 for o in owners if o.startswith("network:router_interface"))
+        servers = sum(1 for o in owners if o.startswith("compute:"))
+        others = len(owners) - routers - servers
+        parts = []
+        if servers:
+            parts.append(f"{servers} instance port{'s' if servers > 1 else ''} "
+                         "(delete those instances first)")
+        if routers:
+            parts.append(f"{routers} router interface{'s' if routers > 1 else ''} "
+                         "(remove them on the Routers page first)")
+        if others:
+            parts.append(f"{others} other port{'s' if others > 1 else ''}")
+        return f"{network.label} is still in use: it has {' and '.join(parts)}."
+
+    def delete_network(self, network_id: str) -> Network:
+        network = self.network(network_id)
+        refusal = self.network_deletion_refusal(network)
+        if refusal:
+            raise Conflict(refusal)
+        try:
+            self.driver.delete_network(network_id)
+        except Conflict as error:  # NetworkInUse: a port appeared since the check
+            raise Conflict(f"{network.label} is still in use (ports remain on it): "
+                           "remove its instances and router interfaces first.",
+                           error.code) from error
+        return network
+
+    def create_subnet(self, network_id: str, subnet: SubnetRequest) -> tuple[Network, Subnet]:
+        network = self.network(network_id)
+        return network, self._create_subnet(network.id, subnet)
+
+    def subnet(self, subnet_id: str) -> Subnet:
+        """One of the project's own subnets (404 for anyone else's)."""
+        if not self.driver.HAS_NETWORKS:
+            raise NotFound("This cloud has no networks to manage here.")
+        return self.driver.get_subnet(subnet_id)
+
+    def delete_subnet(self, subnet_id: str) -> Subnet:
+        subnet = self.subnet(subnet_id)
+        try:
+            self.driver.delete_subnet(subnet_id)
+        except Conflict as error:  # SubnetInUse
+            raise Conflict(f"Subnet {subnet.name or subnet.cidr} is still in use: remove its "
+                           "router interface and the instances with addresses on it first.",
+                           error.code) from error
+        return subnet
+
+    @staticmethod
+    def _describe(router: Router, networks: list[Network]) -> Router:
+        names = {n.id: n.label for n in networks}
+        subnets = {s.id: s for n in networks for s in n.subnets}
+        interfaces = tuple(replace(i, subnet=subnets.get(i.subnet_id))
+                           for i in router.interfaces)
+        return replace(router, interfaces=interfaces,
+                       external_network_name=names.get(router.external_network_id,
+                                                       router.external_network_id))
+
+    def routers(self) -> list[Router]:
+        """The project's routers, gateways and subnets named: four calls, two at a time."""
+        if not self.driver.HAS_NETWORKS:
+            raise NotFound("This cloud has no routers to manage here.")
+        found = gather(routers=self.driver.list_routers, networks=self.driver.list_networks)
+        routers = [self._describe(r, found["networks"]) for r in found["routers"]]
+        return sorted(routers, key=lambda r: (r.name.lower(), r.id))
+
+    def router(self, router_id: str) -> tuple[Router, list[Network]]:
+        """One of the project's routers (404 otherwise), and the networks it may use."""
+        if not self.driver.HAS_NETWORKS:
+            raise NotFound("This cloud has no routers to manage here.")
+        found = gather(router=lambda: self.driver.get_router(router_id),
+                       networks=self.networks)
+        return self._describe(found["router"], found["networks"]), found["networks"]
+
+    def create_router(self, name: str, external_network_id: str = "") -> Router:
+        if not self.driver.HAS_NETWORKS:
+            raise NotFound("This cloud has no routers to manage here.")
+        return self.driver.create_router(name, external_network_id)
+
+    def set_router_gateway(self, router: Router, external_network_id: str,
+                           networks: list[Network]) -> None:
+        if external_network_id and external_network_id not in {
+                n.id for n in networks if n.external}:
+            raise InvalidInput("Choose one of the external networks offered.")
+        self.driver.set_router_gateway(router.id, external_network_id)
+
+    def add_router_interface(self, router: Router, subnet_id: str,
+                             networks: list[Network]) -> Subnet:
+        subnet = next((s for n in networks if n.own for s in n.subnets if s.id == subnet_id),
+                      None)
+        if subnet is None:
+            raise InvalidInput("Choose one of this project's subnets.")
+        if any(i.subnet_id == subnet_id for i in router.interfaces):
+            raise Conflict(f"{router.label} already has an interface on this subnet.")
+        self.driver.add_router_interface(router.id, subnet_id)
+        return subnet
+
+    def router_interface(self, router: Router, subnet_id: str) -> RouterInterface:
+        found = next((i for i in router.interfaces if i.subnet_id == subnet_id), None)
+        if found is None:
+            raise NotFound(f"{router.label} has no interface on subnet {subnet_id}.")
+        return found
+
+    def remove_router_interface(self, router: Router, subnet_id: str) -> RouterInterface:
+        interface = self.router_interface(router, subnet_id)
+        try:
+            self.driver.remove_router_interface(router.id, subnet_id)
+        except Conflict as error:  # RouterInterfaceInUseByFloatingIP
+            raise Conflict("Floating IPs of instances on this subnet reach the outside "
+                           "through this interface: disassociate them first "
+                           f"({error.message})", error.code) from error
+        return interface
+
+    def delete_router(self, router_id: str) -> Router:
+        """Remove the router's interfaces, then the router (the confirm page says so)."""
+        router, _ = self.router(router_id)
+        for interface in router.interfaces:
+            self.remove_router_interface(router, interface.subnet_id)
+        try:
+            self.driver.delete_router(router_id)
+        except Conflict as error:
+            raise Conflict(f"{router.label} is still in use: {error.message}",
+                           error.code) from error
+        return router
