@@ -65,6 +65,7 @@ def test_address_allocate_associate_release(live_server, transactional_db, make_
 
     row.find_element(By.CSS_SELECTOR, "[data-action=release]").click()
     wait(browser).until(EC.element_to_be_clickable((By.ID, "confirm-release"))).click()
+    wait(browser).until(EC.url_matches(r"/addresses/$"))
     wait(browser).until(lambda d: address_rows(d) == [])
     assert f"Released elastic IP {ip}." in browser.find_element(
         By.CSS_SELECTOR, ".nova-messages").text

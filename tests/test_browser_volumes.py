@@ -11,6 +11,12 @@ from .test_browser import browser, shot, wait  # noqa: F401  (fixture + helpers)
 pytestmark = pytest.mark.browser
 
 
+def row_text(driver, name) -> str:
+    """The row's text, or "" while the page is still loading or the row is absent."""
+    row = volume_row(driver, name)
+    return row.text if row is not None else ""
+
+
 def volume_row(driver, name):
     rows = driver.find_elements(By.XPATH, f"//table[@id='volumes']/tbody/tr[.//span[contains("
                                           f"@class, 'nova-name') and normalize-space()='{name}']]")
@@ -46,7 +52,8 @@ def test_volume_create_attach_detach_delete(live_server, transactional_db, make_
     form.find_element(By.ID, "volume-submit").click()
     row = wait(browser).until(lambda d: volume_row(d, "browser-disk"))
     assert "4 GB" in row.text
-    wait(browser).until(lambda d: volume_row(d, "browser-disk").get_attribute("data-state")
+    wait(browser).until(lambda d: volume_row(d, "browser-disk") is not None
+                        and volume_row(d, "browser-disk").get_attribute("data-state")
                         == "available")
 
     volume_row(browser, "browser-disk").find_element(By.CSS_SELECTOR,
@@ -55,18 +62,20 @@ def test_volume_create_attach_detach_delete(live_server, transactional_db, make_
     Select(form.find_element(By.ID, "id_instance")).select_by_value(instance.id)
     form.find_element(By.ID, "id_device").send_keys("/dev/sdg")
     form.find_element(By.ID, "volume-submit").click()
-    wait(browser).until(lambda d: "app-server" in volume_row(d, "browser-disk").text)
+    wait(browser).until(lambda d: "app-server" in row_text(d, "browser-disk"))
     assert "/dev/sdg" in volume_row(browser, "browser-disk").text
     shot(browser, "volumes-attached.png")
 
     volume_row(browser, "browser-disk").find_element(By.CSS_SELECTOR,
                                                      "[data-action=detach]").click()
-    wait(browser).until(lambda d: "app-server" not in volume_row(d, "browser-disk").text)
+    wait(browser).until(lambda d: volume_row(d, "browser-disk") is not None
+                        and "app-server" not in row_text(d, "browser-disk"))
 
     row = volume_row(browser, "browser-disk")
     row.find_element(By.CSS_SELECTOR, "button.dropdown-toggle-split").click()
     wait(browser).until(EC.element_to_be_clickable(
         (By.CSS_SELECTOR, "#volumes .dropdown-menu.show [data-action=delete]"))).click()
     wait(browser).until(EC.element_to_be_clickable((By.ID, "confirm-delete"))).click()
+    wait(browser).until(EC.url_matches(r"/volumes/$"))
     wait(browser).until(lambda d: volume_row(d, "browser-disk") is None)
     assert "Deleting volume" in browser.find_element(By.CSS_SELECTOR, ".nova-messages").text
