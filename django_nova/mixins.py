@@ -61,23 +61,40 @@ class ProjectViewMixin(LoginRequiredMixin):
         return default
 
 
+def field_error(form, field: str | None, message: str) -> None:
+    """A cloud's answer as a form error, marked on its widget like validation errors."""
+    field = field if field in form.fields else None
+    form.add_error(field, message)
+    if field is not None:
+        widget = form.fields[field].widget
+        widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+
+
 class CloudFormView(ProjectViewMixin, FormView):
     """A form whose cloud errors land on the form, so the user's input is kept.
 
     A Conflict lands on ``conflict_field`` (a duplicate name), invalid input
-    on the form as a whole, anything else as "title: message".
+    on ``invalid_field`` (the form as a whole by default), anything else on
+    the form as "title: message".
     """
 
     conflict_field = "name"
+    invalid_field = None
+
+    def conflict_error(self, form, error: Conflict) -> tuple[str | None, str]:
+        """Where a Conflict lands and what it says; views with a better word override it."""
+        return self.conflict_field, error.message
 
     def call_cloud(self, form, action):
         try:
             return action(), True
-        except (Conflict, InvalidInput) as error:
-            field = self.conflict_field if isinstance(error, Conflict) else None
-            form.add_error(field if field in form.fields else None, error.message)
+        except Conflict as error:
+            field, message = self.conflict_error(form, error)
+        except InvalidInput as error:
+            field, message = self.invalid_field, error.message
         except CloudError as error:
-            form.add_error(None, f"{error.title}: {error.message}")
+            field, message = None, f"{error.title}: {error.message}"
+        field_error(form, field, message)
         return None, False
 
 

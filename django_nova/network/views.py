@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.views.generic import FormView, TemplateView
 
 from ..exceptions import CloudError, Conflict, InvalidInput, NotFound
-from ..mixins import ProjectViewMixin
+from ..mixins import CloudFormView, ProjectViewMixin, field_error
 from ..resources import SecurityGroup, SecurityGroupRule
 from ..services.network import NetworkService
 from .forms import (
@@ -62,14 +62,6 @@ def rule_row(rule: SecurityGroupRule, groups: list[SecurityGroup]) -> RuleRow:
     return RuleRow(rule, _ports(rule), rule.remote_cidr or "any address")
 
 
-def field_error(form, field: str | None, message: str) -> None:
-    """A cloud's answer as a form error, marked on its widget like validation errors."""
-    form.add_error(field, message)
-    if field in form.fields:
-        widget = form.fields[field].widget
-        widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
-
-
 class NetworkViewMixin(ProjectViewMixin):
     @cached_property
     def network(self) -> NetworkService:
@@ -114,30 +106,27 @@ class SecurityGroupDetailView(GroupViewMixin, TemplateView):
             edit_refusal=self.network.edit_refusal(self.group), **kwargs)
 
 
-class SecurityGroupCreateView(NetworkViewMixin, FormView):
+class SecurityGroupCreateView(NetworkViewMixin, CloudFormView):
     template_name = "django_nova/network/security_group_form.html"
     form_class = SecurityGroupForm
     extra_context = {"title": "Create security group", "submit": "Create"}
+    invalid_field = "name"
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "features": self.network.features}
 
     def form_valid(self, form):
         data = form.cleaned_data
-        try:
-            group = self.network.create_security_group(data["name"], data["description"])
-        except (Conflict, InvalidInput) as error:
-            field_error(form, "name", error.message)
-            return self.form_invalid(form)
-        except CloudError as error:
-            field_error(form, None, f"{error.title}: {error.message}")
+        group, ok = self.call_cloud(form, lambda: self.network.create_security_group(
+            data["name"], data["description"]))
+        if not ok:
             return self.form_invalid(form)
         messages.success(self.request, f"Created security group {group.name}. "
                                        "It has no ingress rules yet: add the ones you need.")
         return redirect("django_nova:security-group", group.id)
 
 
-class SecurityGroupEditView(GroupViewMixin, FormView):
+class SecurityGroupEditView(GroupViewMixin, CloudFormView):
     """Rename or describe a group, where the cloud allows it (Neutron; not EC2)."""
 
     template_name = "django_nova/network/security_group_form.html"
@@ -155,16 +144,9 @@ class SecurityGroupEditView(GroupViewMixin, FormView):
 
     def form_valid(self, form):
         data = form.cleaned_data
-        try:
-            self.network.update_security_group(self.group.id, data["name"], data["description"])
-        except Conflict as error:
-            field_error(form, "name", error.message)
-            return self.form_invalid(form)
-        except InvalidInput as error:
-            field_error(form, None, error.message)
-            return self.form_invalid(form)
-        except CloudError as error:
-            field_error(form, None, f"{error.title}: {error.message}")
+        _, ok = self.call_cloud(form, lambda: self.network.update_security_group(
+            self.group.id, data["name"], data["description"]))
+        if not ok:
             return self.form_invalid(form)
         messages.success(self.request, f"Saved security group {data['name']}.")
         return redirect("django_nova:security-group", self.group.id)
@@ -190,7 +172,7 @@ class SecurityGroupDeleteView(GroupViewMixin, TemplateView):
         return redirect("django_nova:security-groups")
 
 
-class RuleAddView(GroupViewMixin, FormView):
+class RuleAddView(GroupViewMixin, CloudFormView):
     template_name = "django_nova/network/rule_form.html"
     form_class = RuleForm
 
@@ -198,19 +180,14 @@ class RuleAddView(GroupViewMixin, FormView):
         return {**super().get_form_kwargs(), "group": self.group, "groups": self.groups,
                 "features": self.network.features}
 
+    def conflict_error(self, form, error):
+        # The cloud's duplicate check (EC2 InvalidPermission.Duplicate, Neutron 409):
+        # a rule added since the page loaded, or one the cloud counts as the same.
+        return form.source_field, DUPLICATE
+
     def form_valid(self, form):
-        try:
-            self.network.add_rule(self.group, form.rule())
-        except Conflict:
-            # The cloud's duplicate check (EC2 InvalidPermission.Duplicate, Neutron 409):
-            # a rule added since the page loaded, or one the cloud counts as the same.
-            field_error(form, form.source_field, DUPLICATE)
-            return self.form_invalid(form)
-        except InvalidInput as error:
-            field_error(form, None, error.message)
-            return self.form_invalid(form)
-        except CloudError as error:
-            field_error(form, None, f"{error.title}: {error.message}")
+        _, ok = self.call_cloud(form, lambda: self.network.add_rule(self.group, form.rule()))
+        if not ok:
             return self.form_invalid(form)
         messages.success(self.request, f"Added the rule to {self.group.name}.")
         return redirect("django_nova:security-group", self.group.id)
