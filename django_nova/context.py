@@ -82,7 +82,8 @@ def _django_context(request) -> NovaContext:
     user = request.user
     clouds = [key for key, cloud in nova_settings()["CLOUDS"].items()
               if cloud.get("DRIVER") == "ec2"]
-    rows = list(Project.objects.filter(memberships__user=user, cloud__in=clouds))
+    rows = list(Project.objects.filter(memberships__user=user, cloud__in=clouds,
+                                       enabled=True))
     chosen = str(request.session.get(SESSION_PROJECT, ""))
     row = next((p for p in rows if str(p.pk) == chosen), rows[0] if rows else None)
     context = NovaContext(

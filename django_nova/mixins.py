@@ -5,6 +5,7 @@ from functools import cached_property
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import FormView, TemplateView
@@ -59,6 +60,19 @@ class ProjectViewMixin(LoginRequiredMixin):
                 require_https=self.request.is_secure()):
             return candidate
         return default
+
+
+class AdminRequiredMixin(LoginRequiredMixin):
+    """Cloud administrators only: anonymous users go to log in, everyone else gets 403.
+
+    An admin is a Keystone user with the admin role in the current project
+    (OpenStack) or a staff user (clouds whose identity lives in Django).
+    """
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not request.nova.is_cloud_admin:
+            raise PermissionDenied("This page is for cloud administrators.")
+        return super().dispatch(request, *args, **kwargs)
 
 
 def field_error(form, field: str | None, message: str) -> None:

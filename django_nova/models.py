@@ -8,8 +8,9 @@ import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
+from django.utils import timezone
 
 from .conf import nova_settings
 from .crypto import EncryptedTextField
@@ -25,6 +26,8 @@ def new_account_id() -> str:
 class Project(models.Model):
     name = models.CharField(max_length=64)
     description = models.TextField(blank=True)
+    enabled = models.BooleanField(default=True, help_text="Disabled projects are not offered "
+                                                          "to their members.")
     cloud = models.CharField(max_length=64, help_text="A key of NOVA['CLOUDS'].")
     account_id = models.CharField(
         max_length=12, validators=[account_id_validator], default=new_account_id,
@@ -79,3 +82,63 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} in {self.project} ({self.role})"
+
+
+class Quota(models.Model):
+    """One resource limit of a project on a cloud that enforces none (EC2).
+
+    django-nova enforces these itself before launching or creating; on
+    OpenStack the services' own quotas are used instead.
+    """
+
+    UNLIMITED = -1
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="quotas")
+    resource = models.CharField(max_length=32)
+    limit = models.IntegerField(validators=[MinValueValidator(UNLIMITED)],
+                                help_text="-1 means unlimited.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["project", "resource"], name="nova_quota_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.project} {self.resource}={self.limit}"
+
+
+class AuditEntry(models.Model):
+    """One action that changed (or tried to change) something: who, where, what, how it went.
+
+    Written for every POST, whatever the outcome (django_nova.audit); never
+    holds request bodies, so passwords and secret keys cannot reach it.
+    """
+
+    SUCCESS = "success"
+    FAILURE = "failure"
+    OUTCOMES = [(SUCCESS, "Success"), (FAILURE, "Failure")]
+
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="+")
+    # Kept as text so the entry survives the user's deletion.
+    username = models.CharField(max_length=150, blank=True)
+    address = models.GenericIPAddressField(null=True, blank=True)
+    cloud = models.CharField(max_length=64, blank=True)
+    project_id = models.CharField(max_length=64, blank=True)
+    project_name = models.CharField(max_length=128, blank=True)
+    action = models.CharField(max_length=64)
+    target = models.CharField(max_length=255, blank=True)
+    outcome = models.CharField(max_length=16, choices=OUTCOMES)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["cloud", "project_id", "-created_at"],
+                         name="nova_audit_project"),
+            models.Index(fields=["action", "-created_at"], name="nova_audit_action"),
+        ]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.username} {self.action} {self.outcome}"

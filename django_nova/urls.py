@@ -16,4 +16,10 @@ urlpatterns = [
     path("keypairs/", include("django_nova.keypairs.urls")),
     path("network/", include("django_nova.network.urls")),
     path("volumes/", include("django_nova.volumes.urls")),
+    # Areas that name their own paths: project pages at the top, admin pages under manage/.
+    path("", include("django_nova.quotas.urls")),
+    path("", include("django_nova.credentials.urls")),
+    path("", include("django_nova.audit.urls")),
+    path("", include("django_nova.identity.urls")),
+    path("", include("django_nova.cloudadmin.urls")),
 ]
