@@ -3,17 +3,20 @@ from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import render
 from django.utils.functional import SimpleLazyObject
 
+from . import audit
 from .context import build_context
 from .exceptions import CloudError
 from .keystone import KeystoneSession
 
 
 class NovaContextMiddleware:
-    """Attach ``request.nova`` and turn cloud errors into readable pages.
+    """Attach ``request.nova``, turn cloud errors into readable pages, audit every POST.
 
-    Must come after AuthenticationMiddleware.  A CloudError that a view did
-    not handle becomes a page in the site's layout with the cloud's message
-    and a fitting status (404, 403, 503...), never a 500.
+    Must come after AuthenticationMiddleware and MessageMiddleware.  A
+    CloudError that a view did not handle becomes a page in the site's
+    layout with the cloud's message and a fitting status (404, 403, 503...),
+    never a 500.  Every POST leaves an audit entry (django_nova.audit), also
+    when the view failed.
     """
 
     def __init__(self, get_response):
@@ -26,11 +29,26 @@ class NovaContextMiddleware:
             logout(request)
             return redirect_to_login(request.get_full_path())
         request.nova = SimpleLazyObject(lambda: build_context(request))
-        return self.get_response(request)
+        if request.method != "POST":
+            return self.get_response(request)
+        # Who acted and where, as the request arrived (a logout ends both).
+        before = ((request.user, request.nova) if request.user.is_authenticated
+                  else (None, None))
+        if before[1] is not None:
+            before[1].project  # noqa: B018 - evaluate the context now, before the view
+        try:
+            response = self.get_response(request)
+        except Exception as error:
+            audit.record(request, error=f"Internal error ({type(error).__name__})",
+                         before=before)
+            raise
+        audit.record(request, response, before=before)
+        return response
 
     def process_exception(self, request, exception):
         if not isinstance(exception, CloudError):
             return None
+        audit.annotate(request, error=f"{exception.title}: {exception.message}")
         template = ("django_nova/includes/cloud_error_fragment.html"
                     if request.headers.get("HX-Request") else "django_nova/cloud_error.html")
         return render(request, template, {"error": exception}, status=exception.status)

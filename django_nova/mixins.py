@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import FormView, TemplateView
 
+from . import audit
 from .concurrency import gather
 from .exceptions import CloudError, Conflict, InvalidInput
 from .services.compute import ComputeService
@@ -136,10 +137,14 @@ class BulkDeleteView(ProjectViewMixin, TemplateView):
     def post(self, request):
         ids = list(dict.fromkeys(i for i in request.POST.getlist("ids") if i))[:self.max_items]
         if not ids:
+            audit.not_a_change(request)
             messages.warning(request, f"Select at least one {self.kind} first.")
             return redirect(self.list_url)
         context = {"ids": ids, "kind": self.kind, "list_url": self.list_url}
         if request.POST.get("confirmed") == "1":
             found = gather(**{f"r{n}": self._attempt(i) for n, i in enumerate(ids)})
             context["results"] = [(i, found[f"r{n}"]) for n, i in enumerate(ids)]
+            audit.annotate_each(request, context["results"])
+        else:
+            audit.not_a_change(request)
         return self.render_to_response(self.get_context_data(**context))

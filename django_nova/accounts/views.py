@@ -47,6 +47,7 @@ class LogoutView(auth_views.LogoutView):
 
 class SwitchProjectView(LoginRequiredMixin, View):
     http_method_names = ["post"]
+    audited = False  # changes only what this session looks at
 
     def post(self, request):
         project = switch_project(request, request.POST.get("project", ""))
@@ -56,6 +57,7 @@ class SwitchProjectView(LoginRequiredMixin, View):
 
 class SwitchRegionView(ProjectViewMixin, View):
     http_method_names = ["post"]
+    audited = False  # changes only what this session looks at
 
     def post(self, request):
         region = switch_region(request, request.POST.get("region", ""))

@@ -1,0 +1,133 @@
+"""The audit log: every POST (anything that changes something) leaves one entry.
+
+``NovaContextMiddleware`` writes the entry after the view has answered,
+whatever the outcome, so failures are logged as surely as successes.  The
+URL gives the action and target; views add what the URL cannot carry with
+``annotate`` (the id of something just created, the ids of a bulk action)
+or say that a POST changed nothing with ``not_a_change`` (a confirmation
+step).  Request bodies are never recorded, so secrets cannot leak into it.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.views import LoginView
+from django.forms import BaseForm
+
+from ..models import AuditEntry
+
+# The request attribute holding what views add to the entry.
+_NOTES = "_nova_audit"
+
+
+def annotate(request, *, target: str | None = None, error: str | None = None,
+             action: str | None = None) -> None:
+    """Add to this request's entry: its target, an error the view handled, a finer action."""
+    notes = request.__dict__.setdefault(_NOTES, {})
+    for key, value in (("target", target), ("error", error), ("action", action)):
+        if value is not None:
+            notes[key] = str(value)
+
+
+def annotate_each(request, results: list[tuple[str, str]], action: str | None = None) -> None:
+    """A bulk action's entry: every id as the target, the ones that failed as the error."""
+    failures = "; ".join(f"{resource_id}: {error}" for resource_id, error in results if error)
+    annotate(request, target=" ".join(resource_id for resource_id, _ in results),
+             error=failures or None, action=action)
+
+
+def not_a_change(request) -> None:
+    """This POST only asked for confirmation (or similar): leave no entry."""
+    request.__dict__.setdefault(_NOTES, {})["skip"] = True
+
+
+def _audited(request) -> bool:
+    """Views that change nothing but the session (project switcher) say ``audited = False``."""
+    return getattr(_view_class(request), "audited", True)
+
+
+def _view_class(request):
+    func = getattr(getattr(request, "resolver_match", None), "func", None)
+    return getattr(func, "view_class", None)
+
+
+def _action_and_target(request) -> tuple[str, str]:
+    match = request.resolver_match
+    if match is None:
+        return request.path[:64], ""
+    kwargs = dict(match.kwargs)
+    action = match.url_name or match.view_name or request.path
+    if "action" in kwargs:
+        action = f"{action}:{kwargs.pop('action')}"
+    target = " ".join(str(v) for v in kwargs.values())
+    view_class = _view_class(request)
+    if not target and view_class is not None and issubclass(view_class, LoginView):
+        # Who tried to sign in (the name only, never the password).
+        target = request.POST.get("username", "")
+    # Something being created is known by the name it was given.
+    return action[:64], target or request.POST.get("name", "")
+
+
+def _form_errors(response) -> str:
+    """A form re-shown with errors: what was wrong, without echoing the input."""
+    for value in (getattr(response, "context_data", None) or {}).values():
+        if isinstance(value, BaseForm) and value.is_bound and value.errors:
+            general = [str(e) for e in value.non_field_errors()]
+            fields = [name for name in value.errors if name != "__all__"]
+            parts = general + ([f"invalid {', '.join(fields)}"] if fields else [])
+            return "; ".join(parts) or "invalid input"
+    return ""
+
+
+def _error_messages(request) -> str:
+    """Error messages the view queued for this response (not yet shown to anyone)."""
+    queued = getattr(getattr(request, "_messages", None), "_queued_messages", [])
+    return "; ".join(str(m.message) for m in queued if m.level >= messages.ERROR)
+
+
+def _client_address(request) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def record(request, response=None, *, error: str = "", before=None) -> AuditEntry | None:
+    """Write the entry for one POST; ``before`` is the (user, context) seen as it arrived."""
+    notes = request.__dict__.get(_NOTES, {})
+    if notes.get("skip") or not _audited(request):
+        return None
+    action, target = _action_and_target(request)
+    error = (notes.get("error") or error
+             or (_form_errors(response) if response is not None else "")
+             or _error_messages(request))
+    failed = bool(error) or response is None or response.status_code >= 400
+    if failed and not error and response is not None:
+        error = f"HTTP {response.status_code}"
+    user, context = _who(request, before)
+    project = getattr(context, "project", None)
+    return AuditEntry.objects.create(
+        user=user if getattr(user, "pk", None) else None,
+        username=_username(user, context)[:150],
+        address=_client_address(request),
+        cloud=getattr(context, "cloud_key", "") or "",
+        project_id=project.id if project else "",
+        project_name=project.name[:128] if project else "",
+        action=notes.get("action", action)[:64],
+        target=notes.get("target", target)[:255],
+        outcome=AuditEntry.FAILURE if failed else AuditEntry.SUCCESS,
+        error=error[:2000],
+    )
+
+
+def _who(request, before):
+    """The acting user and context: after a login the new one, after a logout the old one."""
+    from ..context import build_context
+
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        if before and before[0] is not None and before[0].pk == user.pk:
+            return user, before[1]
+        return user, build_context(request)
+    return (before or (None, None))
+
+
+def _username(user, context) -> str:
+    if context is not None and getattr(user, "is_authenticated", False):
+        return context.user_label
+    return user.get_username() if user is not None and user.is_authenticated else ""

@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns = []
+from . import views
+
+urlpatterns = [
+    path("audit/", views.AuditLogView.as_view(), name="audit-log"),
+    path("manage/audit/", views.AdminAuditLogView.as_view(), name="admin-audit-log"),
+]

@@ -4,6 +4,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.generic import FormView, TemplateView, View
 
+from .. import audit
 from ..clouds.base import ACTIONS
 from ..conf import nova_settings
 from ..exceptions import CloudError, InvalidInput, NotFound
@@ -173,6 +174,7 @@ class LaunchView(ProjectViewMixin, FormView):
             form.add_error(None, f"{error.title}: {error.message}")
             return self.form_invalid(form)
         names = ", ".join(i.id for i in launched)
+        audit.annotate(self.request, target=" ".join(i.id for i in launched))
         messages.success(self.request, f"Launched {form.cleaned_data['name']} ({names}).")
         return redirect("django_nova:instances")
 
@@ -259,9 +261,13 @@ class InstanceBulkView(ProjectViewMixin, TemplateView):
         if action not in ACTIONS or ACTIONS[action].form_url:
             raise Http404("No such action.")
         if not ids:
+            audit.not_a_change(request)
             messages.warning(request, "Select at least one instance first.")
             return redirect("django_nova:instances")
         context = {"action": ACTIONS[action], "ids": ids}
         if request.POST.get("confirmed") == "1":
             context["results"] = self.compute.act_each(action, ids)
+            audit.annotate_each(request, context["results"], action=f"instances-bulk:{action}")
+        else:
+            audit.not_a_change(request)
         return self.render_to_response(self.get_context_data(**context))

@@ -1,0 +1,84 @@
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.views.generic import TemplateView
+
+from ..csvexport import csv_response
+from ..mixins import AdminRequiredMixin, ProjectViewMixin
+from ..models import AuditEntry
+from .forms import AuditFilterForm
+
+PAGE_SIZE = 50
+CSV_HEADER = ["time (UTC)", "user", "address", "cloud", "project", "project id", "action",
+              "target", "outcome", "error"]
+FILTERS = {
+    "user": lambda value: Q(username__icontains=value),
+    "project": lambda value: Q(project_name__icontains=value) | Q(project_id=value),
+    "action": lambda value: Q(action__icontains=value),
+    "outcome": lambda value: Q(outcome=value),
+    "since": lambda value: Q(created_at__date__gte=value),
+    "until": lambda value: Q(created_at__date__lte=value),
+}
+
+
+class AuditLogMixin:
+    """One log page: entries in scope, filtered by the GET form, paged or as CSV."""
+
+    template_name = "django_nova/audit/log.html"
+    filters = ("action", "outcome", "since", "until")
+    export_name = "audit-log"
+
+    def scope(self):
+        raise NotImplementedError
+
+    def get(self, request, *args, **kwargs):
+        form = AuditFilterForm(request.GET or None)
+        for name in set(form.fields) - set(self.filters):
+            del form.fields[name]
+        entries = self.scope()
+        if form.is_bound and form.is_valid():
+            for name, value in form.cleaned_data.items():
+                if value not in (None, ""):
+                    entries = entries.filter(FILTERS[name](value))
+        if request.GET.get("format") == "csv" and not form.errors:
+            return csv_response(f"{self.export_name}.csv", CSV_HEADER, (
+                [e.created_at.strftime("%Y-%m-%d %H:%M:%S"), e.username, e.address or "",
+                 e.cloud, e.project_name, e.project_id, e.action, e.target, e.outcome, e.error]
+                for e in entries.iterator()))
+        page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        return self.render_to_response(self.get_context_data(
+            form=form, page=page, query=query.urlencode(), csv_query=_with(query, "csv")))
+
+
+def _with(query, export_format: str) -> str:
+    query = query.copy()
+    query["format"] = export_format
+    return query.urlencode()
+
+
+class AuditLogView(AuditLogMixin, ProjectViewMixin, TemplateView):
+    """The current project's log: what anyone did in it."""
+
+    def scope(self):
+        nova = self.request.nova
+        return AuditEntry.objects.filter(cloud=nova.cloud_key, project_id=nova.project.id)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=f"Activity in {self.request.nova.project.name}",
+                                        **kwargs)
+
+
+class AdminAuditLogView(AuditLogMixin, AdminRequiredMixin, TemplateView):
+    """Everything: site staff see every cloud, a Keystone admin their cloud (and sign-ins)."""
+
+    filters = tuple(FILTERS)
+    export_name = "audit-log-all"
+
+    def scope(self):
+        if self.request.user.is_staff:
+            return AuditEntry.objects.all()
+        return AuditEntry.objects.filter(Q(cloud=self.request.nova.cloud_key) | Q(cloud=""))
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title="Audit log", show_project=True, **kwargs)
