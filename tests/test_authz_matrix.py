@@ -8,7 +8,11 @@ however the ids are guessed.  New URLs are covered as soon as they exist
 (the walk reads the URLconf).
 """
 
+import uuid
+
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ed25519
 from django.test import Client
 
 from django_nova.mixins import AdminRequiredMixin
@@ -16,7 +20,6 @@ from django_nova.models import Membership
 from django_nova.resources import SecurityGroupRule, VolumeSpec
 from tests.test_security import (
     ANONYMOUS_ALLOWED,
-    PATH_SAMPLES,
     accepts_post,
     assert_redirects_to_login,
     nova_patterns,
@@ -24,6 +27,8 @@ from tests.test_security import (
 )
 
 SECRET = "alpha-secret"  # every resource of A is named with it; it must not leak
+PUBLIC_KEY = ed25519.Ed25519PrivateKey.generate().public_key().public_bytes(
+    serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH).decode()
 
 
 @pytest.fixture
@@ -95,9 +100,10 @@ def routes(arranged):
                bool(real) and set(real) == set(params), accepts_post(callback))
 
 
-def test_authorization_matrix(clients, arranged, driver):
-    before = snapshot_of(driver, arranged)
+def check_matrix(clients, arranged, outsiders=("B", "admin")):
+    """Walk every URL as every role; ``outsiders`` must neither see nor change A's things."""
     checked = 0
+    guessed = list(arranged.values())
     for name, url, sample_url, admin_only, owns_all, posts in routes(arranged):
         if name in ANONYMOUS_ALLOWED or name in {"switch-project", "switch-region"}:
             continue
@@ -119,19 +125,102 @@ def test_authorization_matrix(clients, arranged, driver):
         response = clients["A"].get(url)
         allowed = (200, 302, 405) if owns_all else (200, 302, 404, 405)
         assert response.status_code in allowed, ("A", name, url, response.status_code)
-        # B, and an admin working in another project, neither see nor change them.
-        guessed = list(arranged.values())
         for role in ("B", "admin"):
             response = clients[role].get(url)
+            assert response.status_code < 500, (role, name, response.status_code)
+            if role not in outsiders:
+                continue
             assert not leaks(response, guessed), (role, name, url)
             if owns_all:
                 assert response.status_code in (403, 404, 405), (role, name, response.status_code)
-            else:
-                assert response.status_code < 500, (role, name, response.status_code)
             if posts:
                 response = clients[role].post(url, {"confirmed": "1", "ids": [
                     arranged["instance_id"], arranged["volume_id"], arranged["name"]]})
                 assert response.status_code < 500, (role, "post", name, response.status_code)
                 assert not leaks(response, guessed), (role, "post", name)
     assert checked >= 40
+
+
+def test_authorization_matrix(clients, arranged, driver):
+    before = snapshot_of(driver, arranged)
+    check_matrix(clients, arranged)
     assert snapshot_of(driver, arranged) == before
+
+
+# --- the same on OpenStack: demo is A, alt is B, the Keystone admin is the admin -------------
+
+@pytest.fixture
+def os_arranged(os_conn):
+    """Project demo with one of everything named with SECRET; all of it removed afterwards."""
+    conn = os_conn("demo")
+    suffix = uuid.uuid4().hex[:6]
+    made = []
+    try:
+        network = conn.network.create_network(name=f"{SECRET}-net-{suffix}")
+        made.append(lambda: conn.network.delete_network(network, ignore_missing=True))
+        subnet = conn.network.create_subnet(network_id=network.id, ip_version=4,
+                                            cidr="10.77.0.0/24", name=f"{SECRET}-subnet")
+        router = conn.network.create_router(name=f"{SECRET}-router-{suffix}")
+        made.append(lambda: conn.network.delete_router(router, ignore_missing=True))
+        conn.network.add_interface_to_router(router, subnet_id=subnet.id)
+        made.append(lambda: conn.network.remove_interface_from_router(router,
+                                                                      subnet_id=subnet.id))
+        image = next(i for i in conn.image.images() if i.name == "cirros-test")
+        server = conn.compute.create_server(
+            name=f"{SECRET}-vm-{suffix}", image_id=image.id,
+            flavor_id=conn.compute.find_flavor("m1.tiny").id, networks="none")
+        made.append(lambda: conn.compute.delete_server(server, ignore_missing=True))
+        key = conn.compute.create_keypair(name=f"{SECRET}-key-{suffix}", public_key=PUBLIC_KEY)
+        made.append(lambda: conn.compute.delete_keypair(key, ignore_missing=True))
+        volume = conn.block_storage.create_volume(name=f"{SECRET}-vol-{suffix}", size=1)
+        made.append(lambda: conn.block_storage.delete_volume(volume, ignore_missing=True))
+        conn.block_storage.wait_for_status(volume, "available", wait=60)
+        snapshot = conn.block_storage.create_snapshot(volume_id=volume.id,
+                                                      name=f"{SECRET}-snap-{suffix}")
+        made.append(lambda: conn.block_storage.wait_for_delete(snapshot, wait=60))
+        made.append(lambda: conn.block_storage.delete_snapshot(snapshot, ignore_missing=True))
+        conn.block_storage.wait_for_status(snapshot, "available", wait=60)
+        group = conn.network.create_security_group(name=f"{SECRET}-sg-{suffix}")
+        made.append(lambda: conn.network.delete_security_group(group, ignore_missing=True))
+        rule = conn.network.create_security_group_rule(
+            security_group_id=group.id, direction="ingress", protocol="tcp",
+            port_range_min=22, port_range_max=22, remote_ip_prefix="10.0.0.0/8")
+        public = conn.network.find_network("public")
+        address = conn.network.create_ip(floating_network_id=public.id)
+        made.append(lambda: conn.network.delete_ip(address, ignore_missing=True))
+        conn.compute.wait_for_server(server, wait=120)
+        yield {"instance_id": server.id, "name": key.name, "volume_id": volume.id,
+               "snapshot_id": snapshot.id, "group_id": group.id, "rule_id": rule.id,
+               "address_id": address.id, "network_id": network.id, "subnet_id": subnet.id,
+               "router_id": router.id, "action": "stop"}
+    finally:
+        for undo in reversed(made):
+            undo()
+
+
+def os_snapshot_of(conn, arranged) -> dict:
+    project_id = conn.current_project_id
+    return {
+        "server": conn.compute.get_server(arranged["instance_id"]).status,
+        "keys": sorted(k.name for k in conn.compute.keypairs()),
+        "volumes": sorted((v.id, v.name, v.size) for v in conn.block_storage.volumes()),
+        "snapshots": sorted(s.id for s in conn.block_storage.snapshots()),
+        "rules": sorted(r["id"] for r in conn.network.get_security_group(
+            arranged["group_id"]).security_group_rules),
+        "addresses": sorted(a.id for a in conn.network.ips(project_id=project_id)),
+        "networks": sorted(n.id for n in conn.network.networks(project_id=project_id)),
+        "subnets": sorted(s.id for s in conn.network.subnets(project_id=project_id)),
+        "routers": sorted(r.id for r in conn.network.routers(project_id=project_id)),
+    }
+
+
+@pytest.mark.openstack
+def test_authorization_matrix_on_openstack(keystone_client, os_conn, os_arranged):
+    """A Keystone admin's token reaches every project, so only alt is held to "sees nothing"."""
+    clients = {"anonymous": Client()}
+    for role, user in (("A", "demo"), ("B", "alt"), ("admin", "admin")):
+        clients[role] = keystone_client(user, Client())
+    conn = os_conn("demo")
+    before = os_snapshot_of(conn, os_arranged)
+    check_matrix(clients, os_arranged, outsiders=("B",))
+    assert os_snapshot_of(conn, os_arranged) == before
