@@ -12,7 +12,7 @@ from django.views.generic import FormView, TemplateView
 
 from . import audit
 from .concurrency import gather
-from .exceptions import CloudError, Conflict, InvalidInput
+from .exceptions import CloudError, Conflict, InvalidInput, NotFound
 from .services.compute import ComputeService
 
 
@@ -85,12 +85,19 @@ def field_error(form, field: str | None, message: str) -> None:
         widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
 
 
+def cloud_message(error: CloudError) -> str:
+    """A refusal in the user's words; anything unexpected with its title."""
+    if isinstance(error, Conflict | InvalidInput | NotFound):
+        return error.message
+    return f"{error.title}: {error.message}"
+
+
 class CloudFormView(ProjectViewMixin, FormView):
     """A form whose cloud errors land on the form, so the user's input is kept.
 
     A Conflict lands on ``conflict_field`` (a duplicate name), invalid input
     on ``invalid_field`` (the form as a whole by default), anything else on
-    the form as "title: message".
+    the form as a whole; a call that knows better names its ``field``.
     """
 
     conflict_field = "name"
@@ -100,16 +107,18 @@ class CloudFormView(ProjectViewMixin, FormView):
         """Where a Conflict lands and what it says; views with a better word override it."""
         return self.conflict_field, error.message
 
-    def call_cloud(self, form, action):
+    def call_cloud(self, form, action, field: str | None = None):
+        """``(result, True)``, or ``(None, False)`` with the cloud's refusal on the form."""
         try:
             return action(), True
         except Conflict as error:
-            field, message = self.conflict_error(form, error)
+            target, message = (field, error.message) if field else self.conflict_error(form,
+                                                                                       error)
         except InvalidInput as error:
-            field, message = self.invalid_field, error.message
+            target, message = field or self.invalid_field, error.message
         except CloudError as error:
-            field, message = None, f"{error.title}: {error.message}"
-        field_error(form, field, message)
+            target, message = None, cloud_message(error)
+        field_error(form, target, message)
         return None, False
 
 

@@ -12,10 +12,10 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.views.generic import FormView, TemplateView
+from django.views.generic import TemplateView
 
-from ..exceptions import CloudError, Conflict, InvalidInput, NotFound
-from ..mixins import CloudFormView, ProjectViewMixin, field_error
+from ..exceptions import CloudError, NotFound
+from ..mixins import CloudFormView, ProjectViewMixin, cloud_message
 from ..resources import SecurityGroup, SecurityGroupRule
 from ..services.network import NetworkService
 from .forms import (
@@ -212,7 +212,7 @@ class RuleDeleteView(NetworkViewMixin, TemplateView):
         return redirect("django_nova:security-group", group_id)
 
 
-class InstanceSecurityGroupsView(NetworkViewMixin, FormView):
+class InstanceSecurityGroupsView(NetworkViewMixin, CloudFormView):
     """Choose an instance's groups: the current ones are checked."""
 
     template_name = "django_nova/network/instance_security_groups.html"
@@ -240,12 +240,9 @@ class InstanceSecurityGroupsView(NetworkViewMixin, FormView):
 
     def form_valid(self, form):
         chosen = form.cleaned_data["groups"]
-        try:
-            self.network.set_instance_security_groups(self.instance, chosen, self.groups)
-        except CloudError as error:
-            message = error.message if isinstance(error, InvalidInput) else (
-                f"{error.title}: {error.message}")
-            field_error(form, None, message)
+        _, ok = self.call_cloud(form, lambda: self.network.set_instance_security_groups(
+            self.instance, chosen, self.groups))
+        if not ok:
             return self.form_invalid(form)
         names = ", ".join(g.name for g in self.groups if g.id in chosen) or "no groups"
         messages.success(self.request,
@@ -255,13 +252,6 @@ class InstanceSecurityGroupsView(NetworkViewMixin, FormView):
 
 # Floating / elastic IPs
 
-def cloud_message(error: CloudError) -> str:
-    """A refusal in the user's words; anything unexpected with its title."""
-    if isinstance(error, Conflict | InvalidInput | NotFound):
-        return error.message
-    return f"{error.title}: {error.message}"
-
-
 class AddressListView(NetworkViewMixin, TemplateView):
     template_name = "django_nova/network/addresses.html"
 
@@ -269,7 +259,7 @@ class AddressListView(NetworkViewMixin, TemplateView):
         return super().get_context_data(addresses=self.network.addresses(), **kwargs)
 
 
-class AddressAllocateView(NetworkViewMixin, FormView):
+class AddressAllocateView(NetworkViewMixin, CloudFormView):
     template_name = "django_nova/network/address_form.html"
     form_class = AddressAllocateForm
 
@@ -281,10 +271,9 @@ class AddressAllocateView(NetworkViewMixin, FormView):
         return super().get_context_data(title=f"Allocate {noun}", submit="Allocate", **kwargs)
 
     def form_valid(self, form):
-        try:
-            address = self.network.allocate_address(form.cleaned_data.get("pool", ""))
-        except CloudError as error:
-            field_error(form, None, cloud_message(error))
+        address, ok = self.call_cloud(form, lambda: self.network.allocate_address(
+            form.cleaned_data.get("pool", "")))
+        if not ok:
             return self.form_invalid(form)
         messages.success(self.request, f"Allocated {self.network.features.address_noun} "
                                        f"{address.ip}.")
@@ -303,7 +292,7 @@ class AddressViewMixin(NetworkViewMixin):
         return super().get_context_data(address=self.address, **kwargs)
 
 
-class AddressAssociateView(AddressViewMixin, FormView):
+class AddressAssociateView(AddressViewMixin, CloudFormView):
     template_name = "django_nova/network/address_form.html"
     form_class = AddressAssociateForm
 
@@ -322,12 +311,9 @@ class AddressAssociateView(AddressViewMixin, FormView):
             title=f"Associate {self.address.ip}", submit="Associate", refusal=refusal, **kwargs)
 
     def form_valid(self, form):
-        try:
-            target = self.network.associate_address(self.address, form.cleaned_data["target"],
-                                                    self.targets)
-        except CloudError as error:
-            field_error(form, "target" if isinstance(error, InvalidInput) else None,
-                        cloud_message(error))
+        target, ok = self.call_cloud(form, lambda: self.network.associate_address(
+            self.address, form.cleaned_data["target"], self.targets), field="target")
+        if not ok:
             return self.form_invalid(form)
         messages.success(self.request, f"Associated {self.address.ip} with {target.label}.")
         return redirect("django_nova:addresses")
@@ -386,7 +372,7 @@ class NeutronViewMixin(NetworkViewMixin):
         """Fetch what the page is about (or raise NotFound) before anything else."""
 
 
-class NeutronFormView(NeutronViewMixin, FormView):
+class NeutronFormView(NeutronViewMixin, CloudFormView):
     """A form page: cloud refusals land on the form, the user's input is kept."""
 
     template_name = "django_nova/network/network_form.html"
@@ -399,14 +385,6 @@ class NeutronFormView(NeutronViewMixin, FormView):
         return super().get_context_data(title=self.title, submit=self.submit,
                                         back_url=reverse(f"django_nova:{self.back}"),
                                         back_label=self.back_label, **kwargs)
-
-    def call_cloud(self, form, action, field=None):
-        try:
-            return action(), True
-        except CloudError as error:
-            field_error(form, field if isinstance(error, InvalidInput | Conflict) else None,
-                        cloud_message(error))
-        return None, False
 
 
 class NeutronConfirmView(NeutronViewMixin, TemplateView):
