@@ -45,3 +45,23 @@ def check_settings(app_configs, **kwargs):
             "django_nova's templates need 'django.template.context_processors.request'.",
             id="django_nova.E008"))
     return errors
+
+
+@checks.register()
+def check_provisioning(app_configs, **kwargs):
+    """A cloud that provisions self-registered users must say how (identity area)."""
+    errors = []
+    for key, cloud in (nova_settings().get("CLOUDS") or {}).items():
+        provisioning = cloud.get("PROVISIONING")
+        if provisioning is None:
+            continue
+        if not isinstance(provisioning, dict):
+            errors.append(checks.Error(f"Cloud {key!r}: PROVISIONING must be a dict.",
+                                       id="django_nova.E020"))
+        elif (provisioning.get("ENABLED") and cloud.get("DRIVER") == "openstack"
+              and not provisioning.get("SERVICE_CLOUD")):
+            errors.append(checks.Error(
+                f"Cloud {key!r} enables PROVISIONING but names no SERVICE_CLOUD (the "
+                "clouds.yaml cloud of a service account with the admin role).",
+                id="django_nova.E021"))
+    return errors

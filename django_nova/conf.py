@@ -25,6 +25,15 @@ EMBEDDED_CLOUD = {
     "INSTANCE_TYPES": ["t3.nano", "t3.micro", "t3.small", "t3.medium", "m5.large", "c5.large"],
     # Whose public images the launch form offers besides the project's own.
     "IMAGE_OWNERS": ["100000000001"],
+    # What activating a self-registered account creates (django_nova.services.provisioning):
+    # here a personal project with its own new account.  Any cloud may hold
+    #   "PROVISIONING": {"ENABLED": bool,
+    #                    "SERVICE_CLOUD": "<clouds.yaml cloud of an account with the admin role>",
+    #                    "CLOUDS_YAML": "<optional clouds.yaml path>",
+    #                    "ROLE": "member", "DOMAIN": "Default"}
+    # OpenStack clouds need SERVICE_CLOUD: a Keystone user, a personal project and
+    # ROLE in it are made with that account (ROLE and DOMAIN are OpenStack only).
+    "PROVISIONING": {"ENABLED": True},
 }
 
 DEFAULTS = {
@@ -46,6 +55,16 @@ DEFAULTS = {
     "POLL_SECONDS": 2,
     # Where the embedded cloud keeps its lock, state file and log.
     "EMBEDDED_STATE_DIR": None,
+    # Per-project limits on clouds that enforce none themselves (EC2), for
+    # projects without a Quota row for the resource; -1 means unlimited.  A
+    # site's dict is merged over these, key by key.  OpenStack uses the
+    # services' own quotas instead (django_nova.services.quotas).
+    "DEFAULT_QUOTAS": {
+        "instances": 10, "cores": 20, "ram": 51200,  # ram in MiB
+        "key_pairs": 100,
+        "volumes": 10, "snapshots": 10, "gigabytes": 1000,
+        "floating_ips": 5, "security_groups": 10, "security_group_rules": 100,
+    },
 }
 
 

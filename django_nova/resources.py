@@ -357,3 +357,252 @@ class Page(Generic[T]):  # noqa: UP046 - PEP 695 syntax needs Python 3.12
 
     items: list[T]
     next_marker: str = ""
+
+
+# Identity administration (projects, users, role assignments): django_nova.identity
+
+
+@dataclass(frozen=True)
+class IdentityProject:
+    """A project as the admin pages see it: a Project row (EC2) or a Keystone project."""
+
+    id: str
+    name: str
+    description: str = ""
+    enabled: bool = True
+    cloud: str = ""
+
+
+@dataclass(frozen=True)
+class IdentityUser:
+    """A site user (EC2 clouds) or a Keystone user; ``is_admin`` is site staff on EC2."""
+
+    id: str
+    name: str
+    email: str = ""
+    enabled: bool = True
+    is_admin: bool = False
+
+
+@dataclass(frozen=True)
+class IdentityRole:
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class RoleAssignment:
+    """One user's roles in one project (a member row, or a project on a user's page)."""
+
+    project_id: str
+    project_name: str
+    user_id: str
+    user_name: str
+    roles: tuple[IdentityRole, ...] = ()
+
+    @property
+    def role_ids(self) -> tuple[str, ...]:
+        return tuple(r.id for r in self.roles)
+
+
+@dataclass(frozen=True)
+class ProjectResource:
+    """Something a project still owns, which keeps it from being deleted."""
+
+    kind: str
+    id: str
+    name: str = ""
+    region: str = ""
+
+
+# Cloud admin (all projects; OpenStack flavors, hypervisors and compute services)
+
+@dataclass(frozen=True)
+class ProjectInstance:
+    """An instance on the all-projects page, with the project it belongs to."""
+
+    project_id: str
+    instance: Instance
+    project_name: str = ""
+
+
+@dataclass(frozen=True)
+class ProjectVolume:
+    """A volume on the all-projects page, with the project it belongs to."""
+
+    project_id: str
+    volume: Volume
+    project_name: str = ""
+
+
+@dataclass(frozen=True)
+class Flavor:
+    """A Nova flavor as an admin manages it (public ones are offered to every project)."""
+
+    id: str
+    name: str
+    vcpus: int
+    ram_mb: int
+    disk_gb: int
+    is_public: bool = True
+    ephemeral_gb: int = 0
+    swap_mb: int = 0
+
+
+@dataclass(frozen=True)
+class Hypervisor:
+    """A compute node; usage figures are None where the cloud does not report them."""
+
+    id: str
+    name: str
+    state: str
+    status: str
+    hypervisor_type: str = ""
+    host_ip: str = ""
+    running_vms: int | None = None
+    vcpus: int | None = None
+    vcpus_used: int | None = None
+    memory_mb: int | None = None
+    memory_mb_used: int | None = None
+    disk_gb: int | None = None
+    disk_gb_used: int | None = None
+
+
+@dataclass(frozen=True)
+class CloudService:
+    """A Nova service (nova-compute, nova-scheduler...) on one host."""
+
+    id: str
+    binary: str
+    host: str
+    zone: str = ""
+    status: str = ""  # enabled / disabled (an admin's choice)
+    state: str = ""  # up / down (whether it reports in)
+    updated_at: datetime | None = None
+    disabled_reason: str = ""
+
+    @property
+    def enabled(self) -> bool:
+        return self.status == "enabled"
+
+
+# --- API access (credentials) ---------------------------------------------------------------
+
+@dataclass(frozen=True)
+class AccessKey:
+    """An EC2/IAM access key of the dashboard user; its secret is never listed."""
+
+    id: str
+    status: str  # "Active" or "Inactive"
+    created_at: datetime | None = None
+    last_used_at: datetime | None = None
+    last_used_service: str = ""
+
+    @property
+    def active(self) -> bool:
+        return self.status == "Active"
+
+
+@dataclass(frozen=True)
+class NewAccessKey:
+    """An access key just created; ``secret`` exists only in this response."""
+
+    key: AccessKey
+    user_name: str
+    secret: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class ApplicationCredential:
+    """A Keystone application credential of the user in one project (no secret)."""
+
+    id: str
+    name: str
+    project_id: str = ""
+    description: str = ""
+    expires_at: datetime | None = None
+    roles: tuple[str, ...] = ()
+    unrestricted: bool = False
+
+
+@dataclass(frozen=True)
+class NewApplicationCredential:
+    """An application credential just created; ``secret`` exists only in this response."""
+
+    credential: ApplicationCredential
+    secret: str = field(repr=False)
+
+
+# --- quotas and usage (django_nova.services.quotas, django_nova.services.usage) ---
+
+@dataclass(frozen=True)
+class QuotaUsage:
+    """One resource's limit (-1: unlimited) and how much of it a project uses.
+
+    ``resource`` is one of django_nova.services.quotas.RESOURCES' keys;
+    ``label`` is filled in by the service.
+    """
+
+    resource: str
+    limit: int
+    used: int
+    label: str = ""
+    unit: str = ""
+
+    @property
+    def unlimited(self) -> bool:
+        return self.limit < 0
+
+    @property
+    def percent(self) -> int:
+        """How full, 0-100 (100 when a limit of 0 or less than used)."""
+        if self.unlimited:
+            return 0
+        if self.limit == 0:
+            return 100 if self.used else 0
+        return min(100, round(100 * self.used / self.limit))
+
+    @property
+    def level(self) -> str:
+        """"success", "warning" (80 % or more) or "danger" (full), for colours."""
+        if self.unlimited:
+            return "success"
+        if self.used >= self.limit:
+            return "danger"
+        return "warning" if self.percent >= 80 else "success"
+
+
+@dataclass(frozen=True)
+class QuotaProject:
+    """A project as the admin quota pages list it (a Project row or a Keystone project)."""
+
+    id: str
+    name: str
+    description: str = ""
+    enabled: bool = True
+
+
+@dataclass(frozen=True)
+class InstanceUsage:
+    """One instance's share of a usage period."""
+
+    instance_id: str
+    name: str
+    instance_type: str
+    vcpus: int
+    memory_mib: int
+    state: str
+    hours: float
+    started_at: datetime | None = None
+    ended_at: datetime | None = None
+    # Terminated, but when is unknown (no audit entry): counted as zero hours.
+    end_unknown: bool = False
+
+    @property
+    def vcpu_hours(self) -> float:
+        return self.vcpus * self.hours
+
+    @property
+    def gb_hours(self) -> float:
+        """RAM GiB-hours."""
+        return self.memory_mib / 1024 * self.hours

@@ -169,3 +169,82 @@ class ComputeDriver(ABC):
 
     @abstractmethod
     def delete_key_pair(self, name: str) -> None: ...
+
+    # Cloud admin (django_nova.cloudadmin).  Clouds without these keep the defaults below;
+    # the cloud-admin service checks the flags before calling.
+    #: The admin's own driver lists every project's instances and volumes, one call each.
+    LISTS_ALL_PROJECTS = False
+    #: Flavors, hypervisors and compute services can be managed (Nova).
+    HAS_COMPUTE_ADMIN = False
+
+    def _no_cloud_admin(self, *args, **kwargs):
+        raise InvalidInput("This cloud has no such administration page.")
+
+    # All projects: list_all_instances(marker, limit, project_id) -> Page[ProjectInstance],
+    # list_all_volumes(marker, limit, project_id) -> Page[ProjectVolume],
+    # project_names() -> {id: name}, all_instance_names(ids) -> {id: name}.
+    list_all_instances = list_all_volumes = _no_cloud_admin
+    project_names = all_instance_names = _no_cloud_admin
+    # Flavors: list_flavors() -> [Flavor], get_flavor(id), create_flavor(name, vcpus, ram_mb,
+    # disk_gb, is_public) -> Flavor, delete_flavor(id), flavor_projects(id) -> [project id],
+    # add_flavor_project(id, project_id), remove_flavor_project(id, project_id).
+    list_flavors = get_flavor = create_flavor = delete_flavor = _no_cloud_admin
+    flavor_projects = add_flavor_project = remove_flavor_project = _no_cloud_admin
+    # Hypervisors and services: list_hypervisors() -> [Hypervisor],
+    # list_compute_services() -> [CloudService], set_compute_service(id, enabled, reason).
+    list_hypervisors = list_compute_services = set_compute_service = _no_cloud_admin
+
+    # API access (credentials): IAM access keys on EC2, application credentials on Keystone.
+    # Drivers that have them override these (clouds/ec2_credentials.py, openstack_credentials.py).
+    HAS_ACCESS_KEYS = False
+    HAS_APPLICATION_CREDENTIALS = False
+
+    def api_endpoint(self) -> str:
+        """Where command-line tools start: the EC2 endpoint, Keystone's auth URL."""
+        return ""
+
+    def list_access_keys(self, user_name: str) -> list:
+        raise InvalidInput("This cloud has no access keys.")
+
+    def create_access_key(self, user_name: str):
+        raise InvalidInput("This cloud has no access keys.")
+
+    def set_access_key_status(self, user_name: str, key_id: str, active: bool) -> None:
+        raise InvalidInput("This cloud has no access keys.")
+
+    def delete_access_key(self, user_name: str, key_id: str) -> None:
+        raise InvalidInput("This cloud has no access keys.")
+
+    def list_application_credentials(self) -> list:
+        raise InvalidInput("This cloud has no application credentials.")
+
+    def create_application_credential(self, name: str, description: str, expires_at,
+                                      roles: list[str]):
+        raise InvalidInput("This cloud has no application credentials.")
+
+    def delete_application_credential(self, credential_id: str) -> None:
+        raise InvalidInput("This cloud has no application credentials.")
+
+    # Quotas and usage (django_nova.services.quotas / usage).  Clouds with their own quotas
+    # (OpenStack: clouds/openstack_quotas.py) override these; on the others django-nova keeps
+    # and enforces the quotas itself (django_nova.models.Quota).
+    #: The cloud keeps and enforces per-project quotas itself.
+    ENFORCES_QUOTAS = False
+    #: The quota services this cloud has, in the order the pages show them.
+    QUOTA_SERVICES = ("compute", "volume", "network")
+
+    def quota_usage(self, project_id: str, service: str) -> list:
+        """[QuotaUsage] of one quota service ("compute", "volume", "network") of a project."""
+        raise InvalidInput("This cloud keeps no quotas of its own.")
+
+    def set_quotas(self, project_id: str, service: str, limits: dict[str, int]) -> None:
+        """Set limits of one quota service of a project (cloud admins only)."""
+        raise InvalidInput("This cloud keeps no quotas of its own.")
+
+    def quota_projects(self) -> list:
+        """[QuotaProject]: every project of the cloud (cloud admins only)."""
+        raise InvalidInput("This cloud keeps no projects of its own.")
+
+    def instance_usage(self, project_id: str, start, end) -> list:
+        """[InstanceUsage] of a project between two naive UTC datetimes, from the cloud."""
+        raise InvalidInput("This cloud reports no usage; django-nova computes it.")

@@ -43,6 +43,7 @@ from ..resources import (
     SecurityGroup,
 )
 from .base import ComputeDriver, actions, cloud_call
+from .ec2_credentials import EC2CredentialsMixin
 from .ec2_network import EC2NetworkMixin
 from .ec2_volumes import EC2VolumeMixin
 
@@ -208,7 +209,7 @@ def _decode_console(output: str) -> str:
         return output
 
 
-class EC2Driver(EC2NetworkMixin, EC2VolumeMixin, ComputeDriver):
+class EC2Driver(EC2CredentialsMixin, EC2NetworkMixin, EC2VolumeMixin, ComputeDriver):
     IMAGE_NAME_FIXED = True
     REGISTERS_FROM_SNAPSHOT = True
 

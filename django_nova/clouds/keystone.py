@@ -16,7 +16,7 @@ from keystoneauth1.identity import v3
 from keystoneauth1.identity.access import AccessInfoPlugin
 
 from ..conf import nova_settings
-from ..exceptions import CloudError, Forbidden, NotFound, Unavailable
+from ..exceptions import CloudError, Forbidden, InvalidInput, NotFound, Unavailable
 from .base import cloud_call
 
 
@@ -120,3 +120,24 @@ def authenticated_session(token: str, body: dict, cloud: str) -> ks_session.Sess
     """A session that reuses the stored token and catalog (no re-authentication per request)."""
     access = create_access(body=body, auth_token=token)
     return _session(AccessInfoPlugin(access), cloud)
+
+
+def change_password(config: dict, user_id: str, original_password: str,
+                    new_password: str) -> None:
+    """Keystone's self-service password change (``POST /v3/users/{id}/password``).
+
+    Keystone checks the original password itself, so no token is needed; it
+    refuses a wrong original password (401) and a new password its security
+    rules reject (400, e.g. reused or too short for the cloud's policy).
+    """
+    url = f"{config['AUTH_URL'].rstrip('/')}/users/{user_id}/password"
+    body = {"user": {"password": new_password, "original_password": original_password}}
+    try:
+        _session().post(url, json=body, authenticated=False)
+    except ks_exceptions.Unauthorized as error:
+        raise Forbidden("The current password is not correct.") from error
+    except ks_exceptions.BadRequest as error:
+        raise InvalidInput(getattr(error, "message", "") or
+                           "Keystone refused the new password.") from error
+    except ks_exceptions.ClientException as error:
+        raise translate(error) from error

@@ -43,7 +43,10 @@ from ..resources import (
 )
 from . import keystone
 from .base import ComputeDriver, actions
+from .openstack_admin import OpenStackAdminMixin
+from .openstack_credentials import OpenStackCredentialsMixin
 from .openstack_network import OpenStackNetworkMixin
+from .openstack_quotas import OpenStackQuotaMixin
 from .openstack_volumes import OpenStackVolumeMixin
 
 log = logging.getLogger(__name__)
@@ -199,7 +202,8 @@ def _new_key(key_type: str) -> tuple[str, str]:
     return pem, public
 
 
-class OpenStackDriver(OpenStackNetworkMixin, OpenStackVolumeMixin, ComputeDriver):
+class OpenStackDriver(OpenStackAdminMixin, OpenStackQuotaMixin, OpenStackCredentialsMixin,
+                      OpenStackNetworkMixin, OpenStackVolumeMixin, ComputeDriver):
     INSTANCE_TYPE_LABEL = "Flavor"
 
     @property

@@ -19,6 +19,7 @@ from ..resources import (
     Page,
     SecurityGroup,
 )
+from .quotas import check_quota
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,7 @@ class ComputeService:
         self.driver.remove_label(instance_id, label)
 
     def launch(self, spec: LaunchSpec) -> list[Instance]:
+        check_quota(self.context, launch=spec)
         return self.driver.launch(spec)
 
     def act(self, action: str, instance_ids: list[str]) -> None:
@@ -189,9 +191,11 @@ class ComputeService:
         return self.driver.list_key_pairs()
 
     def create_key_pair(self, name: str, key_type: str) -> NewKeyPair:
+        check_quota(self.context, key_pairs=1)
         return self.driver.create_key_pair(name, key_type)
 
     def import_key_pair(self, name: str, public_key: str) -> KeyPair:
+        check_quota(self.context, key_pairs=1)
         return self.driver.import_key_pair(name, public_key)
 
     def key_pair(self, name: str) -> KeyPair:

@@ -24,6 +24,7 @@ from ..resources import (
     SecurityGroupRule,
     Subnet,
 )
+from .quotas import check_quota
 
 DEFAULT_GROUP = "default"
 # Ports Neutron removes with their network; any other port keeps the network in use.
@@ -128,6 +129,7 @@ class NetworkService:
     def create_security_group(self, name: str, description: str) -> SecurityGroup:
         """Create a group; names are unique in a project (Nova refers to groups by name)."""
         self._check_name(name, self.driver.security_groups_with_rules())
+        check_quota(self.context, security_groups=1)
         return self.driver.create_security_group(name, description)
 
     def edit_refusal(self, group: SecurityGroup) -> str:
@@ -177,6 +179,7 @@ class NetworkService:
         duplicate = find_duplicate(rule, group.rules)
         if duplicate is not None:
             raise Conflict("This group already has this rule.")
+        check_quota(self.context, security_group_rules=1)
         self.driver.add_security_group_rule(group.id, rule)
 
     def rule(self, group_id: str, rule_id: str) -> tuple[SecurityGroup, SecurityGroupRule,
@@ -239,6 +242,7 @@ class NetworkService:
         return self.driver.address_pools()
 
     def allocate_address(self, pool: str = "") -> Address:
+        check_quota(self.context, floating_ips=1)
         return self.driver.allocate_address(pool)
 
     def address_targets(self) -> list[AddressTarget]:

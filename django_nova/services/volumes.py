@@ -6,6 +6,7 @@ from ..concurrency import gather
 from ..context import NovaContext
 from ..exceptions import Conflict, InvalidInput
 from ..resources import Image, Instance, Snapshot, Volume, VolumeSpec
+from .quotas import check_quota
 
 # States in which an instance can take or give up a volume.
 ATTACHABLE_STATES = {"running", "stopped"}
@@ -50,6 +51,7 @@ class VolumeService:
         return VolumeOptions(**found)
 
     def create(self, spec: VolumeSpec) -> Volume:
+        check_quota(self.context, volumes=1, gigabytes=spec.size_gb)
         return self.driver.create_volume(spec)
 
     def update(self, volume_id: str, name: str, description: str) -> None:
@@ -59,6 +61,7 @@ class VolumeService:
         volume = self.driver.get_volume(volume_id)
         if size_gb <= volume.size_gb:
             raise InvalidInput(f"A volume only grows: pick more than its {volume.size_gb} GB.")
+        check_quota(self.context, gigabytes=size_gb - volume.size_gb)
         self.driver.extend_volume(volume_id, size_gb)
 
     def attachable_instances(self, volume: Volume) -> list[Instance]:
@@ -95,6 +98,7 @@ class VolumeService:
         return self.driver.get_snapshot(snapshot_id)
 
     def create_snapshot(self, volume_id: str, name: str, description: str) -> Snapshot:
+        check_quota(self.context, snapshots=1)
         return self.driver.create_snapshot(volume_id, name, description)
 
     def update_snapshot(self, snapshot_id: str, name: str, description: str) -> None:

@@ -1,0 +1,286 @@
+"""Cloud administration: every project's instances and volumes; flavors, hypervisors, services.
+
+Two ways to see all projects:
+
+- OpenStack: the admin's own driver lists every project in one call
+  (``all_projects``); the project names and the page's images are one call
+  each, independent calls run side by side.
+- EC2: each project is its own account, so "all projects" is one listing per
+  project.  A page covers up to ``MAX_CONCURRENT_CALLS`` projects (one
+  concurrent wave), each with its first ``PAGE_SIZE`` rows; a project with
+  more is paged on its own with the project filter.
+"""
+
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+
+from django.core.cache import cache
+
+from ..concurrency import gather
+from ..conf import nova_settings
+from ..context import NovaContext, ProjectChoice
+from ..exceptions import CloudError, InvalidInput, NotFound
+from ..keystone import KeystoneSession
+from ..models import Project
+from ..resources import (
+    CloudService,
+    Flavor,
+    Hypervisor,
+    Page,
+    ProjectInstance,
+    ProjectVolume,
+)
+from .compute import ComputeService
+from .volumes import VolumeService
+
+
+@dataclass(frozen=True)
+class AllProjectsPage:
+    """One page of an all-projects list."""
+
+    rows: list  # ProjectInstance or ProjectVolume
+    # Every project of the cloud, for the filter (id, name).
+    projects: list[ProjectChoice] = field(default_factory=list)
+    next_marker: str = ""
+    # EC2: projects on this page with more rows than shown (page them with the filter).
+    truncated: list[ProjectChoice] = field(default_factory=list)
+    # EC2: projects whose account could not be listed, with the cloud's message.
+    failed: list[tuple[ProjectChoice, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class FlavorAccess:
+    flavor: Flavor
+    # Projects with access (id, name), and the others an admin may add.
+    granted: list[ProjectChoice]
+    available: list[ProjectChoice]
+
+
+@dataclass(frozen=True)
+class ComputeHosts:
+    hypervisors: list[Hypervisor]
+    services: list[CloudService]
+
+
+def _choice(project_id: str, names: dict[str, str]) -> ProjectChoice:
+    return ProjectChoice(id=project_id, name=names.get(project_id, ""), owner_id=project_id)
+
+
+def _row_choice(row: Project) -> ProjectChoice:
+    return ProjectChoice(id=str(row.pk), name=row.name, owner_id=row.account_id)
+
+
+class CloudAdminService:
+    def __init__(self, context: NovaContext):
+        self.context = context
+
+    # Which cloud, and what it offers
+    @cached_property
+    def cloud_key(self) -> str:
+        """The admin's cloud; a staff user with no project yet gets the first EC2 cloud."""
+        if self.context.cloud_key:
+            return self.context.cloud_key
+        clouds = nova_settings()["CLOUDS"]
+        return next((key for key, cloud in clouds.items() if cloud.get("DRIVER") == "ec2"), "")
+
+    @cached_property
+    def region(self) -> str:
+        regions = nova_settings()["CLOUDS"].get(self.cloud_key, {}).get("REGIONS", [])
+        return self.context.region or (regions[0] if regions else "")
+
+    @cached_property
+    def driver(self):
+        """The admin's own driver (OpenStack), or None (an EC2 staff user acts per project)."""
+        if isinstance(self.context.access, KeystoneSession):
+            return self.context.driver
+        return None
+
+    @property
+    def lists_all_projects(self) -> bool:
+        return bool(self.driver and self.driver.LISTS_ALL_PROJECTS)
+
+    @property
+    def has_compute_admin(self) -> bool:
+        return bool(self.driver and self.driver.HAS_COMPUTE_ADMIN)
+
+    def _admin_driver(self):
+        if not self.has_compute_admin:
+            raise InvalidInput("This cloud has no flavors, hypervisors or compute services "
+                               "to manage.")
+        return self.driver
+
+    # EC2: one context (and driver) per project
+    def _project_rows(self) -> list[Project]:
+        return list(Project.objects.filter(cloud=self.cloud_key).order_by("name", "pk"))
+
+    def _project_row(self, project_id: str) -> Project:
+        row = (Project.objects.filter(cloud=self.cloud_key, pk=project_id).first()
+               if project_id.isdigit() else None)
+        if row is None:
+            raise NotFound(f"There is no project {project_id} on this cloud.")
+        return row
+
+    def _project_context(self, row: Project) -> NovaContext:
+        choice = _row_choice(row)
+        return NovaContext(user=self.context.user, cloud_key=row.cloud, projects=[choice],
+                           project=choice, region=self.region, access=row)
+
+    def compute_for(self, project_id: str) -> ComputeService:
+        """Instances of one project: the admin's own driver on OpenStack, the project's on EC2."""
+        if self.lists_all_projects:
+            return ComputeService(self.context)
+        return ComputeService(self._project_context(self._project_row(project_id)))
+
+    def volumes_for(self, project_id: str) -> VolumeService:
+        if self.lists_all_projects:
+            return VolumeService(self.context)
+        return VolumeService(self._project_context(self._project_row(project_id)))
+
+    def _each_project(self, marker: str, project_id: str, listing,
+                      make_row) -> AllProjectsPage:
+        """EC2: ``listing(context, marker)`` -> Page for a window of projects, concurrently.
+
+        ``make_row(project, item)`` makes each page row.
+        """
+        rows = self._project_rows()
+        projects = [_row_choice(r) for r in rows]
+        if project_id:
+            window, start, project_marker = [self._project_row(project_id)], 0, marker
+        else:
+            start = int(marker) if marker.isdigit() else 0
+            window, project_marker = rows[start:start + nova_settings()["MAX_CONCURRENT_CALLS"]], ""
+
+        def one(row):
+            def run():
+                try:
+                    return listing(self._project_context(row), project_marker), ""
+                except CloudError as error:
+                    return None, error.message
+            return run
+
+        found = gather(**{f"p{n}": one(row) for n, row in enumerate(window)})
+        items, truncated, failed, next_marker = [], [], [], ""
+        for n, row in enumerate(window):
+            page, error = found[f"p{n}"]
+            choice = _row_choice(row)
+            if page is None:
+                failed.append((choice, error))
+                continue
+            items.extend(make_row(choice, item) for item in page.items)
+            if page.next_marker:
+                if project_id:
+                    next_marker = page.next_marker
+                else:
+                    truncated.append(choice)
+        if not project_id and start + len(window) < len(rows):
+            next_marker = str(start + len(window))
+        return AllProjectsPage(rows=items, projects=projects, next_marker=next_marker,
+                               truncated=truncated, failed=failed)
+
+    # All instances
+    def instances_page(self, marker: str = "", project_id: str = "") -> AllProjectsPage:
+        if not self.lists_all_projects:
+            return self._each_project(
+                marker, project_id,
+                lambda context, m: ComputeService(context).instances_page(marker=m),
+                lambda p, i: ProjectInstance(project_id=p.id, project_name=p.name, instance=i))
+        found = gather(
+            page=lambda: self.driver.list_all_instances(
+                marker=marker, limit=nova_settings()["PAGE_SIZE"], project_id=project_id),
+            names=self.driver.project_names)
+        page, names = found["page"], found["names"]
+        wanted = sorted({r.instance.image_id for r in page.items if r.instance.image_id})
+        images = {i.id: i for i in self.driver.get_images(wanted)} if wanted else {}
+        rows = [replace(r, project_name=names.get(r.project_id, ""),
+                        instance=r.instance.with_image(images.get(r.instance.image_id)))
+                for r in page.items]
+        return AllProjectsPage(rows=rows, projects=self._sorted_projects(names),
+                               next_marker=page.next_marker)
+
+    @staticmethod
+    def _sorted_projects(names: dict[str, str]) -> list[ProjectChoice]:
+        return sorted((_choice(pid, names) for pid in names), key=lambda p: p.name.lower())
+
+    def act(self, project_id: str, action: str, instance_id: str) -> None:
+        self.compute_for(project_id).act(action, [instance_id])
+
+    # All volumes
+    def volumes_page(self, marker: str = "", project_id: str = "") -> AllProjectsPage:
+        if not self.lists_all_projects:
+            # EC2 lists a project's volumes whole (one page).
+            return self._each_project(
+                marker, project_id,
+                lambda context, _m: Page(items=VolumeService(context).volumes()),
+                lambda p, v: ProjectVolume(project_id=p.id, project_name=p.name, volume=v))
+        found = gather(
+            page=lambda: self.driver.list_all_volumes(
+                marker=marker, limit=nova_settings()["PAGE_SIZE"], project_id=project_id),
+            names=self.driver.project_names,
+            servers=self.driver.all_instance_names)
+        page, names, servers = found["page"], found["names"], found["servers"]
+        rows = [replace(r, project_name=names.get(r.project_id, ""), volume=replace(
+            r.volume, attachments=tuple(replace(a, instance_name=servers.get(a.instance_id, ""))
+                                        for a in r.volume.attachments)))
+                for r in page.items]
+        return AllProjectsPage(rows=rows, projects=self._sorted_projects(names),
+                               next_marker=page.next_marker)
+
+    # Flavors (OpenStack)
+    def _forget_flavor_catalog(self) -> None:
+        """The launch form caches the flavor catalog (ComputeService._cached): drop it."""
+        cache.delete(":".join(["nova", self.cloud_key, self.region, "instance-types"]))
+
+    def flavors(self) -> list[Flavor]:
+        return self._admin_driver().list_flavors()
+
+    def flavor(self, flavor_id: str) -> Flavor:
+        return self._admin_driver().get_flavor(flavor_id)
+
+    def create_flavor(self, name: str, vcpus: int, ram_mb: int, disk_gb: int,
+                      is_public: bool) -> Flavor:
+        """Nova refuses a duplicate name (a Conflict, shown on the name field)."""
+        flavor = self._admin_driver().create_flavor(name, vcpus, ram_mb, disk_gb, is_public)
+        self._forget_flavor_catalog()
+        return flavor
+
+    def delete_flavor(self, flavor_id: str) -> None:
+        self._admin_driver().delete_flavor(flavor_id)
+        self._forget_flavor_catalog()
+
+    def flavor_access(self, flavor_id: str) -> FlavorAccess:
+        """The flavor, the projects with access and the others (three concurrent calls)."""
+        driver = self._admin_driver()
+        flavor = driver.get_flavor(flavor_id)
+        if flavor.is_public:
+            return FlavorAccess(flavor=flavor, granted=[], available=[])
+        found = gather(granted=lambda: driver.flavor_projects(flavor_id),
+                       names=driver.project_names)
+        names, granted = found["names"], set(found["granted"])
+        return FlavorAccess(
+            flavor=flavor,
+            granted=sorted((_choice(p, names) for p in granted), key=lambda p: p.name.lower()),
+            available=[p for p in self._sorted_projects(names) if p.id not in granted])
+
+    def add_flavor_project(self, flavor_id: str, project_id: str) -> None:
+        self._admin_driver().add_flavor_project(flavor_id, project_id)
+        self._forget_flavor_catalog()
+
+    def remove_flavor_project(self, flavor_id: str, project_id: str) -> None:
+        self._admin_driver().remove_flavor_project(flavor_id, project_id)
+        self._forget_flavor_catalog()
+
+    # Hypervisors and compute services (OpenStack)
+    def compute_hosts(self) -> ComputeHosts:
+        driver = self._admin_driver()
+        return ComputeHosts(**gather(hypervisors=driver.list_hypervisors,
+                                     services=driver.list_compute_services))
+
+    def compute_service(self, service_id: str) -> CloudService:
+        found = next((s for s in self._admin_driver().list_compute_services()
+                      if s.id == service_id), None)
+        if found is None:
+            raise NotFound(f"There is no compute service {service_id}.")
+        return found
+
+    def set_compute_service(self, service_id: str, enabled: bool, reason: str = "") -> None:
+        self._admin_driver().set_compute_service(service_id, enabled, reason)

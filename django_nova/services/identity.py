@@ -1,0 +1,453 @@
+"""Identity administration: projects, users and their roles in projects.
+
+Two identity stores behind one interface, so the admin pages are the same on
+both kinds of cloud:
+
+- ``DjangoIdentity`` (EC2 clouds): Django users (not Keystone shadow users),
+  ``Project`` rows and ``Membership`` roles;
+- ``KeystoneIdentity`` (OpenStack): Keystone's projects, users and roles in
+  the admin's domain, acted on with the admin's own token.
+
+Both refuse to delete a project that still owns resources (listing them, all
+regions at once) and refuse to let an admin delete or disable themselves.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+
+from ..clouds import get_driver, keystone_admin
+from ..concurrency import gather
+from ..conf import nova_settings
+from ..exceptions import Conflict, InvalidInput, NotFound
+from ..keystone import KeystoneSession
+from ..models import Membership, Project
+from ..resources import (
+    IdentityProject,
+    IdentityRole,
+    IdentityUser,
+    ProjectResource,
+    RoleAssignment,
+)
+from .projects import create_project
+
+# Most resources of one kind a deletion check lists.
+RESOURCE_LIMIT = 50
+# moto lists the snapshots behind the seeded public images as every account's own.
+PUBLIC_IMAGE_SNAPSHOT = "Auto-created snapshot for AMI "
+
+
+@dataclass(frozen=True)
+class ProjectOverview:
+    """What a project's page shows: the project, its members, and what can be added."""
+
+    project: IdentityProject
+    members: list[RoleAssignment]
+    roles: list[IdentityRole]
+    users: list[IdentityUser]
+
+
+class ProjectNotEmpty(Conflict):
+    """The project still owns resources; ``resources`` says which."""
+
+    def __init__(self, resources: list[ProjectResource]):
+        super().__init__(f"The project still owns {len(resources)} resource(s); "
+                         "delete them first.")
+        self.resources = resources
+
+
+def _refuse_self(is_self: bool, what: str) -> None:
+    if is_self:
+        raise Conflict(f"You cannot {what} your own account.")
+
+
+# --- EC2 clouds: identity lives in Django -------------------------------------------------
+
+def ec2_clouds() -> list[str]:
+    return [key for key, cloud in nova_settings()["CLOUDS"].items()
+            if cloud.get("DRIVER") == "ec2"]
+
+
+def shadow_user_filter() -> Q:
+    """Keystone users' local shadows (``<keystone id>@<cloud>``): not site users."""
+    query = Q(pk__in=[])
+    for key, cloud in nova_settings()["CLOUDS"].items():
+        if cloud.get("DRIVER") == "openstack":
+            query |= Q(username__endswith=f"@{key}")
+    return query
+
+
+def _ec2_project(project: Project) -> IdentityProject:
+    return IdentityProject(id=str(project.pk), name=project.name,
+                           description=project.description, enabled=project.enabled,
+                           cloud=project.cloud)
+
+
+def _site_user(user) -> IdentityUser:
+    return IdentityUser(id=str(user.pk), name=user.get_username(), email=user.email,
+                        enabled=user.is_active, is_admin=user.is_staff)
+
+
+EC2_ROLES = [IdentityRole(id=value, name=label) for value, label in Membership.ROLES]
+
+
+def _validation_error(error: ValidationError) -> Exception:
+    text = " ".join(error.messages)
+    if "already exists" in text:
+        return Conflict("A project with this name already exists on this cloud.")
+    return InvalidInput(text)
+
+
+class DjangoIdentity:
+    KIND = "ec2"
+    ROLE_HELP = "Project admins manage the project's members; members use its resources."
+
+    def __init__(self, nova):
+        self.nova = nova
+        self.current_user_id = str(nova.user.pk)
+
+    @property
+    def clouds(self) -> list[str]:
+        return ec2_clouds()
+
+    def roles(self) -> list[IdentityRole]:
+        return list(EC2_ROLES)
+
+    # Projects
+    def _project_row(self, project_id: str) -> Project:
+        project = (Project.objects.filter(pk=project_id, cloud__in=self.clouds).first()
+                   if str(project_id).isdigit() else None)
+        if project is None:
+            raise NotFound(f"There is no project {project_id}.")
+        return project
+
+    def list_projects(self) -> list[IdentityProject]:
+        return [_ec2_project(p) for p in Project.objects.filter(cloud__in=self.clouds)]
+
+    def get_project(self, project_id: str) -> IdentityProject:
+        return _ec2_project(self._project_row(project_id))
+
+    def create_project(self, name: str, description: str = "", enabled: bool = True,
+                       cloud: str = "") -> IdentityProject:
+        if not cloud and self.clouds:
+            cloud = self.nova.cloud_key if self.nova.cloud_key in self.clouds else self.clouds[0]
+        if cloud not in self.clouds:
+            raise InvalidInput(f"There is no EC2 cloud {cloud!r}.")
+        try:
+            with transaction.atomic():
+                project = create_project(name, cloud, description=description)
+                if not enabled:
+                    project.enabled = False
+                    project.save(update_fields=["enabled"])
+        except ValidationError as error:
+            raise _validation_error(error) from error
+        return _ec2_project(project)
+
+    def update_project(self, project_id: str, name: str, description: str,
+                       enabled: bool) -> IdentityProject:
+        project = self._project_row(project_id)
+        project.name, project.description, project.enabled = name, description, enabled
+        try:
+            project.full_clean()
+            project.save(update_fields=["name", "description", "enabled"])
+        except ValidationError as error:
+            raise _validation_error(error) from error
+        return _ec2_project(project)
+
+    def project_resources(self, project_id: str) -> list[ProjectResource]:
+        """What the project's account still holds, every region at once."""
+        project = self._project_row(project_id)
+        regions = nova_settings()["CLOUDS"][project.cloud].get("REGIONS") or []
+        drivers = {r: get_driver(project.cloud, project, r) for r in regions}
+        calls = {}
+        for n, (region, driver) in enumerate(drivers.items()):
+            calls[f"{n}-instance"] = (lambda d=driver, r=region: [
+                ProjectResource("instance", i.id, i.name, r)
+                for i in d.list_instances(limit=RESOURCE_LIMIT).items])
+            calls[f"{n}-volume"] = (lambda d=driver, r=region: [
+                ProjectResource("volume", v.id, v.name, r) for v in d.list_volumes()])
+            calls[f"{n}-snapshot"] = (lambda d=driver, r=region: [
+                ProjectResource("snapshot", s.id, s.name, r) for s in d.list_snapshots()
+                if not s.description.startswith(PUBLIC_IMAGE_SNAPSHOT)])
+            calls[f"{n}-address"] = (lambda d=driver, r=region: [
+                ProjectResource("elastic IP", a.id, a.ip, r) for a in d.list_addresses()])
+            calls[f"{n}-group"] = (lambda d=driver, r=region: [
+                ProjectResource("security group", g.id, g.name, r)
+                for g in d.list_security_groups() if g.name != "default"])
+            calls[f"{n}-image"] = (lambda d=driver, r=region: [
+                ProjectResource("image", i.id, i.name, r) for i in d.list_images("own")])
+        found = gather(**calls)
+        return [item for items in found.values() for item in items[:RESOURCE_LIMIT]]
+
+    def delete_project(self, project_id: str) -> None:
+        project = self._project_row(project_id)
+        if self.nova.access is not None and getattr(self.nova.access, "pk", None) == project.pk:
+            raise Conflict("This is your current project; switch to another one first.")
+        resources = self.project_resources(project_id)
+        if resources:
+            raise ProjectNotEmpty(resources)
+        project.delete()
+
+    def project_overview(self, project_id: str) -> ProjectOverview:
+        """Database queries only (one per part), so no threads: they would each open a
+        connection of their own."""
+        return ProjectOverview(project=self.get_project(project_id),
+                               members=self.members(project_id), roles=self.roles(),
+                               users=self.list_users())
+
+    def user_overview(self, user_id: str) -> tuple[IdentityUser, list[RoleAssignment]]:
+        return self.get_user(user_id), self.user_projects(user_id)
+
+    # Users
+    def _users(self):
+        return get_user_model().objects.exclude(shadow_user_filter())
+
+    def _user_row(self, user_id: str):
+        user = (self._users().filter(pk=user_id).first() if str(user_id).isdigit() else None)
+        if user is None:
+            raise NotFound(f"There is no user {user_id}.")
+        return user
+
+    def list_users(self) -> list[IdentityUser]:
+        return [_site_user(u) for u in self._users().order_by("username")]
+
+    def get_user(self, user_id: str) -> IdentityUser:
+        return _site_user(self._user_row(user_id))
+
+    def create_user(self, name: str, email: str = "", password: str = "", enabled: bool = True,
+                    is_admin: bool = False) -> IdentityUser:
+        model = get_user_model()
+        if model.objects.filter(username=name).exists():
+            raise Conflict("A user with this name already exists.")
+        try:
+            user = model.objects.create_user(username=name, email=email, password=password,
+                                             is_active=enabled, is_staff=is_admin)
+        except IntegrityError as error:
+            raise Conflict("A user with this name already exists.") from error
+        return _site_user(user)
+
+    def update_user(self, user_id: str, name: str, email: str, enabled: bool,
+                    is_admin: bool = False) -> IdentityUser:
+        user = self._user_row(user_id)
+        if str(user.pk) == self.current_user_id:
+            _refuse_self(not enabled, "disable")
+            _refuse_self(not is_admin, "take admin rights from")
+        if get_user_model().objects.filter(username=name).exclude(pk=user.pk).exists():
+            raise Conflict("A user with this name already exists.")
+        user.username, user.email, user.is_active, user.is_staff = name, email, enabled, is_admin
+        user.save(update_fields=["username", "email", "is_active", "is_staff"])
+        return _site_user(user)
+
+    def set_enabled(self, user_id: str, enabled: bool) -> None:
+        user = self._user_row(user_id)
+        _refuse_self(not enabled and str(user.pk) == self.current_user_id, "disable")
+        user.is_active = enabled
+        user.save(update_fields=["is_active"])
+
+    def set_password(self, user_id: str, password: str) -> None:
+        user = self._user_row(user_id)
+        user.set_password(password)
+        user.save(update_fields=["password"])
+
+    def delete_user(self, user_id: str) -> None:
+        user = self._user_row(user_id)
+        _refuse_self(str(user.pk) == self.current_user_id, "delete")
+        user.delete()
+
+    # Members
+    def _assignment(self, membership: Membership) -> RoleAssignment:
+        role = next((r for r in EC2_ROLES if r.id == membership.role),
+                    IdentityRole(membership.role, membership.role))
+        return RoleAssignment(project_id=str(membership.project_id),
+                              project_name=membership.project.name,
+                              user_id=str(membership.user_id),
+                              user_name=membership.user.get_username(), roles=(role,))
+
+    def members(self, project_id: str) -> list[RoleAssignment]:
+        project = self._project_row(project_id)
+        rows = (Membership.objects.filter(project=project).select_related("user", "project")
+                .order_by("user__username"))
+        return [self._assignment(m) for m in rows]
+
+    def user_projects(self, user_id: str) -> list[RoleAssignment]:
+        user = self._user_row(user_id)
+        rows = (Membership.objects.filter(user=user, project__cloud__in=self.clouds)
+                .select_related("user", "project").order_by("project__name"))
+        return [self._assignment(m) for m in rows]
+
+    def _check_role(self, role_id: str) -> None:
+        if role_id not in {r.id for r in EC2_ROLES}:
+            raise InvalidInput(f"There is no role {role_id!r}.")
+
+    def add_member(self, project_id: str, user_id: str, role_id: str) -> None:
+        self._check_role(role_id)
+        project, user = self._project_row(project_id), self._user_row(user_id)
+        if Membership.objects.filter(project=project, user=user).exists():
+            raise Conflict(f"{user.get_username()} is already a member of this project.")
+        Membership.objects.create(project=project, user=user, role=role_id)
+
+    def _membership(self, project_id: str, user_id: str) -> Membership:
+        membership = Membership.objects.filter(project=self._project_row(project_id),
+                                               user=self._user_row(user_id)).first()
+        if membership is None:
+            raise NotFound("That user is not a member of this project.")
+        return membership
+
+    def change_role(self, project_id: str, user_id: str, role_id: str) -> None:
+        self._check_role(role_id)
+        membership = self._membership(project_id, user_id)
+        membership.role = role_id
+        membership.save(update_fields=["role"])
+
+    def remove_member(self, project_id: str, user_id: str) -> None:
+        self._membership(project_id, user_id).delete()
+
+
+# --- OpenStack clouds: identity lives in Keystone -----------------------------------------
+
+class KeystoneIdentity:
+    KIND = "openstack"
+    ROLE_HELP = "Keystone roles; a member may hold several."
+
+    def __init__(self, nova):
+        self.nova = nova
+        keystone: KeystoneSession = nova.access
+        self.current_user_id = keystone.user_id
+        self.current_project_id = keystone.project_id
+        self.admin = keystone_admin.for_token(nova.cloud_key, nova.cloud, keystone.token,
+                                              keystone.token_body)
+        for region in self.admin.regions:
+            self.admin.conn_for(region)  # built up front: threads share, never build, them
+
+    @property
+    def clouds(self) -> list[str]:
+        return [self.nova.cloud_key]
+
+    def roles(self) -> list[IdentityRole]:
+        return self.admin.list_roles()
+
+    # Projects
+    def list_projects(self) -> list[IdentityProject]:
+        return self.admin.list_projects()
+
+    def get_project(self, project_id: str) -> IdentityProject:
+        return self.admin.get_project(project_id)
+
+    def create_project(self, name: str, description: str = "", enabled: bool = True,
+                       cloud: str = "") -> IdentityProject:
+        return self.admin.create_project(name, description, enabled)
+
+    def update_project(self, project_id: str, name: str, description: str,
+                       enabled: bool) -> IdentityProject:
+        if project_id == self.current_project_id and not enabled:
+            raise Conflict("This is your current project; switch to another one "
+                           "before disabling it.")
+        return self.admin.update_project(project_id, name, description, enabled)
+
+    def project_resources(self, project_id: str) -> list[ProjectResource]:
+        """What the project owns in every region, one listing per kind and region, at once."""
+        self.admin.get_project(project_id)
+        found = gather(**{
+            f"{region}-{kind}": (lambda r=region, k=kind: self.admin.project_resources(
+                project_id, k, r, RESOURCE_LIMIT))
+            for region in self.admin.regions for kind in keystone_admin.RESOURCE_KINDS})
+        return [item for items in found.values() for item in items]
+
+    def delete_project(self, project_id: str) -> None:
+        if project_id == self.current_project_id:
+            raise Conflict("This is your current project; switch to another one first.")
+        resources = self.project_resources(project_id)
+        if resources:
+            raise ProjectNotEmpty(resources)
+        self.admin.delete_project(project_id)
+
+    def project_overview(self, project_id: str) -> ProjectOverview:
+        """Four independent Keystone calls, made at once."""
+        found = gather(project=lambda: self.admin.get_project(project_id),
+                       members=lambda: self.admin.project_members(project_id),
+                       roles=self.admin.list_roles, users=self.admin.list_users)
+        return ProjectOverview(**found)
+
+    def user_overview(self, user_id: str) -> tuple[IdentityUser, list[RoleAssignment]]:
+        found = gather(user=lambda: self.admin.get_user(user_id),
+                       projects=lambda: self.admin.user_projects(user_id))
+        return found["user"], found["projects"]
+
+    # Users
+    def list_users(self) -> list[IdentityUser]:
+        return self.admin.list_users()
+
+    def get_user(self, user_id: str) -> IdentityUser:
+        return self.admin.get_user(user_id)
+
+    def create_user(self, name: str, email: str = "", password: str = "", enabled: bool = True,
+                    is_admin: bool = False) -> IdentityUser:
+        if self.admin.find_user(name) is not None:
+            raise Conflict("A user with this name already exists.")
+        return self.admin.create_user(name, email=email, password=password or None,
+                                      enabled=enabled)
+
+    def update_user(self, user_id: str, name: str, email: str, enabled: bool,
+                    is_admin: bool = False) -> IdentityUser:
+        _refuse_self(user_id == self.current_user_id and not enabled, "disable")
+        return self.admin.update_user(user_id, name, email, enabled)
+
+    def set_enabled(self, user_id: str, enabled: bool) -> None:
+        _refuse_self(user_id == self.current_user_id and not enabled, "disable")
+        self.admin.set_enabled(user_id, enabled)
+
+    def set_password(self, user_id: str, password: str) -> None:
+        self.admin.set_password(user_id, password)
+
+    def delete_user(self, user_id: str) -> None:
+        _refuse_self(user_id == self.current_user_id, "delete")
+        self.admin.delete_user(user_id)
+
+    # Members
+    def members(self, project_id: str) -> list[RoleAssignment]:
+        self.admin.get_project(project_id)
+        return self.admin.project_members(project_id)
+
+    def user_projects(self, user_id: str) -> list[RoleAssignment]:
+        self.admin.get_user(user_id)
+        return self.admin.user_projects(user_id)
+
+    def _current_roles(self, project_id: str, user_id: str) -> tuple[str, ...]:
+        found = next((a for a in self.admin.project_members(project_id)
+                      if a.user_id == user_id), None)
+        return found.role_ids if found else ()
+
+    def add_member(self, project_id: str, user_id: str, role_id: str) -> None:
+        self.admin.get_project(project_id)
+        user = self.admin.get_user(user_id)
+        if role_id in self._current_roles(project_id, user_id):
+            raise Conflict(f"{user.name} already has that role in this project.")
+        self.admin.assign_role(project_id, user_id, role_id)
+
+    def change_role(self, project_id: str, user_id: str, role_id: str) -> None:
+        """Give the member exactly this role: assign it, then take the others away."""
+        current = self._current_roles(project_id, user_id)
+        if not current:
+            raise NotFound("That user is not a member of this project.")
+        if role_id not in current:
+            self.admin.assign_role(project_id, user_id, role_id)
+        for other in current:
+            if other != role_id:
+                self.admin.unassign_role(project_id, user_id, other)
+
+    def remove_member(self, project_id: str, user_id: str) -> None:
+        current = self._current_roles(project_id, user_id)
+        if not current:
+            raise NotFound("That user is not a member of this project.")
+        for role_id in current:
+            self.admin.unassign_role(project_id, user_id, role_id)
+
+
+def identity_for(nova) -> DjangoIdentity | KeystoneIdentity:
+    """The identity store the current admin manages: Keystone's when logged in through it."""
+    if isinstance(nova.access, KeystoneSession):
+        return KeystoneIdentity(nova)
+    return DjangoIdentity(nova)

@@ -1,0 +1,194 @@
+"""The project overview: quotas with usage, counts by state, and instance usage over time.
+
+Instance usage (instance-hours, vCPU-hours, RAM GiB-hours) comes from Nova's
+usage API (os-simple-tenant-usage) on OpenStack.  EC2 has no such API for a
+project, so it is computed from the instances' launch times (terminated ones
+included, while the cloud still lists them) and their termination times from
+django-nova's audit log.
+"""
+
+import csv
+import io
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from django.utils import timezone
+
+from ..concurrency import gather
+from ..context import NovaContext
+from ..models import AuditEntry
+from ..resources import Instance, InstanceType, InstanceUsage, QuotaUsage
+from .quotas import QuotaService
+
+# Audit actions that terminate instances; their target is the space-separated ids.
+TERMINATE_ACTIONS = ("instance-terminate", "instance-action:terminate",
+                     "instances-bulk:terminate")
+# The quotas the overview charts.
+CHARTED = ("instances", "cores", "ram", "volumes", "gigabytes", "floating_ips",
+           "security_groups")
+# A cell a spreadsheet would run as a formula starts with one of these.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class UsageReport:
+    start: date
+    end: date
+    rows: list[InstanceUsage]
+
+    @property
+    def hours(self) -> float:
+        return sum(r.hours for r in self.rows)
+
+    @property
+    def vcpu_hours(self) -> float:
+        return sum(r.vcpu_hours for r in self.rows)
+
+    @property
+    def gb_hours(self) -> float:
+        return sum(r.gb_hours for r in self.rows)
+
+
+@dataclass(frozen=True)
+class Overview:
+    quotas: list[QuotaUsage]
+    instance_states: list[tuple[str, int]]
+    volume_states: list[tuple[str, int]]
+    usage: UsageReport | None
+
+
+def period(start: date, end: date) -> tuple[datetime, datetime]:
+    """The UTC instants a date range covers: start's midnight to the end day's end (or now)."""
+    begin = datetime.combine(start, time.min, tzinfo=UTC)
+    finish = datetime.combine(end + timedelta(days=1), time.min, tzinfo=UTC)
+    return begin, min(finish, timezone.now())
+
+
+def termination_times(cloud_key: str, project_id: str) -> dict[str, datetime]:
+    """When each instance was terminated, by the audit log's first successful entry (one query)."""
+    entries = (AuditEntry.objects
+               .filter(cloud=cloud_key, project_id=project_id, outcome=AuditEntry.SUCCESS,
+                       action__in=TERMINATE_ACTIONS)
+               .order_by("created_at").values_list("target", "created_at"))
+    ended: dict[str, datetime] = {}
+    for target, created_at in entries:
+        for instance_id in target.split():
+            ended.setdefault(instance_id, created_at)
+    return ended
+
+
+def instance_usage(instances: list[Instance], types: dict[str, InstanceType],
+                   ended: dict[str, datetime], begin: datetime,
+                   finish: datetime) -> list[InstanceUsage]:
+    """Each instance's hours inside [begin, finish): from launch to termination (or now).
+
+    A terminated instance the audit log knows no termination of counts zero
+    hours (``end_unknown``).  A live instance's audit entry is ignored (a
+    terminate that did not take).
+    """
+    rows = []
+    for instance in instances:
+        if instance.launched_at is None or instance.launched_at >= finish:
+            continue
+        gone = instance.state in ("terminated", "shutting-down")
+        stopped_at = ended.get(instance.id) if gone else None
+        end_unknown = instance.state == "terminated" and stopped_at is None
+        if end_unknown:
+            stopped_at = instance.launched_at
+        if stopped_at is not None and stopped_at < begin:
+            continue
+        low = max(instance.launched_at, begin)
+        high = min(stopped_at or finish, finish)
+        size = types.get(instance.instance_type)
+        rows.append(InstanceUsage(
+            instance_id=instance.id, name=instance.name, instance_type=instance.instance_type,
+            vcpus=size.vcpus if size else 0, memory_mib=size.memory_mib if size else 0,
+            state=instance.state, hours=max(0.0, (high - low).total_seconds() / 3600),
+            started_at=instance.launched_at, ended_at=stopped_at if gone else None,
+            end_unknown=end_unknown))
+    return sorted(rows, key=lambda r: r.started_at, reverse=True)
+
+
+def _states(items) -> list[tuple[str, int]]:
+    return sorted(Counter(i.state or "unknown" for i in items).items())
+
+
+def neutralise(value):
+    """A text cell safe to open in a spreadsheet: formulas become plain text."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def usage_csv(report: UsageReport) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["Instance ID", "Name", "Type", "vCPUs", "RAM (MiB)", "State", "Started",
+                     "Ended", "Instance-hours", "vCPU-hours", "RAM GiB-hours"])
+    for row in report.rows:
+        writer.writerow([neutralise(cell) for cell in (
+            row.instance_id, row.name, row.instance_type, row.vcpus, row.memory_mib, row.state,
+            row.started_at.isoformat() if row.started_at else "",
+            "unknown" if row.end_unknown else (row.ended_at.isoformat() if row.ended_at else ""),
+            round(row.hours, 2), round(row.vcpu_hours, 2), round(row.gb_hours, 2))])
+    writer.writerow([neutralise(cell) for cell in (
+        "Total", "", "", "", "", "", report.start.isoformat(), report.end.isoformat(),
+        round(report.hours, 2), round(report.vcpu_hours, 2), round(report.gb_hours, 2))])
+    return out.getvalue()
+
+
+class UsageService:
+    def __init__(self, context: NovaContext):
+        self.context = context
+        self.driver = context.driver
+        self.quotas = QuotaService(context)
+
+    def _usage_calls(self, begin: datetime, finish: datetime) -> dict:
+        if self.driver.ENFORCES_QUOTAS:
+            project_id = self.context.project.id
+            return {"usage": lambda: self.driver.instance_usage(project_id, begin, finish)}
+        # EC2: the instance listing and the types come with the quota calls.
+        return {}
+
+    def _report(self, found: dict, start: date, end: date, begin: datetime,
+                finish: datetime) -> UsageReport:
+        if "usage" in found:
+            rows = sorted(found["usage"], key=lambda r: (r.started_at is None, r.started_at),
+                          reverse=True)
+        else:
+            ended = termination_times(self.context.cloud_key, self.context.project.id)
+            rows = instance_usage(found["q_instances"], found["q_types"], ended, begin, finish)
+        return UsageReport(start=start, end=end, rows=rows)
+
+    def report(self, start: date, end: date) -> UsageReport:
+        begin, finish = period(start, end)
+        if self.driver.ENFORCES_QUOTAS:
+            calls = self._usage_calls(begin, finish)
+        else:
+            calls = self.quotas.usage_calls(sources={"instances"})
+        return self._report(gather(**calls), start, end, begin, finish)
+
+    def overview(self, start: date | None, end: date | None) -> Overview:
+        """Everything the overview shows, in one concurrent round of calls.
+
+        Without a (valid) date range the usage table is left out.
+        """
+        calls = self.quotas.usage_calls()
+        if start and end:
+            begin, finish = period(start, end)
+            calls.update(self._usage_calls(begin, finish))
+        if self.driver.ENFORCES_QUOTAS:
+            calls.update(instances=lambda: self.driver.list_instances(limit=1000).items,
+                         volumes=self.driver.list_volumes)
+        found = gather(**calls)
+        quotas = self.quotas.usage_from(found)
+        if self.driver.ENFORCES_QUOTAS:
+            instances, volumes = found["instances"], found["volumes"]
+        else:
+            instances = [i for i in found["q_instances"] if i.state != "terminated"]
+            volumes = found["q_volumes"]
+        return Overview(
+            quotas=[q for q in quotas if q.resource in CHARTED],
+            instance_states=_states(instances), volume_states=_states(volumes),
+            usage=self._report(found, start, end, begin, finish) if start and end else None)
