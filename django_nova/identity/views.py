@@ -1,0 +1,427 @@
+"""Identity administration pages: projects, users and members, for cloud admins only.
+
+The same views serve both clouds; ``identity_for`` picks the store (Django's
+on EC2 clouds, Keystone's on OpenStack).  Destructive actions ask first (GET)
+and act on POST.
+"""
+
+from functools import cached_property
+
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.views.generic import FormView, TemplateView
+
+from ..audit import annotate
+from ..conf import nova_settings
+from ..exceptions import CloudError
+from ..mixins import AdminRequiredMixin, CloudFormView
+from ..services.identity import ProjectNotEmpty, identity_for
+from .forms import MemberAddForm, PasswordForm, ProjectForm, RoleForm, UserCreateForm, UserForm
+
+TEMPLATES = "django_nova/identity/"
+
+
+class IdentityMixin(AdminRequiredMixin):
+    @cached_property
+    def identity(self):
+        return identity_for(self.request.nova)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(identity_kind=self.identity.KIND, **kwargs)
+
+
+class IdentityFormView(IdentityMixin, FormView):
+    """A form whose cloud errors land on it (CloudFormView's rules, without a project)."""
+
+    template_name = TEMPLATES + "form.html"
+    conflict_field = "name"
+    invalid_field = None
+    conflict_error = CloudFormView.conflict_error
+    call_cloud = CloudFormView.call_cloud
+    title = ""
+    cancel_url = ""
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=self.title, cancel_url=self.get_cancel_url(),
+                                        **kwargs)
+
+    def get_cancel_url(self):
+        return reverse(self.cancel_url)
+
+
+# --- Projects -----------------------------------------------------------------------------
+
+class ProjectListView(IdentityMixin, TemplateView):
+    template_name = TEMPLATES + "projects.html"
+
+    def get_context_data(self, **kwargs):
+        projects = self.identity.list_projects()
+        return super().get_context_data(
+            projects=projects, show_cloud=len({p.cloud for p in projects}) > 1, **kwargs)
+
+
+class ProjectCreateView(IdentityFormView):
+    form_class = ProjectForm
+    title = "Create project"
+    cancel_url = "django_nova:admin-projects"
+
+    def get_form_kwargs(self):
+        clouds = nova_settings()["CLOUDS"]
+        return {**super().get_form_kwargs(), "clouds": [
+            (key, clouds[key].get("LABEL", key)) for key in self.identity.clouds]}
+
+    def get_initial(self):
+        return {"enabled": True, "cloud": self.request.nova.cloud_key}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        project, ok = self.call_cloud(form, lambda: self.identity.create_project(
+            data["name"], data["description"], data["enabled"], data.get("cloud", "")))
+        if not ok:
+            return self.form_invalid(form)
+        annotate(self.request, target=f"{project.id} {project.name}")
+        messages.success(self.request, f"Created project {project.name}.")
+        return redirect("django_nova:admin-project", project.id)
+
+
+class ProjectEditView(IdentityFormView):
+    form_class = ProjectForm
+    title = "Edit project"
+
+    @cached_property
+    def project(self):
+        return self.identity.get_project(self.kwargs["project_id"])
+
+    def get_cancel_url(self):
+        return reverse("django_nova:admin-project", args=[self.project.id])
+
+    def get_initial(self):
+        project = self.project
+        return {"name": project.name, "description": project.description,
+                "enabled": project.enabled}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(subject=self.project.name, **kwargs)
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        _, ok = self.call_cloud(form, lambda: self.identity.update_project(
+            self.project.id, data["name"], data["description"], data["enabled"]))
+        if not ok:
+            return self.form_invalid(form)
+        messages.success(self.request, f"Saved project {data['name']}.")
+        return redirect("django_nova:admin-project", self.project.id)
+
+
+class ProjectDetailView(IdentityMixin, FormView):
+    """A project and its members; the add-member form posts to ProjectMemberAddView."""
+
+    template_name = TEMPLATES + "project.html"
+    form_class = MemberAddForm
+    http_method_names = ["get"]
+
+    @cached_property
+    def overview(self):
+        return self.identity.project_overview(self.kwargs["project_id"])
+
+    def get_form_kwargs(self):
+        members = {m.user_id for m in self.overview.members}
+        return {**super().get_form_kwargs(), "roles": self.overview.roles,
+                "users": [u for u in self.overview.users if u.id not in members]}
+
+    def get_context_data(self, **kwargs):
+        overview = self.overview
+        return super().get_context_data(
+            project=overview.project, members=overview.members, roles=overview.roles,
+            role_help=self.identity.ROLE_HELP, **kwargs)
+
+
+class ProjectMemberAddView(ProjectDetailView):
+    http_method_names = ["post"]
+
+    def get_form_kwargs(self):
+        # Everyone may be offered: adding a role to an existing member is allowed on Keystone.
+        return {**FormView.get_form_kwargs(self), "roles": self.overview.roles,
+                "users": self.overview.users}
+
+    def form_valid(self, form):
+        project, user_id = self.overview.project, form.cleaned_data["user"]
+        try:
+            self.identity.add_member(project.id, user_id, form.cleaned_data["role"])
+        except CloudError as error:
+            form.add_error("user", error.message)
+            return self.form_invalid(form)
+        annotate(self.request, target=f"{project.id} {user_id}")
+        name = next((u.name for u in self.overview.users if u.id == user_id), user_id)
+        messages.success(self.request, f"Added {name} to {project.name}.")
+        return redirect("django_nova:admin-project", project.id)
+
+
+class ProjectMemberRoleView(IdentityMixin, FormView):
+    """A member's role, changed from the members table (errors come back as messages)."""
+
+    form_class = RoleForm
+    http_method_names = ["post"]
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "roles": self.identity.roles()}
+
+    def back(self):
+        return redirect("django_nova:admin-project", self.kwargs["project_id"])
+
+    def form_invalid(self, form):
+        messages.error(self.request, "Choose one of the offered roles.")
+        return self.back()
+
+    def form_valid(self, form):
+        try:
+            self.identity.change_role(self.kwargs["project_id"], self.kwargs["user_id"],
+                                      form.cleaned_data["role"])
+        except CloudError as error:
+            messages.error(self.request, f"Could not change the role: {error.message}")
+        else:
+            role = dict(form.fields["role"].choices)[form.cleaned_data["role"]]
+            messages.success(self.request, f"The member's role is now {role}.")
+        return self.back()
+
+
+class ConfirmView(IdentityMixin, TemplateView):
+    """Ask first (GET), act on POST, then go back with a message."""
+
+    template_name = TEMPLATES + "confirm.html"
+    verb = ""
+    danger = True
+
+    def subject(self) -> str:
+        raise NotImplementedError
+
+    def explanation(self) -> str:
+        return ""
+
+    def perform(self) -> str:
+        """Act; return the success message."""
+        raise NotImplementedError
+
+    def cancel_url(self) -> str:
+        raise NotImplementedError
+
+    def done_url(self) -> str:
+        return self.cancel_url()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            verb=self.verb, subject=self.subject(), explanation=self.explanation(),
+            cancel=self.cancel_url(), danger=self.danger, **kwargs)
+
+    def failed(self, error: CloudError):
+        messages.error(self.request, f"Could not {self.verb.lower()} {self.subject()}: "
+                                     f"{error.message}")
+        return redirect(self.cancel_url())
+
+    def post(self, request, **kwargs):
+        self.subject()  # an unknown id is a 404 page, before anything happens
+        try:
+            message = self.perform()
+        except CloudError as error:
+            return self.failed(error)
+        messages.success(request, message)
+        return redirect(self.done_url())
+
+
+class ProjectMixin:
+    @cached_property
+    def project(self):
+        return self.identity.get_project(self.kwargs["project_id"])
+
+    def subject(self):
+        return self.project.name
+
+    def cancel_url(self):
+        return reverse("django_nova:admin-project", args=[self.kwargs["project_id"]])
+
+
+class ProjectDeleteView(ProjectMixin, ConfirmView):
+    """Deleting is refused while the project owns resources: the page lists them."""
+
+    verb = "Delete project"
+
+    def explanation(self):
+        return ("The project and its members' access to it are deleted. This cannot be "
+                "undone.")
+
+    def get_context_data(self, **kwargs):
+        if "resources" not in kwargs:
+            kwargs["resources"] = self.identity.project_resources(self.project.id)
+        return super().get_context_data(**kwargs)
+
+    def perform(self):
+        self.identity.delete_project(self.project.id)
+        return f"Deleted project {self.project.name}."
+
+    def done_url(self):
+        return reverse("django_nova:admin-projects")
+
+    def failed(self, error):
+        if not isinstance(error, ProjectNotEmpty):
+            return super().failed(error)
+        messages.error(self.request, f"Could not delete {self.project.name}: {error.message}")
+        return self.render_to_response(self.get_context_data(resources=error.resources),
+                                       status=409)
+
+
+class MemberRemoveView(ProjectMixin, ConfirmView):
+    verb = "Remove member"
+
+    @cached_property
+    def user(self):
+        return self.identity.get_user(self.kwargs["user_id"])
+
+    def subject(self):
+        return f"{self.user.name} from {self.project.name}"
+
+    def explanation(self):
+        return f"{self.user.name} loses every role in this project."
+
+    def perform(self):
+        self.identity.remove_member(self.project.id, self.user.id)
+        return f"Removed {self.user.name} from {self.project.name}."
+
+
+# --- Users --------------------------------------------------------------------------------
+
+class UserListView(IdentityMixin, TemplateView):
+    template_name = TEMPLATES + "users.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(users=self.identity.list_users(),
+                                        current_user_id=self.identity.current_user_id,
+                                        **kwargs)
+
+
+class UserDetailView(IdentityMixin, TemplateView):
+    template_name = TEMPLATES + "user.html"
+
+    def get_context_data(self, **kwargs):
+        user, projects = self.identity.user_overview(self.kwargs["user_id"])
+        return super().get_context_data(subject=user, projects=projects,
+                                        is_self=user.id == self.identity.current_user_id,
+                                        **kwargs)
+
+
+class UserCreateView(IdentityFormView):
+    form_class = UserCreateForm
+    title = "Create user"
+    cancel_url = "django_nova:admin-users"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "site_users": self.identity.KIND == "ec2"}
+
+    def get_initial(self):
+        return {"enabled": True}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        user, ok = self.call_cloud(form, lambda: self.identity.create_user(
+            data["name"], email=data["email"], password=data["password1"],
+            enabled=data["enabled"], is_admin=data.get("is_admin", False)))
+        if not ok:
+            return self.form_invalid(form)
+        annotate(self.request, target=f"{user.id} {user.name}")
+        messages.success(self.request, f"Created user {user.name}.")
+        return redirect("django_nova:admin-user", user.id)
+
+
+class UserMixin:
+    @cached_property
+    def user(self):
+        return self.identity.get_user(self.kwargs["user_id"])
+
+    def subject(self):
+        return self.user.name
+
+    def cancel_url(self):
+        return reverse("django_nova:admin-user", args=[self.kwargs["user_id"]])
+
+    def get_cancel_url(self):
+        return self.cancel_url()
+
+
+class UserEditView(UserMixin, IdentityFormView):
+    form_class = UserForm
+    title = "Edit user"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "site_users": self.identity.KIND == "ec2"}
+
+    def get_initial(self):
+        user = self.user
+        return {"name": user.name, "email": user.email, "enabled": user.enabled,
+                "is_admin": user.is_admin}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(subject=self.user.name, **kwargs)
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        _, ok = self.call_cloud(form, lambda: self.identity.update_user(
+            self.user.id, data["name"], data["email"], data["enabled"],
+            data.get("is_admin", False)))
+        if not ok:
+            return self.form_invalid(form)
+        messages.success(self.request, f"Saved user {data['name']}.")
+        return redirect("django_nova:admin-user", self.user.id)
+
+
+class UserPasswordView(UserMixin, IdentityFormView):
+    form_class = PasswordForm
+    title = "Reset password"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(subject=self.user.name, **kwargs)
+
+    def form_valid(self, form):
+        _, ok = self.call_cloud(form, lambda: self.identity.set_password(
+            self.user.id, form.cleaned_data["password1"]))
+        if not ok:
+            return self.form_invalid(form)
+        messages.success(self.request, f"Set a new password for {self.user.name}.")
+        return redirect("django_nova:admin-user", self.user.id)
+
+
+class UserEnableView(UserMixin, ConfirmView):
+    verb = "Enable user"
+    danger = False
+
+    def explanation(self):
+        return f"{self.user.name} can sign in again."
+
+    def perform(self):
+        self.identity.set_enabled(self.user.id, True)
+        return f"Enabled {self.user.name}."
+
+
+class UserDisableView(UserMixin, ConfirmView):
+    verb = "Disable user"
+
+    def explanation(self):
+        return f"{self.user.name} can no longer sign in. Their projects and resources stay."
+
+    def perform(self):
+        self.identity.set_enabled(self.user.id, False)
+        return f"Disabled {self.user.name}."
+
+
+class UserDeleteView(UserMixin, ConfirmView):
+    verb = "Delete user"
+
+    def explanation(self):
+        return (f"{self.user.name} and their memberships are deleted. Their projects and "
+                "resources stay. This cannot be undone.")
+
+    def perform(self):
+        self.identity.delete_user(self.user.id)
+        return f"Deleted user {self.user.name}."
+
+    def done_url(self):
+        return reverse("django_nova:admin-users")

@@ -1,0 +1,411 @@
+"""Identity administration on EC2 clouds (Django users, projects, memberships; moto accounts)."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.urls import reverse
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import Select
+
+from django_nova.context import ProjectChoice
+from django_nova.models import AuditEntry, Membership, Project
+from tests.conftest import PASSWORD
+from tests.helpers import messages_of
+from tests.test_browser import browser, click, shot, wait  # noqa: F401  (fixture + helpers)
+
+HOSTILE = "<img src=x onerror=alert(1)>"
+ESCAPED = "&lt;img src=x onerror=alert(1)&gt;"
+NEW_PASSWORD = "Another-long-passphrase-42"  # noqa: S105
+
+
+def can_log_in(username, password) -> bool:
+    """Through the login form, as a person would (the rate limiter wants a request)."""
+    response = Client().post(url("login"), {"username": username, "password": password})
+    return response.status_code == 302
+
+
+@pytest.fixture
+def admin(make_user):
+    return make_user("root", is_staff=True, email="root@example.org")
+
+
+@pytest.fixture
+def admin_client(client, admin):
+    client.force_login(admin)
+    return client
+
+
+def url(name, *args):
+    return reverse(f"django_nova:{name}", args=args)
+
+
+def admin_urls(project, user):
+    """(name, path, has a GET page) of every identity page, with real ids."""
+    p, u = str(project.pk), str(user.pk)
+    return [
+        ("admin-projects", url("admin-projects"), True),
+        ("admin-project-create", url("admin-project-create"), True),
+        ("admin-project", url("admin-project", p), True),
+        ("admin-project-edit", url("admin-project-edit", p), True),
+        ("admin-project-delete", url("admin-project-delete", p), True),
+        ("admin-project-member-add", url("admin-project-member-add", p), False),
+        ("admin-project-member-role", url("admin-project-member-role", p, u), False),
+        ("admin-project-member-remove", url("admin-project-member-remove", p, u), True),
+        ("admin-users", url("admin-users"), True),
+        ("admin-user-create", url("admin-user-create"), True),
+        ("admin-user", url("admin-user", u), True),
+        ("admin-user-edit", url("admin-user-edit", u), True),
+        ("admin-user-password", url("admin-user-password", u), True),
+        ("admin-user-enable", url("admin-user-enable", u), True),
+        ("admin-user-disable", url("admin-user-disable", u), True),
+        ("admin-user-delete", url("admin-user-delete", u), True),
+    ]
+
+
+# --- who may see what ---------------------------------------------------------------------
+
+def test_anonymous_goes_to_login_and_members_get_403(client, member, project, admin):
+    for name, path, _ in admin_urls(project, member):
+        for response in (client.get(path), client.post(path, {"name": "x"})):
+            assert response.status_code == 302, name
+            assert response["Location"].startswith(url("login") + "?next="), name
+    client.force_login(member)
+    for name, path, _ in admin_urls(project, member):
+        assert client.get(path).status_code == 403, name
+        assert client.post(path, {"name": "x", "role": "admin", "user": member.pk}
+                           ).status_code == 403, name
+    # Nothing changed for those POSTs.
+    assert Project.objects.get(pk=project.pk).name == "alpha"
+    assert get_user_model().objects.get(pk=member.pk).is_active
+    assert Membership.objects.get(project=project, user=member).role == Membership.ROLE_MEMBER
+
+
+def test_admin_reaches_every_page(admin_client, member, project):
+    for name, path, has_get in admin_urls(project, member):
+        response = admin_client.get(path)
+        assert response.status_code == (200 if has_get else 405), name
+        if has_get:
+            assert b'id="nav-admin-projects"' in response.content, name
+
+
+def test_admin_without_any_project_can_manage(admin_client, admin):
+    assert not Membership.objects.filter(user=admin).exists()
+    response = admin_client.get(url("admin-projects"))
+    assert response.status_code == 200
+
+
+def test_unknown_ids_are_404(admin_client):
+    for path in (url("admin-project", "999999"), url("admin-project", "abc"),
+                 url("admin-user", "999999"), url("admin-user-edit", "x")):
+        assert admin_client.get(path).status_code == 404, path
+
+
+# --- projects -----------------------------------------------------------------------------
+
+def test_create_project(admin_client):
+    response = admin_client.post(url("admin-project-create"),
+                                 {"name": "gamma", "description": "Team G", "enabled": "on"})
+    project = Project.objects.get(name="gamma")
+    assert response.status_code == 302
+    assert response["Location"] == url("admin-project", project.pk)
+    assert (project.description, project.enabled, project.cloud) == ("Team G", True, "embedded")
+    assert len(project.account_id) == 12
+    entry = AuditEntry.objects.get(action="admin-project-create")
+    assert entry.outcome == AuditEntry.SUCCESS and str(project.pk) in entry.target
+    page = admin_client.get(url("admin-projects")).content.decode()
+    assert "gamma" in page and "Team G" in page
+
+
+def test_create_project_form_errors(admin_client, project):
+    response = admin_client.post(url("admin-project-create"), {"name": "alpha"})
+    assert response.status_code == 200
+    assert "already exists" in response.content.decode()
+    assert Project.objects.filter(name="alpha").count() == 1
+    response = admin_client.post(url("admin-project-create"), {"name": "  "})
+    assert response.status_code == 200 and b"is-invalid" in response.content
+    assert AuditEntry.objects.filter(action="admin-project-create",
+                                     outcome=AuditEntry.FAILURE).count() == 2
+
+
+def test_edit_project_and_disabled_project_leaves_the_switcher(admin_client, client, member,
+                                                               project, make_project):
+    make_project("beta", member)
+    member_client = Client()
+    member_client.force_login(member)
+    page = member_client.get("/instances/")
+    assert {p.name for p in page.wsgi_request.nova.projects} == {"alpha", "beta"}
+
+    response = admin_client.post(url("admin-project-edit", project.pk),
+                                 {"name": "alpha2", "description": "renamed"})
+    assert response.status_code == 302
+    project.refresh_from_db()
+    assert (project.name, project.description, project.enabled) == ("alpha2", "renamed", False)
+    page = member_client.get("/instances/")
+    assert page.wsgi_request.nova.projects == [
+        ProjectChoice(id=str(Project.objects.get(name="beta").pk), name="beta",
+                      owner_id=Project.objects.get(name="beta").account_id)]
+    assert "alpha2" not in page.content.decode()
+
+    admin_client.post(url("admin-project-edit", project.pk),
+                      {"name": "alpha2", "description": "", "enabled": "on"})
+    page = member_client.get("/instances/")
+    assert "alpha2" in {p.name for p in page.wsgi_request.nova.projects}
+
+
+def test_edit_project_name_taken(admin_client, project, make_project):
+    make_project("beta")
+    response = admin_client.post(url("admin-project-edit", project.pk),
+                                 {"name": "beta", "enabled": "on"})
+    assert response.status_code == 200 and "already exists" in response.content.decode()
+    project.refresh_from_db()
+    assert project.name == "alpha"
+
+
+def test_delete_empty_project_after_confirmation(admin_client, make_project, member):
+    doomed = make_project("doomed", member)
+    confirm = admin_client.get(url("admin-project-delete", doomed.pk))
+    assert confirm.status_code == 200 and b'id="confirm-action"' in confirm.content
+    assert Project.objects.filter(pk=doomed.pk).exists()
+    response = admin_client.post(url("admin-project-delete", doomed.pk))
+    assert response.status_code == 302 and response["Location"] == url("admin-projects")
+    assert not Project.objects.filter(pk=doomed.pk).exists()
+    assert not Membership.objects.filter(project_id=doomed.pk).exists()
+
+
+def test_delete_refused_while_project_owns_resources(admin_client, project, launch, ec2):
+    (instance_id,) = launch(name="blocker-vm")
+    ec2.create_security_group(GroupName="web", Description="web")
+    volume = ec2.create_volume(Size=1, AvailabilityZone="us-east-1a")
+    confirm = admin_client.get(url("admin-project-delete", project.pk))
+    html = confirm.content.decode()
+    assert confirm.status_code == 200
+    assert 'id="blocking-resources"' in html and 'id="confirm-action"' not in html
+    for shown in (instance_id, "blocker-vm", volume["VolumeId"], "security group", "us-east-1"):
+        assert shown in html
+    response = admin_client.post(url("admin-project-delete", project.pk))
+    assert response.status_code == 409
+    assert instance_id in response.content.decode()
+    assert any("still owns" in m for m in messages_of(response))
+    assert Project.objects.filter(pk=project.pk).exists()
+    entry = AuditEntry.objects.get(action="admin-project-delete")
+    assert entry.outcome == AuditEntry.FAILURE
+
+
+def test_resources_in_another_region_block_too(admin_client, project, driver):
+    from django_nova.clouds import get_driver
+    west = get_driver("embedded", project, "eu-west-1")
+    address = west.allocate_address()
+    html = admin_client.get(url("admin-project-delete", project.pk)).content.decode()
+    assert address.ip in html and "eu-west-1" in html
+
+
+# --- members ------------------------------------------------------------------------------
+
+def test_add_change_and_remove_a_member(admin_client, project, make_user):
+    bob = make_user("bob")
+    page = admin_client.get(url("admin-project", project.pk)).content.decode()
+    assert 'id="member-add-form"' in page and f'value="{bob.pk}"' in page
+
+    response = admin_client.post(url("admin-project-member-add", project.pk),
+                                 {"user": bob.pk, "role": "member"})
+    assert response.status_code == 302
+    assert Membership.objects.get(project=project, user=bob).role == "member"
+    entry = AuditEntry.objects.get(action="admin-project-member-add")
+    assert str(bob.pk) in entry.target
+
+    response = admin_client.post(url("admin-project-member-role", project.pk, bob.pk),
+                                 {"role": "admin"})
+    assert response.status_code == 302
+    assert Membership.objects.get(project=project, user=bob).role == "admin"
+    page = admin_client.get(url("admin-project", project.pk)).content.decode()
+    assert 'id="member-' + str(bob.pk) + '"' in page and "Project admin" in page
+
+    confirm = admin_client.get(url("admin-project-member-remove", project.pk, bob.pk))
+    assert confirm.status_code == 200 and b"bob" in confirm.content
+    assert Membership.objects.filter(project=project, user=bob).exists()
+    response = admin_client.post(url("admin-project-member-remove", project.pk, bob.pk))
+    assert response.status_code == 302
+    assert not Membership.objects.filter(project=project, user=bob).exists()
+
+
+def test_member_form_errors(admin_client, project, member):
+    response = admin_client.post(url("admin-project-member-add", project.pk),
+                                 {"user": member.pk, "role": "member"})
+    assert response.status_code == 200 and "already a member" in response.content.decode()
+    response = admin_client.post(url("admin-project-member-add", project.pk),
+                                 {"user": "", "role": "root"})
+    assert response.status_code == 200 and response.content.count(b"invalid-feedback") >= 2
+    response = admin_client.post(url("admin-project-member-role", project.pk, member.pk),
+                                 {"role": "owner"})
+    assert response.status_code == 302 and messages_of(response)
+    assert Membership.objects.get(project=project, user=member).role == "member"
+    response = admin_client.post(url("admin-project-member-remove", project.pk, "999999"))
+    assert response.status_code == 404
+
+
+def test_shadow_users_are_not_site_users(admin_client, make_user, project, with_openstack):
+    shadow = make_user("0123456789abcdef@openstack")
+    users = admin_client.get(url("admin-users")).content.decode()
+    assert "0123456789abcdef@openstack" not in users and "alice" in users
+    page = admin_client.get(url("admin-project", project.pk)).content.decode()
+    assert f'value="{shadow.pk}"' not in page
+    assert admin_client.get(url("admin-user", shadow.pk)).status_code == 404
+
+
+# --- users --------------------------------------------------------------------------------
+
+def test_create_user_and_log_in(admin_client, client):
+    response = admin_client.post(url("admin-user-create"), {
+        "name": "newbie", "email": "newbie@example.org", "enabled": "on",
+        "password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    user = get_user_model().objects.get(username="newbie")
+    assert response.status_code == 302 and response["Location"] == url("admin-user", user.pk)
+    assert user.is_active and not user.is_staff and user.email == "newbie@example.org"
+    assert str(user.pk) in AuditEntry.objects.get(action="admin-user-create").target
+    assert NEW_PASSWORD not in AuditEntry.objects.get(action="admin-user-create").target
+    assert can_log_in("newbie", NEW_PASSWORD)
+
+
+def test_create_user_form_errors(admin_client, member):
+    for data, expected in (
+            ({"name": "alice", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+             "already exists"),
+            ({"name": "x y!", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+             "Enter a valid username"),
+            ({"name": "weak", "password1": "123", "password2": "123"}, "too short"),
+            ({"name": "typo", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD + "x"},
+             "didn’t match")):
+        response = admin_client.post(url("admin-user-create"), data)
+        assert response.status_code == 200, data
+        assert expected in response.content.decode(), data
+    assert not get_user_model().objects.filter(username__in=["weak", "typo"]).exists()
+
+
+def test_edit_user(admin_client, member):
+    response = admin_client.post(url("admin-user-edit", member.pk), {
+        "name": "alice2", "email": "a@example.org", "enabled": "on", "is_admin": "on"})
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert (member.username, member.email, member.is_active, member.is_staff) == (
+        "alice2", "a@example.org", True, True)
+
+
+def test_disable_and_enable_user(admin_client, member, project):
+    confirm = admin_client.get(url("admin-user-disable", member.pk))
+    assert confirm.status_code == 200 and b"no longer sign in" in confirm.content
+    admin_client.post(url("admin-user-disable", member.pk))
+    member.refresh_from_db()
+    assert not member.is_active
+    assert not can_log_in("alice", PASSWORD)
+    admin_client.post(url("admin-user-enable", member.pk))
+    member.refresh_from_db()
+    assert member.is_active and can_log_in("alice", PASSWORD)
+
+
+def test_reset_password(admin_client, member):
+    response = admin_client.post(url("admin-user-password", member.pk),
+                                 {"password1": NEW_PASSWORD, "password2": "nope"})
+    assert response.status_code == 200 and b"is-invalid" in response.content
+    response = admin_client.post(url("admin-user-password", member.pk),
+                                 {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    assert response.status_code == 302
+    assert not can_log_in("alice", PASSWORD)
+    assert can_log_in("alice", NEW_PASSWORD)
+
+
+def test_delete_user(admin_client, member, project):
+    assert admin_client.get(url("admin-user-delete", member.pk)).status_code == 200
+    response = admin_client.post(url("admin-user-delete", member.pk))
+    assert response.status_code == 302 and response["Location"] == url("admin-users")
+    assert not get_user_model().objects.filter(pk=member.pk).exists()
+    assert Project.objects.filter(pk=project.pk).exists()  # the project stays
+
+
+def test_admin_cannot_lock_themselves_out(admin_client, admin):
+    for name, data in (("admin-user-delete", {}), ("admin-user-disable", {}),
+                       ("admin-user-edit", {"name": "root", "is_admin": "on"}),
+                       ("admin-user-edit", {"name": "root", "enabled": "on"})):
+        response = admin_client.post(url(name, admin.pk), data)
+        assert response.status_code in (200, 302), name
+        assert "your own account" in (response.content.decode() + " ".join(
+            messages_of(response))), name
+    admin.refresh_from_db()
+    assert admin.is_active and admin.is_staff
+
+
+def test_user_page_lists_projects(admin_client, member, project, make_project):
+    make_project("beta")
+    Membership.objects.create(user=member, project=make_project("gamma"), role="admin")
+    page = admin_client.get(url("admin-user", member.pk)).content.decode()
+    assert 'id="user-projects"' in page
+    assert "alpha" in page and "gamma" in page and "Project admin" in page
+    assert ">beta<" not in page
+
+
+def test_hostile_names_are_escaped(admin_client, make_user):
+    hostile_user = make_user("evil", email="e@example.org")
+    response = admin_client.post(url("admin-project-create"),
+                                 {"name": HOSTILE, "description": HOSTILE, "enabled": "on"})
+    project = Project.objects.get(name=HOSTILE)
+    Membership.objects.create(user=hostile_user, project=project)
+    for path in (url("admin-projects"), url("admin-project", project.pk),
+                 url("admin-project-edit", project.pk), url("admin-project-delete", project.pk),
+                 url("admin-user", hostile_user.pk),
+                 url("admin-project-member-remove", project.pk, hostile_user.pk)):
+        html = admin_client.get(path).content.decode()
+        assert HOSTILE not in html and ESCAPED in html, path
+    assert response.status_code == 302
+
+
+# --- in a browser -------------------------------------------------------------------------
+
+@pytest.mark.browser
+def test_browser_admin_creates_project_and_member_sees_it(live_server, transactional_db,
+                                                         make_user, browser):  # noqa: F811
+
+    make_user("root", is_staff=True)
+    bob = make_user("bob")
+
+    def sign_in(username):
+        browser.delete_all_cookies()
+        browser.get(live_server.url + url("login"))
+        browser.find_element(By.ID, "id_username").send_keys(username)
+        browser.find_element(By.ID, "id_password").send_keys(PASSWORD)
+        click(browser, browser.find_element(By.CSS_SELECTOR, "form button[type=submit]"))
+        wait(browser).until(EC.text_to_be_present_in_element((By.ID, "nova-username"),
+                                                              username))
+
+    sign_in("root")
+    browser.get(live_server.url + url("admin-projects"))
+    click(browser, wait(browser).until(EC.element_to_be_clickable((By.ID, "create-project"))))
+    form = wait(browser).until(EC.visibility_of_element_located((By.ID, "identity-form")))
+    form.find_element(By.ID, "id_name").send_keys("team-x")
+    form.find_element(By.ID, "id_description").send_keys("The X team")
+    click(browser, form.find_element(By.ID, "identity-submit"))
+    message = wait(browser).until(EC.visibility_of_element_located(
+        (By.CSS_SELECTOR, ".nova-messages .alert-success")))
+    assert "Created project team-x" in message.text
+    project = Project.objects.get(name="team-x")
+    assert browser.current_url.endswith(url("admin-project", project.pk))
+
+    form = browser.find_element(By.ID, "member-add-form")
+    Select(form.find_element(By.ID, "id_user")).select_by_value(str(bob.pk))
+    Select(form.find_element(By.ID, "id_role")).select_by_value("member")
+    click(browser, form.find_element(By.ID, "member-add"))
+    message = wait(browser).until(EC.visibility_of_element_located(
+        (By.CSS_SELECTOR, ".nova-messages .alert-success")))
+    assert "Added bob to team-x" in message.text
+    row = browser.find_element(By.ID, f"member-{bob.pk}")
+    assert "bob" in row.text and "Member" in row.text
+    shot(browser, "admin-project.png")
+    browser.get(live_server.url + url("admin-projects"))
+    shot(browser, "admin-projects.png")
+    browser.get(live_server.url + url("admin-users"))
+    shot(browser, "admin-users.png")
+
+    sign_in("bob")
+    switcher = Select(wait(browser).until(EC.presence_of_element_located(
+        (By.ID, "nova-project"))))
+    assert [o.text for o in switcher.options] == ["team-x"]
+    assert Membership.objects.get(project=project, user=bob).role == "member"
