@@ -1,0 +1,312 @@
+"""Quotas on EC2 (moto over HTTP), where django-nova keeps and enforces them itself:
+enforcement for each resource kind, usage counting, and the admin's quota pages."""
+
+from collections import Counter
+
+import pytest
+
+from django_nova.clouds.base import cloud_call
+from django_nova.models import Quota
+from django_nova.services.quotas import count_usage, default_limits, project_limits
+from tests.conftest import IMAGE_ID
+from tests.helpers import messages_of
+
+HOSTILE = "<img src=x onerror=alert(1)>"
+ADMIN_LIST = "/manage/quotas/"
+
+
+def set_quota(project, **limits):
+    for resource, limit in limits.items():
+        Quota.objects.update_or_create(project=project, resource=resource,
+                                       defaults={"limit": limit})
+
+
+def form_errors(response) -> str:
+    assert response.status_code == 200, response.status_code
+    form = response.context["form"]
+    return " ".join(str(e) for errors in form.errors.values() for e in errors)
+
+
+@pytest.fixture
+def calls():
+    seen = []
+
+    def record(sender, cloud, operation, **_):
+        seen.append(operation)
+
+    cloud_call.connect(record, weak=False)
+    yield seen
+    cloud_call.disconnect(record)
+
+
+# --- limits and defaults -------------------------------------------------------------------
+
+def test_missing_rows_use_the_documented_defaults(project, settings):
+    assert project_limits(project)["instances"] == default_limits()["instances"] == 10
+    settings.NOVA = {**settings.NOVA, "DEFAULT_QUOTAS": {"instances": 3}}
+    limits = project_limits(project)
+    assert limits["instances"] == 3 and limits["volumes"] == 10  # merged key by key
+    set_quota(project, instances=7)
+    assert project_limits(project)["instances"] == 7
+
+
+# --- enforcement, one resource kind at a time -----------------------------------------------
+
+def test_second_instance_refused_on_the_form(member_client, project, driver):
+    set_quota(project, instances=1)
+    data = {"name": "one", "image": IMAGE_ID, "instance_type": "t3.micro", "count": 1}
+    assert member_client.post("/instances/launch/", data).status_code == 302
+    refused = member_client.post("/instances/launch/", {**data, "name": "two"})
+    assert "Quota exceeded: 1 of 1 instances in use." in form_errors(refused)
+    assert b"Quota exceeded: 1 of 1 instances in use." in refused.content
+    assert [i.name for i in driver.list_instances().items] == ["one"]
+
+
+def test_launch_of_several_counts_them_all(member_client, project, driver):
+    set_quota(project, instances=2)
+    data = {"name": "many", "image": IMAGE_ID, "instance_type": "t3.micro", "count": 3}
+    refused = member_client.post("/instances/launch/", data)
+    assert "0 of 2 instances in use; this needs 3 more." in form_errors(refused)
+    assert driver.list_instances().items == []
+
+
+def test_cores_and_ram_come_from_the_instance_type(member_client, project, driver, launch):
+    launch(instance_type="t3.small")  # 2 vCPUs, 2048 MiB
+    set_quota(project, cores=3)
+    data = {"name": "big", "image": IMAGE_ID, "instance_type": "t3.small", "count": 1}
+    refused = member_client.post("/instances/launch/", data)
+    assert "2 of 3 vCPUs in use; this needs 2 more." in form_errors(refused)
+    set_quota(project, cores=-1, ram=3000)
+    refused = member_client.post("/instances/launch/", data)
+    assert "2048 of 3000 MiB of RAM in use; this needs 2048 more." in form_errors(refused)
+    assert len(driver.list_instances().items) == 1
+    set_quota(project, ram=4096)
+    assert member_client.post("/instances/launch/", data).status_code == 302
+    assert len(driver.list_instances().items) == 2
+
+
+def test_terminated_instances_free_their_quota(member_client, project, driver, launch, ec2):
+    (instance_id,) = launch()
+    set_quota(project, instances=1)
+    ec2.terminate_instances(InstanceIds=[instance_id])
+    data = {"name": "again", "image": IMAGE_ID, "instance_type": "t3.micro", "count": 1}
+    assert member_client.post("/instances/launch/", data).status_code == 302
+
+
+def test_second_key_pair_refused_create_and_import(member_client, project, driver):
+    set_quota(project, key_pairs=1)
+    assert member_client.post("/keypairs/create/",
+                              {"name": "first", "key_type": "ed25519"}).status_code == 200
+    assert [k.name for k in driver.list_key_pairs()] == ["first"]
+    refused = member_client.post("/keypairs/create/", {"name": "second", "key_type": "rsa"})
+    assert "Quota exceeded: 1 of 1 key pairs in use." in form_errors(refused)
+    public_key = ("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGsy0c8pbZP0pZwQ8dO1v8JqEEP9l5r8"
+                  "yX0qHcDHoC7C laptop")
+    refused = member_client.post("/keypairs/import/", {"name": "laptop",
+                                                       "public_key": public_key})
+    assert "Quota exceeded: 1 of 1 key pairs in use." in form_errors(refused)
+    assert [k.name for k in driver.list_key_pairs()] == ["first"]
+
+
+def create_volume(client, **fields):
+    return client.post("/volumes/create/", {"name": "data", "size_gb": 2,
+                                            "availability_zone": "us-east-1a", **fields})
+
+
+def test_second_volume_refused(member_client, project, driver):
+    set_quota(project, volumes=1)
+    assert create_volume(member_client).status_code == 302
+    refused = create_volume(member_client, name="more")
+    assert "Quota exceeded: 1 of 1 volumes in use." in form_errors(refused)
+    assert [v.name for v in driver.list_volumes()] == ["data"]
+
+
+def test_volume_gigabytes_refused_on_create_and_extend(member_client, project, driver):
+    set_quota(project, gigabytes=5)
+    assert create_volume(member_client, size_gb=3).status_code == 302
+    refused = create_volume(member_client, name="more", size_gb=3)
+    assert "3 of 5 GB of volume storage in use; this needs 3 more." in form_errors(refused)
+    (volume,) = driver.list_volumes()
+    refused = member_client.post(f"/volumes/{volume.id}/extend/", {"size_gb": 6})
+    assert "3 of 5 GB of volume storage in use" in refused.content.decode()
+    assert driver.get_volume(volume.id).size_gb == 3
+
+
+def test_second_snapshot_refused(member_client, project, driver):
+    assert create_volume(member_client).status_code == 302
+    (volume,) = driver.list_volumes()
+    # moto gives every account the seeded images' snapshots; they are the account's and count.
+    existing = len(driver.list_snapshots())
+    set_quota(project, snapshots=existing + 1)
+    url = f"/volumes/{volume.id}/snapshot/"
+    assert member_client.post(url, {"name": "one", "description": ""}).status_code == 302
+    refused = member_client.post(url, {"name": "two", "description": ""})
+    limit = existing + 1
+    assert f"Quota exceeded: {limit} of {limit} snapshots in use." in form_errors(refused)
+    assert [s.name for s in driver.list_snapshots() if s.name] == ["one"]
+
+
+def test_second_address_refused(member_client, project, ec2):
+    set_quota(project, floating_ips=1)
+    assert member_client.post("/network/addresses/allocate/").status_code == 302
+    refused = member_client.post("/network/addresses/allocate/")
+    assert "Quota exceeded: 1 of 1 elastic IPs in use." in form_errors(refused)
+    assert len(ec2.describe_addresses()["Addresses"]) == 1
+
+
+def test_second_security_group_refused(member_client, project, driver):
+    # The account's default group counts, as it does on Neutron.
+    assert len(driver.security_groups_with_rules()) == 1
+    set_quota(project, security_groups=2)
+    data = {"name": "web", "description": "web servers"}
+    assert member_client.post("/network/security-groups/create/", data).status_code == 302
+    refused = member_client.post("/network/security-groups/create/",
+                                 {"name": "db", "description": "databases"})
+    assert "Quota exceeded: 2 of 2 security groups in use." in form_errors(refused)
+    assert sorted(g.name for g in driver.security_groups_with_rules()) == ["default", "web"]
+
+
+def test_second_rule_refused(member_client, project, driver):
+    member_client.post("/network/security-groups/create/",
+                       {"name": "web", "description": "web servers"})
+    (web,) = [g for g in driver.security_groups_with_rules() if g.name == "web"]
+    existing = sum(len(g.rules) for g in driver.security_groups_with_rules())
+    set_quota(project, security_group_rules=existing + 1)
+    url = f"/network/security-groups/{web.id}/rules/add/"
+    rule = {"direction": "ingress", "ether_type": "IPv4", "protocol": "tcp",
+            "remote_cidr": "0.0.0.0/0"}
+    assert member_client.post(url, {**rule, "port_min": "22"}).status_code == 302
+    refused = member_client.post(url, {**rule, "port_min": "80"})
+    expected = f"Quota exceeded: {existing + 1} of {existing + 1} security group rules in use."
+    assert expected in form_errors(refused)
+    (web,) = [g for g in driver.security_groups_with_rules() if g.name == "web"]
+    assert [r.port_min for r in web.rules if r.direction == "ingress"] == [22]
+
+
+def test_unlimited_needs_no_counting(member_client, project, driver, calls):
+    set_quota(project, key_pairs=-1)
+    member_client.get("/keypairs/")  # warm: assumed-role credentials
+    calls.clear()
+    assert member_client.post("/keypairs/create/",
+                              {"name": "free", "key_type": "ed25519"}).status_code == 200
+    # Unlimited: no counting call at all, only the create.
+    assert Counter(calls) == Counter({"CreateKeyPair": 1})
+
+
+def test_enforcement_counts_with_one_call_per_listing(member_client, project, launch, calls):
+    set_quota(project, instances=50)
+    data = {"name": "n", "image": IMAGE_ID, "instance_type": "t3.micro", "count": 1}
+    member_client.post("/instances/launch/", data)  # warm the type catalog
+    launch(count=4)
+    calls.clear()
+    assert member_client.post("/instances/launch/", data).status_code == 302
+    ops = Counter(calls)
+    assert ops["DescribeInstances"] == 1 and ops["RunInstances"] == 1
+
+
+def test_count_usage_counts_each_kind():
+    from django_nova.resources import (
+        Instance,
+        InstanceType,
+        SecurityGroup,
+        SecurityGroupRule,
+        Volume,
+    )
+
+    types = {"t3.small": InstanceType("t3.small", 2, 2048)}
+    found = {
+        "instances": [Instance("i-1", "", "running", "t3.small", "ami"),
+                      Instance("i-2", "", "terminated", "t3.small", "ami"),
+                      Instance("i-3", "", "stopped", "t3.small", "ami")],
+        "volumes": [Volume("v-1", "", 4, "available"), Volume("v-2", "", 6, "in-use")],
+        "groups": [SecurityGroup("sg-1", "default", rules=(
+            SecurityGroupRule("r1", "ingress", "tcp"), SecurityGroupRule("r2", "egress", "any")))],
+    }
+    assert count_usage(found, types) == {
+        "instances": 2, "cores": 4, "ram": 4096, "volumes": 2, "gigabytes": 10,
+        "security_groups": 1, "security_group_rules": 2}
+
+
+# --- the admin's quota pages ----------------------------------------------------------------
+
+@pytest.fixture
+def staff_client(client, make_user, project):
+    admin = make_user("root", is_staff=True)
+    client.force_login(admin)
+    return client
+
+
+def test_non_admins_get_403(member_client, project):
+    assert member_client.get(ADMIN_LIST).status_code == 403
+    assert member_client.get(f"{ADMIN_LIST}{project.pk}/").status_code == 403
+    response = member_client.post(f"{ADMIN_LIST}{project.pk}/", {"instances": 99})
+    assert response.status_code == 403
+    assert not Quota.objects.filter(project=project).exists()
+
+
+def test_anonymous_users_go_to_log_in(client, project):
+    response = client.get(ADMIN_LIST)
+    assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_admin_lists_projects_with_edit_links(staff_client, project, make_project):
+    make_project(HOSTILE)
+    html = staff_client.get(ADMIN_LIST).content.decode()
+    assert f'href="{ADMIN_LIST}{project.pk}/"' in html and ">alpha<" in html
+    assert HOSTILE not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+def quota_form_data(response, **changes) -> dict:
+    form = response.context["form"]
+    data = {name: form[name].value() for name in form.quotas}
+    return {**data, **changes}
+
+
+def test_admin_edits_a_projects_quotas(staff_client, project):
+    page = staff_client.get(f"{ADMIN_LIST}{project.pk}/")
+    assert page.status_code == 200
+    assert page.context["form"]["instances"].value() == 10
+    response = staff_client.post(f"{ADMIN_LIST}{project.pk}/",
+                                 quota_form_data(page, instances=3, volumes=-1))
+    assert response.status_code == 302 and response["Location"] == ADMIN_LIST
+    assert project_limits(project)["instances"] == 3
+    assert project_limits(project)["volumes"] == -1
+    # Only what changed is stored; the rest keeps following the defaults.
+    assert set(Quota.objects.filter(project=project).values_list("resource", flat=True)) == {
+        "instances", "volumes"}
+    assert any("Quotas of alpha updated (2 changed)" in m for m in messages_of(response))
+
+
+@pytest.mark.parametrize("value, error", [
+    ("-2", "greater than or equal to -1"),
+    ("abc", "Enter a whole number"),
+    ("", "This field is required"),
+    ("99999999999", "less than or equal to"),
+])
+def test_admin_edit_validates_fields(staff_client, project, value, error):
+    page = staff_client.get(f"{ADMIN_LIST}{project.pk}/")
+    response = staff_client.post(f"{ADMIN_LIST}{project.pk}/",
+                                 quota_form_data(page, cores=value))
+    assert error in " ".join(response.context["form"].errors["cores"])
+    assert b"is-invalid" in response.content
+    assert not Quota.objects.filter(project=project).exists()
+
+
+def test_admin_edit_below_usage_needs_confirmation(staff_client, project, launch):
+    launch(count=2)
+    page = staff_client.get(f"{ADMIN_LIST}{project.pk}/")
+    assert page.context["form"].quotas["instances"].used == 2
+    refused = staff_client.post(f"{ADMIN_LIST}{project.pk}/", quota_form_data(page, instances=1))
+    assert "Below current usage (2 in use)" in " ".join(
+        refused.context["form"].errors["instances"])
+    assert project_limits(project)["instances"] == 10
+    confirmed = staff_client.post(f"{ADMIN_LIST}{project.pk}/", quota_form_data(
+        page, instances=1, confirm_below_usage="on"))
+    assert confirmed.status_code == 302
+    assert project_limits(project)["instances"] == 1
+    assert any("below current usage: Instances" in m for m in messages_of(confirmed))
+
+
+def test_admin_edit_of_a_missing_project_is_404(staff_client):
+    assert staff_client.get(f"{ADMIN_LIST}999999/").status_code == 404
+    assert staff_client.get(f"{ADMIN_LIST}nope/").status_code == 404
