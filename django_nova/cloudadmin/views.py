@@ -1,0 +1,300 @@
+"""Cloud-admin pages: every project's instances and volumes; flavors, hypervisors, services.
+
+Admins only (``AdminRequiredMixin``).  Flavors, hypervisors and compute
+services exist on OpenStack; an EC2 admin following such a link gets a
+readable "not on this cloud" page with status 404.
+"""
+
+from functools import cached_property
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.generic import TemplateView, View
+
+from ..audit import annotate
+from ..clouds.base import ACTIONS
+from ..exceptions import CloudError
+from ..mixins import AdminRequiredMixin, CloudFormView
+from ..services.cloudadmin import CloudAdminService
+from .forms import DisableServiceForm, FlavorAccessForm, FlavorForm
+
+
+class CloudAdminMixin(AdminRequiredMixin):
+    @cached_property
+    def admin(self) -> CloudAdminService:
+        return CloudAdminService(self.request.nova)
+
+    def back_to(self, name: str) -> str:
+        """The page's own ``next`` (same site only), else the named list."""
+        candidate = self.request.POST.get("next", "")
+        if candidate and url_has_allowed_host_and_scheme(
+                candidate, allowed_hosts={self.request.get_host()},
+                require_https=self.request.is_secure()):
+            return candidate
+        return reverse(name)
+
+
+class ComputeAdminMixin(CloudAdminMixin):
+    """Pages of Nova's admin APIs: other clouds answer with a readable 404 page."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if (request.user.is_authenticated and request.nova.is_cloud_admin
+                and not self.admin.has_compute_admin):
+            return render(request, "django_nova/cloudadmin/not_here.html", status=404)
+        return super().dispatch(request, *args, **kwargs)
+
+
+class AllProjectsListView(CloudAdminMixin, TemplateView):
+    """Every project's instances or volumes, filtered to one project on request."""
+
+    def page(self, marker: str, project_id: str):
+        raise NotImplementedError
+
+    def get_context_data(self, **kwargs):
+        marker = self.request.GET.get("marker", "")[:256]
+        project_id = self.request.GET.get("project", "")[:64]
+        page = self.page(marker, project_id)
+        project = next((p for p in page.projects if p.id == project_id), None)
+        return super().get_context_data(
+            page=page, marker=marker, project_id=project_id, project=project,
+            one_call=self.admin.lists_all_projects, **kwargs)
+
+
+class AllInstancesView(AllProjectsListView):
+    template_name = "django_nova/cloudadmin/instances.html"
+
+    def page(self, marker, project_id):
+        return self.admin.instances_page(marker=marker, project_id=project_id)
+
+
+class AllVolumesView(AllProjectsListView):
+    template_name = "django_nova/cloudadmin/volumes.html"
+
+    def page(self, marker, project_id):
+        return self.admin.volumes_page(marker=marker, project_id=project_id)
+
+
+class AdminInstanceActionView(CloudAdminMixin, View):
+    """A row action on any project's instance (the same actions as the instances page)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, project_id, instance_id, action):
+        if action not in ACTIONS or ACTIONS[action].confirm or ACTIONS[action].form_url:
+            raise Http404("No such action.")
+        label = ACTIONS[action].label.lower()
+        compute = self.admin.compute_for(project_id)  # an unknown project is a 404
+        try:
+            compute.act(action, [instance_id])
+        except CloudError as error:
+            messages.error(request, f"Could not {label} {instance_id}: {error.message}")
+        else:
+            messages.success(request, f"Asked the cloud to {label} {instance_id}.")
+        return redirect(self.back_to("django_nova:admin-instances"))
+
+
+class ConfirmView(CloudAdminMixin, TemplateView):
+    """Ask first (GET), act on POST, then back to the list with a message."""
+
+    template_name = "django_nova/cloudadmin/confirm.html"
+    list_url = ""
+    verb = ""
+
+    def subject(self):
+        raise NotImplementedError
+
+    def perform(self) -> None:
+        raise NotImplementedError
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(subject=self.subject(), verb=self.verb,
+                                        list_url=self.list_url, **kwargs)
+
+    def post(self, request, **kwargs):
+        name = kwargs.get("instance_id") or kwargs.get("volume_id") or kwargs.get("flavor_id")
+        try:
+            self.perform()
+        except CloudError as error:
+            messages.error(request, f"Could not {self.verb.lower()} {name}: {error.message}")
+        else:
+            messages.success(request, f"{self.verb}: {name}.")
+        return redirect(self.list_url)
+
+
+class AdminInstanceTerminateView(ConfirmView):
+    list_url = "django_nova:admin-instances"
+    verb = "Terminate"
+
+    def subject(self):
+        instance = self.admin.compute_for(self.kwargs["project_id"]).instance(
+            self.kwargs["instance_id"])
+        return {"kind": "instance", "name": instance.display_name, "id": instance.id,
+                "warning": "The instance and its local disks are deleted. This cannot be undone."}
+
+    def perform(self):
+        self.admin.act(self.kwargs["project_id"], "terminate", self.kwargs["instance_id"])
+
+
+class AdminVolumeDeleteView(ConfirmView):
+    list_url = "django_nova:admin-volumes"
+    verb = "Delete"
+
+    @cached_property
+    def volumes(self):
+        return self.admin.volumes_for(self.kwargs["project_id"])
+
+    def subject(self):
+        volume = self.volumes.volume(self.kwargs["volume_id"])
+        return {"kind": "volume", "name": volume.display_name, "id": volume.id,
+                "warning": f"The volume ({volume.size_gb} GB) and its data are deleted. "
+                           "This cannot be undone."}
+
+    def perform(self):
+        self.volumes.delete(self.kwargs["volume_id"])
+
+
+# Flavors
+class FlavorListView(ComputeAdminMixin, TemplateView):
+    template_name = "django_nova/cloudadmin/flavors.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(flavors=self.admin.flavors(), **kwargs)
+
+
+class AdminFormView(ComputeAdminMixin, CloudFormView):
+    template_name = "django_nova/cloudadmin/form.html"
+    title = ""
+    submit = "Save"
+    cancel_url = "django_nova:admin-flavors"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=self.title, submit=self.submit,
+                                        cancel_url=self.cancel_url, **kwargs)
+
+
+class FlavorCreateView(AdminFormView):
+    form_class = FlavorForm
+    title = "Create flavor"
+    submit = "Create"
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        flavor, ok = self.call_cloud(form, lambda: self.admin.create_flavor(
+            data["name"], data["vcpus"], data["ram_mb"], data["disk_gb"], data["is_public"]))
+        if not ok:
+            return self.form_invalid(form)
+        annotate(self.request, target=flavor.id)
+        messages.success(self.request, f"Created flavor {flavor.name}.")
+        if not flavor.is_public:
+            return redirect("django_nova:admin-flavor-access", flavor_id=flavor.id)
+        return redirect("django_nova:admin-flavors")
+
+
+class FlavorDeleteView(ComputeAdminMixin, ConfirmView):
+    list_url = "django_nova:admin-flavors"
+    verb = "Delete"
+
+    def subject(self):
+        flavor = self.admin.flavor(self.kwargs["flavor_id"])
+        return {"kind": "flavor", "name": flavor.name, "id": flavor.id,
+                "warning": "Instances already running on it keep running; nobody can launch, "
+                           "resize to or rebuild on it any more."}
+
+    def perform(self):
+        self.admin.delete_flavor(self.kwargs["flavor_id"])
+
+
+class FlavorAccessView(AdminFormView):
+    """Which projects may use a private flavor; add one (POST here) or remove one."""
+
+    template_name = "django_nova/cloudadmin/flavor_access.html"
+    form_class = FlavorAccessForm
+    submit = "Give access"
+
+    @cached_property
+    def access(self):
+        return self.admin.flavor_access(self.kwargs["flavor_id"])
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "projects": self.access.available}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(access=self.access, **kwargs)
+
+    def form_valid(self, form):
+        flavor_id, project_id = self.kwargs["flavor_id"], form.cleaned_data["project"]
+        annotate(self.request, target=f"{flavor_id} project {project_id}")
+        _, ok = self.call_cloud(form, lambda: self.admin.add_flavor_project(flavor_id,
+                                                                            project_id))
+        if not ok:
+            return self.form_invalid(form)
+        messages.success(self.request, f"Gave project {project_id} access to the flavor.")
+        return redirect("django_nova:admin-flavor-access", flavor_id=flavor_id)
+
+
+class FlavorAccessRemoveView(ComputeAdminMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, flavor_id, project_id):
+        try:
+            self.admin.remove_flavor_project(flavor_id, project_id)
+        except CloudError as error:
+            messages.error(request, f"Could not remove project {project_id}: {error.message}")
+        else:
+            messages.success(request, f"Project {project_id} no longer has the flavor.")
+        return redirect("django_nova:admin-flavor-access", flavor_id=flavor_id)
+
+
+# Hypervisors and compute services
+class HypervisorListView(ComputeAdminMixin, TemplateView):
+    template_name = "django_nova/cloudadmin/hypervisors.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(hosts=self.admin.compute_hosts(), **kwargs)
+
+
+class ServiceDisableView(AdminFormView):
+    form_class = DisableServiceForm
+    submit = "Disable"
+    cancel_url = "django_nova:admin-hypervisors"
+
+    @cached_property
+    def service(self):
+        service = self.admin.compute_service(self.kwargs["service_id"])
+        if service.binary != "nova-compute":
+            raise Http404("Only compute services take new instances, so only they are disabled.")
+        return service
+
+    @property
+    def title(self):
+        return f"Disable {self.service.binary} on {self.service.host}"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            help_text="The scheduler stops placing new instances here; running instances "
+                      "keep running.", **kwargs)
+
+    def form_valid(self, form):
+        service = self.service
+        _, ok = self.call_cloud(form, lambda: self.admin.set_compute_service(
+            service.id, False, form.cleaned_data["reason"]))
+        if not ok:
+            return self.form_invalid(form)
+        messages.success(self.request, f"Disabled {service.binary} on {service.host}.")
+        return redirect("django_nova:admin-hypervisors")
+
+
+class ServiceEnableView(ComputeAdminMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, service_id):
+        try:
+            self.admin.set_compute_service(service_id, True)
+        except CloudError as error:
+            messages.error(request, f"Could not enable the service: {error.message}")
+        else:
+            messages.success(request, "Enabled the service.")
+        return redirect("django_nova:admin-hypervisors")
