@@ -9,6 +9,32 @@ from ..mixins import BulkDeleteView, CloudFormView, ProjectViewMixin
 from .forms import KeyPairCreateForm, KeyPairImportForm
 
 
+class OneTimeSecretMixin:
+    """For views that hand a secret over once ("download once, store nothing").
+
+    The secret passes through one response and is kept nowhere: not in the
+    database, the session, the cache or a log.  Every response of the view
+    tells browsers and proxies not to store it, and its POST data is hidden
+    from Django's error reports.  ``download`` streams a secret as a file.
+    """
+
+    def dispatch(self, request, *args, **kwargs):
+        request.sensitive_post_parameters = "__ALL__"
+        response = super().dispatch(request, *args, **kwargs)
+        response["Cache-Control"] = "no-store"
+        return response
+
+    @staticmethod
+    def download(content: str, filename: str, content_type: str = "text/plain") -> HttpResponse:
+        response = HttpResponse(content, content_type=f"{content_type}; charset=utf-8"
+                                if content_type.startswith("text/") else content_type)
+        name = get_valid_filename(filename) or "download"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "no-store"
+        return response
+
+
 class KeyPairListView(ProjectViewMixin, TemplateView):
     template_name = "django_nova/keypairs/list.html"
 
@@ -16,12 +42,8 @@ class KeyPairListView(ProjectViewMixin, TemplateView):
         return super().get_context_data(key_pairs=self.compute.key_pairs(), **kwargs)
 
 
-class KeyPairCreateView(CloudFormView):
-    """Creates a key pair and answers with its private key as a file download.
-
-    The private key passes through this one response and is kept nowhere:
-    not in the database, the session, the cache or a log.
-    """
+class KeyPairCreateView(OneTimeSecretMixin, CloudFormView):
+    """Creates a key pair and answers with its private key as a file download, once."""
 
     template_name = "django_nova/keypairs/create.html"
     form_class = KeyPairCreateForm
@@ -34,11 +56,8 @@ class KeyPairCreateView(CloudFormView):
             return self.form_invalid(form)
         messages.success(self.request, f"Key pair {data['name']} created; its private key "
                                        "was downloaded. It cannot be downloaded again.")
-        response = HttpResponse(created.private_key, content_type="application/x-pem-file")
         filename = get_valid_filename(data["name"]) or "key"
-        response["Content-Disposition"] = f'attachment; filename="{filename}.pem"'
-        response["Cache-Control"] = "no-store"
-        return response
+        return self.download(created.private_key, f"{filename}.pem", "application/x-pem-file")
 
 
 class KeyPairImportView(CloudFormView):
