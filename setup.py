@@ -48,8 +48,9 @@ setup(
     extras_require={
         # The embedded sandbox cloud: a moto EC2 server on loopback.
         "embedded": ["moto[server]>=5.1.10"],
-        # What the reference site needs to serve itself.
-        "site": ["gunicorn>=23", "whitenoise>=6.9"],
+        # What the reference site needs to serve itself, sign-ups and rate limits included.
+        "site": ["gunicorn>=23", "whitenoise>=6.9", "django-registration>=5.2",
+                 "django-axes>=8.3", "django-ratelimit>=4.1"],
         "test": [
             "pytest>=8.3",
             "pytest-django>=4.11",

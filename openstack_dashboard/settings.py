@@ -7,7 +7,10 @@ loopback, which is what ./run_dashboard.sh does.
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
+
+import django
 
 from django_nova.conf import EMBEDDED_CLOUD
 
@@ -41,6 +44,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "openstack_dashboard",  # first, so its templates brand django_nova's
     "django_nova",
+    "openstack_dashboard.registration",
+    "axes",
+    "django_ratelimit",
 ]
 
 MIDDLEWARE = [
@@ -53,6 +59,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_nova.middleware.NovaContextMiddleware",
+    # Last: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "openstack_dashboard.urls"
@@ -81,7 +89,10 @@ DATABASES = {
     }
 }
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# One cache for every process of the site (gunicorn workers, management
+# commands): rate limits and catalogs must not be per worker.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                      "LOCATION": str(VAR_DIR / "cache")}}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -90,6 +101,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
+    # First: refuses locked-out logins before any password is checked (Keystone included).
+    "axes.backends.AxesStandaloneBackend",
     "django_nova.backends.KeystoneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -125,8 +138,11 @@ if os.environ.get("NOVA_HTTPS") == "1":
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# NOVA_PROVISIONING=0: sign-ups get no project; an admin assigns them.
+_provisioning = os.environ.get("NOVA_PROVISIONING", "1") != "0"
 NOVA = {
-    "CLOUDS": {"embedded": EMBEDDED_CLOUD},
+    # A sign-up on the embedded cloud gets a personal project (its own account).
+    "CLOUDS": {"embedded": {**EMBEDDED_CLOUD, "PROVISIONING": {"ENABLED": _provisioning}}},
     "EMBEDDED_STATE_DIR": str(VAR_DIR / "embedded-cloud"),
 }
 # An OpenStack cloud from clouds.yaml, the OpenStack way: OS_CLOUD names it,
@@ -135,6 +151,59 @@ if os.environ.get("OS_CLOUD"):
     from django_nova.clouds.openstack import cloud_from_clouds_yaml
 
     NOVA["CLOUDS"][os.environ["OS_CLOUD"]] = cloud_from_clouds_yaml(os.environ["OS_CLOUD"])
+    # Sign-ups on it need a service account (a clouds.yaml cloud with the admin role).
+    if os.environ.get("NOVA_PROVISIONING_CLOUD"):
+        NOVA["CLOUDS"][os.environ["OS_CLOUD"]]["PROVISIONING"] = {
+            "ENABLED": _provisioning,
+            "SERVICE_CLOUD": os.environ["NOVA_PROVISIONING_CLOUD"],
+            "CLOUDS_YAML": os.environ.get("OS_CLIENT_CONFIG_FILE"),
+        }
+
+# Sign-up (django-registration's activation workflow, openstack_dashboard.registration).
+# NOVA_REGISTRATION=closed shows the "registration closed" page instead.
+REGISTRATION_OPEN = os.environ.get("NOVA_REGISTRATION", "open") != "closed"
+# Clouds that take sign-ups (None: every cloud; OpenStack ones only with provisioning on).
+REGISTRATION_CLOUDS = ([c for c in os.environ["NOVA_REGISTRATION_CLOUDS"].split(",") if c]
+                       if os.environ.get("NOVA_REGISTRATION_CLOUDS") else None)
+ACCOUNT_ACTIVATION_DAYS = 3
+# Sign-up posts per client address (django-ratelimit, counted in the shared cache).
+REGISTRATION_RATE = os.environ.get("NOVA_REGISTRATION_RATE", "10/h")
+
+# Email: printed on the console (the demo's activation links), or sent by SMTP.
+if os.environ.get("NOVA_EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["NOVA_EMAIL_HOST"]
+    EMAIL_PORT = int(os.environ.get("NOVA_EMAIL_PORT", "587"))
+    EMAIL_HOST_USER = os.environ.get("NOVA_EMAIL_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("NOVA_EMAIL_PASSWORD", "")
+    EMAIL_USE_TLS = os.environ.get("NOVA_EMAIL_TLS", "1") == "1"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = SERVER_EMAIL = os.environ.get("NOVA_EMAIL_FROM", "nova@localhost")
+# Who hears about failed provisioning: NOVA_ADMINS="ops@example.org,root@example.org".
+_admins = [a.strip() for a in os.environ.get("NOVA_ADMINS", "").split(",") if a.strip()]
+ADMINS = _admins if django.VERSION >= (6, 0) else [(a, a) for a in _admins]
+
+# Login rate limiting (django-axes): 5 failures per user name and address lock
+# that pair out for 15 minutes; attempts live in the database, shared by workers.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "openstack_dashboard.registration.ratelimit.lockout_response"
+AXES_USERNAME_CALLABLE = "openstack_dashboard.registration.ratelimit.attempt_username"
+AXES_CLIENT_IP_CALLABLE = "openstack_dashboard.registration.ratelimit.client_ip"
+RATELIMIT_IP_META_KEY = "openstack_dashboard.registration.ratelimit.client_ip"
+# Behind N trusted reverse proxies, the client address is the Nth from the right
+# of X-Forwarded-For; 0 (the default) trusts REMOTE_ADDR only.
+NOVA_PROXY_COUNT = int(os.environ.get("NOVA_PROXY_COUNT", "0"))
+SILENCED_SYSTEM_CHECKS = [
+    # django-ratelimit prefers memcached/redis for atomic increments; the shared
+    # file cache may let a few extra sign-ups through under a concurrent burst,
+    # which a sign-up limit can live with.  Nothing else uses that increment.
+    "django_ratelimit.E003",
+    "django_ratelimit.W001",
+]
 
 LOGGING = {
     "version": 1,

@@ -3,5 +3,6 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("", include("openstack_dashboard.registration.urls")),
     path("", include("django_nova.urls")),
 ]

@@ -1,10 +1,10 @@
 from django import forms
 from django.contrib.auth import authenticate
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordMixin
 
 from ..conf import nova_settings
-from ..exceptions import Forbidden, Unavailable
-from ..services.projects import keystone_login
+from ..exceptions import CloudError, Unavailable
+from ..mixins import BootstrapFormMixin
 
 
 class LoginForm(AuthenticationForm):
@@ -34,18 +34,53 @@ class LoginForm(AuthenticationForm):
         cloud = self.cleaned_data.get("cloud") or self.fields["cloud"].initial
         if not (username and password and cloud):
             return self.cleaned_data
+        # Both kinds go through authenticate(): a refused password sends
+        # user_login_failed with the request, which login rate limiting counts.
         if cloud in self.openstack_clouds:
             domain = self.cleaned_data.get("domain") or self.openstack_clouds[cloud]
             try:
-                self.keystone = keystone_login(cloud, username, password, domain)
-            except Forbidden:
-                raise self.get_invalid_login_error() from None
+                self.user_cache = authenticate(self.request, cloud_username=username,
+                                               password=password, cloud=cloud, domain=domain)
             except Unavailable as error:
                 raise forms.ValidationError(error.message, code="unavailable") from None
-            self.user_cache = authenticate(self.request, keystone=self.keystone)
+            except CloudError as error:
+                raise forms.ValidationError(f"{error.title}: {error.message}",
+                                            code="cloud_error") from None
+            self.keystone = getattr(self.user_cache, "keystone_session", None)
         else:
             self.user_cache = authenticate(self.request, username=username, password=password)
         if self.user_cache is None:
             raise self.get_invalid_login_error()
         self.confirm_login_allowed(self.user_cache)
         return self.cleaned_data
+
+
+class KeystonePasswordChangeForm(BootstrapFormMixin, SetPasswordMixin, forms.Form):
+    """A Keystone user's password change: Keystone checks the current password itself.
+
+    Django's password validators run too (the same rules as for local accounts);
+    Keystone may add its own (history, minimum length), shown as a form error.
+    """
+
+    old_password = forms.CharField(
+        label="Current password", strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}))
+    new_password1, new_password2 = SetPasswordMixin.create_password_fields(
+        label1="New password", label2="New password confirmation")
+
+    def __init__(self, user, *args, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        self.validate_passwords("new_password1", "new_password2")
+        self.validate_password_for_user(self.user, "new_password2")
+        return super().clean()
+
+
+class LocalPasswordChangeForm(BootstrapFormMixin, PasswordChangeForm):
+    """Django's password change, for accounts whose identity lives in Django (EC2 clouds)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["old_password"].label = "Current password"

@@ -1,14 +1,17 @@
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.views import View
 
+from ..exceptions import CloudError, Forbidden
 from ..keystone import KeystoneSession
-from ..mixins import ProjectViewMixin
+from ..mixins import ProjectViewMixin, field_error
 from ..services.projects import keystone_logout, switch_project, switch_region
-from .forms import LoginForm
+from .forms import KeystonePasswordChangeForm, LocalPasswordChangeForm, LoginForm
+from .passwords import change_keystone_password
 
 
 class LoginView(auth_views.LoginView):
@@ -63,3 +66,44 @@ class SwitchRegionView(ProjectViewMixin, View):
         region = switch_region(request, request.POST.get("region", ""))
         messages.info(request, f"Now working in region {region}.")
         return redirect(self.safe_next(reverse("django_nova:instances")))
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Change the signed-in user's password where it lives: Django or Keystone.
+
+    Keystone users (who have no Django password) change it with Keystone's
+    self-service API; the session then holds tokens from a fresh login.
+    """
+
+    template_name = "django_nova/accounts/password_change.html"
+    success_url = reverse_lazy("django_nova:instances")
+
+    def keystone(self) -> KeystoneSession | None:
+        return KeystoneSession.from_session(self.request.session)
+
+    def get_form_class(self):
+        return KeystonePasswordChangeForm if self.keystone() else LocalPasswordChangeForm
+
+    def form_valid(self, form):
+        keystone = self.keystone()
+        if keystone is None:
+            response = super().form_valid(form)  # saves and keeps this session signed in
+        else:
+            try:
+                fresh = change_keystone_password(self.request, keystone,
+                                                 form.cleaned_data["old_password"],
+                                                 form.cleaned_data["new_password1"])
+            except Forbidden as error:
+                field_error(form, "old_password", error.message)
+                return self.form_invalid(form)
+            except CloudError as error:
+                field_error(form, None, error.message)
+                return self.form_invalid(form)
+            if fresh is None:  # changed, but Keystone would not log in again yet
+                logout(self.request)
+                messages.success(self.request, "Your password has been changed. "
+                                               "Sign in with the new password.")
+                return redirect("django_nova:login")
+            response = redirect(self.get_success_url())
+        messages.success(self.request, "Your password has been changed.")
+        return response
