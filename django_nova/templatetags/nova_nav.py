@@ -1,0 +1,15 @@
+"""Navigation helpers: which sidebar link is the current page's."""
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def startswith(path: str, prefix: str) -> bool:
+    """``request.path|startswith:url``: the page is that link or below it.
+
+    A plain ``in`` test would also match ``/manage/instances/`` for the
+    ``/instances/`` link.
+    """
+    return bool(prefix) and str(path).startswith(str(prefix))
