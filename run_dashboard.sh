@@ -19,6 +19,7 @@ cat <<MSG
 
   django-nova is at  http://127.0.0.1:$PORT/
   $accounts
+  Emails (sign-up activation links, password resets) are printed below.
 
 MSG
 "$PYTHON" -m gunicorn openstack_dashboard.wsgi:application \

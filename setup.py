@@ -50,7 +50,10 @@ setup(
         "embedded": ["moto[server]>=5.1.10"],
         # What the reference site needs to serve itself, sign-ups and rate limits included.
         "site": ["gunicorn>=23", "whitenoise>=6.9", "django-registration>=5.2",
-                 "django-axes>=8.3", "django-ratelimit>=4.1"],
+                 "django-axes>=8.3", "django-ratelimit>=4.1", "dj-database-url>=2.3"],
+        # The reference site on PostgreSQL (NOVA_DATABASE_URL) and Redis (NOVA_REDIS_URL).
+        "postgres": ["psycopg[binary]>=3.2"],
+        "redis": ["redis>=5.2"],
         "test": [
             "pytest>=8.3",
             "pytest-django>=4.11",

@@ -53,6 +53,10 @@ DEFAULTS = {
     "CATALOG_CACHE_SECONDS": 300,
     # Seconds between live-status polls of rows in a transitional state.
     "POLL_SECONDS": 2,
+    # Reverse proxies in front of the site that append to X-Forwarded-For; the
+    # client's address (audit log, rate limits) is the one the outermost saw.
+    # 0: REMOTE_ADDR, and X-Forwarded-For is never trusted.
+    "TRUSTED_PROXIES": 0,
     # Where the embedded cloud keeps its lock, state file and log.
     "EMBEDDED_STATE_DIR": None,
     # Per-project limits on clouds that enforce none themselves (EC2), for

@@ -81,18 +81,31 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": VAR_DIR / "db.sqlite3",
-        "OPTIONS": {"timeout": 20},
+# SQLite in var/ by default; NOVA_DATABASE_URL (postgres://user@host:port/name)
+# for a real deployment (install the "postgres" extra).
+if os.environ.get("NOVA_DATABASE_URL"):
+    import dj_database_url
+
+    DATABASES = {"default": dj_database_url.parse(
+        os.environ["NOVA_DATABASE_URL"], conn_max_age=60, conn_health_checks=True)}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": VAR_DIR / "db.sqlite3",
+            "OPTIONS": {"timeout": 20},
+        }
     }
-}
 
 # One cache for every process of the site (gunicorn workers, management
-# commands): rate limits and catalogs must not be per worker.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-                      "LOCATION": str(VAR_DIR / "cache")}}
+# commands): rate limits and catalogs must not be per worker.  Redis when
+# NOVA_REDIS_URL is set (install the "redis" extra), else files in var/.
+if os.environ.get("NOVA_REDIS_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": os.environ["NOVA_REDIS_URL"]}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                          "LOCATION": str(VAR_DIR / "cache")}}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -144,6 +157,9 @@ NOVA = {
     # A sign-up on the embedded cloud gets a personal project (its own account).
     "CLOUDS": {"embedded": {**EMBEDDED_CLOUD, "PROVISIONING": {"ENABLED": _provisioning}}},
     "EMBEDDED_STATE_DIR": str(VAR_DIR / "embedded-cloud"),
+    # Behind N trusted reverse proxies, the client address (audit log, rate limits)
+    # is the Nth from the right of X-Forwarded-For; 0 trusts REMOTE_ADDR only.
+    "TRUSTED_PROXIES": int(os.environ.get("NOVA_PROXY_COUNT", "0")),
 }
 # An OpenStack cloud from clouds.yaml, the OpenStack way: OS_CLOUD names it,
 # OS_CLIENT_CONFIG_FILE (or the standard places) holds it.
@@ -192,18 +208,13 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "openstack_dashboard.registration.ratelimit.lockout_response"
 AXES_USERNAME_CALLABLE = "openstack_dashboard.registration.ratelimit.attempt_username"
-AXES_CLIENT_IP_CALLABLE = "openstack_dashboard.registration.ratelimit.client_ip"
-RATELIMIT_IP_META_KEY = "openstack_dashboard.registration.ratelimit.client_ip"
-# Behind N trusted reverse proxies, the client address is the Nth from the right
-# of X-Forwarded-For; 0 (the default) trusts REMOTE_ADDR only.
-NOVA_PROXY_COUNT = int(os.environ.get("NOVA_PROXY_COUNT", "0"))
-SILENCED_SYSTEM_CHECKS = [
-    # django-ratelimit prefers memcached/redis for atomic increments; the shared
-    # file cache may let a few extra sign-ups through under a concurrent burst,
-    # which a sign-up limit can live with.  Nothing else uses that increment.
-    "django_ratelimit.E003",
-    "django_ratelimit.W001",
-]
+AXES_CLIENT_IP_CALLABLE = RATELIMIT_IP_META_KEY = "django_nova.client_address.client_address"
+# django-ratelimit wants a cache with atomic increments.  Django's own RedisCache
+# has them (INCRBY) but is newer than django-ratelimit's list of known backends
+# (W001).  The shared file cache has none: under a concurrent burst it may let a
+# few extra sign-ups through, which a sign-up limit can live with (E003).
+SILENCED_SYSTEM_CHECKS = (["django_ratelimit.W001"] if "redis" in CACHES["default"]["BACKEND"]
+                          else ["django_ratelimit.E003", "django_ratelimit.W001"])
 
 LOGGING = {
     "version": 1,

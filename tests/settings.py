@@ -9,7 +9,10 @@ os.environ.setdefault("NOVA_VAR_DIR", tempfile.mkdtemp(prefix="nova-test-var-"))
 from openstack_dashboard.settings import *  # noqa: E402, F403
 
 SECRET_KEY = "test-only-secret-key-not-for-production-use-0123456789"  # noqa: S105
-DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+# SQLite in memory, unless the run names a real database (NOVA_DATABASE_URL: the
+# second pass of ./run_tests.sh uses PostgreSQL from tools/test-services).
+if not os.environ.get("NOVA_DATABASE_URL"):
+    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -20,6 +23,8 @@ NOVA = {"EMBEDDED_STATE_DIR": tempfile.mkdtemp(prefix="nova-test-embedded-")}
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 LOGGING = {"version": 1, "disable_existing_loggers": False}
-# Per test process: the site's shared file cache would leak rate-limit counts between runs.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Per test process: the site's shared file cache would leak rate-limit counts between
+# runs.  With NOVA_REDIS_URL the site's Redis cache is kept (tests clear it as they start).
+if not os.environ.get("NOVA_REDIS_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -35,6 +35,17 @@ def test_launch_is_recorded_with_who_where_and_what(member_client, member, proje
     assert entry.target.startswith("i-")
 
 
+def test_address_behind_a_trusted_proxy_is_the_one_it_saw(member_client, settings):
+    url = reverse("django_nova:keypair-delete", args=["k1"])
+    member_client.post(url, REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="203.0.113.5")
+    settings.NOVA = {**settings.NOVA, "TRUSTED_PROXIES": 1}
+    member_client.post(url, REMOTE_ADDR="10.0.0.2",
+                       HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.5")
+    # Without a trusted proxy the header is ignored; with one, its view counts.
+    assert [e.address for e in AuditEntry.objects.order_by("id")] == ["10.0.0.2",
+                                                                      "203.0.113.5"]
+
+
 def test_invalid_form_is_recorded_as_failure(member_client):
     response = member_client.post(reverse("django_nova:keypair-import"),
                                   {"name": "k1", "public_key": "not a key"})

@@ -93,20 +93,31 @@ def test_forwarded_for_counts_only_behind_a_trusted_proxy(client, signups, setti
         response = client.post("/accounts/register/", {},
                                HTTP_X_FORWARDED_FOR=f"198.51.100.{n}")
     assert response.status_code == 429
-    settings.NOVA_PROXY_COUNT = 1
+    settings.NOVA = {**settings.NOVA, "TRUSTED_PROXIES": 1}
     response = client.post("/accounts/register/", {}, HTTP_X_FORWARDED_FOR="203.0.113.9")
     assert response.status_code == 200
 
 
-def test_the_site_cache_is_shared_between_processes(tmp_path):
-    """The reference site's cache is a file cache in NOVA_VAR_DIR: every worker sees it."""
-    env = {**os.environ, "NOVA_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE":
-           "openstack_dashboard.settings"}
+def site_cache(tmp_path, **environ) -> list[str]:
+    """The reference site's cache backend and location under the given environment."""
+    env = {**os.environ, "NOVA_VAR_DIR": str(tmp_path),
+           "DJANGO_SETTINGS_MODULE": "openstack_dashboard.settings", **environ}
     code = ("from django.conf import settings; c = settings.CACHES['default']; "
             "print(c['BACKEND'], c['LOCATION'])")
-    out = subprocess.run([sys.executable, "-c", f"import django; django.setup(); {code}"],
-                         cwd=ROOT, env=env, capture_output=True, text=True, check=True).stdout
-    backend, location = out.split()
+    return subprocess.run([sys.executable, "-c", f"import django; django.setup(); {code}"],
+                          cwd=ROOT, env=env, capture_output=True, text=True,
+                          check=True).stdout.split()
+
+
+def test_redis_url_gives_the_site_a_redis_cache(tmp_path):
+    url = "redis://127.0.0.1:6390/3"
+    assert site_cache(tmp_path, NOVA_REDIS_URL=url) == [
+        "django.core.cache.backends.redis.RedisCache", url]
+
+
+def test_the_site_cache_is_shared_between_processes(tmp_path):
+    """The reference site's cache is a file cache in NOVA_VAR_DIR: every worker sees it."""
+    backend, location = site_cache(tmp_path, NOVA_REDIS_URL="")
     assert backend.endswith("FileBasedCache") and location == str(tmp_path / "cache")
     # Two cache objects over one directory (as two processes have) see each other's counts.
     first, second = FileBasedCache(location, {}), FileBasedCache(location, {})

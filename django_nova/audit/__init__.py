@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.views import LoginView
 from django.forms import BaseForm
 
+from ..client_address import client_address
 from ..models import AuditEntry
 
 # The request attribute holding what views add to the entry.
@@ -83,10 +84,6 @@ def _error_messages(request) -> str:
     return "; ".join(str(m.message) for m in queued if m.level >= messages.ERROR)
 
 
-def _client_address(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
-
-
 def record(request, response=None, *, error: str = "", before=None) -> AuditEntry | None:
     """Write the entry for one POST; ``before`` is the (user, context) seen as it arrived."""
     notes = request.__dict__.get(_NOTES, {})
@@ -104,7 +101,7 @@ def record(request, response=None, *, error: str = "", before=None) -> AuditEntr
     return AuditEntry.objects.create(
         user=user if getattr(user, "pk", None) else None,
         username=_username(user, context)[:150],
-        address=_client_address(request),
+        address=client_address(request) or None,
         cloud=getattr(context, "cloud_key", "") or "",
         project_id=project.id if project else "",
         project_name=project.name[:128] if project else "",

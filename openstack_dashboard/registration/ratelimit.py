@@ -3,8 +3,8 @@
 Logins are limited by django-axes (failed attempts per name and address,
 stored in the database, so every gunicorn worker sees them); sign-ups by
 django-ratelimit (sign-up posts per address, counted in the site's shared
-cache).  Both take the client address from here, so a proxy setting applies
-to both.
+cache).  Both take the client address from django_nova.client_address, as
+the audit log does, so NOVA["TRUSTED_PROXIES"] applies to all three.
 """
 
 from axes.helpers import get_client_username, get_cool_off, get_failure_limit
@@ -13,20 +13,6 @@ from django.shortcuts import render
 from django_ratelimit.core import is_ratelimited
 
 from django_nova.conf import nova_settings
-
-
-def client_ip(request) -> str:
-    """REMOTE_ADDR; behind NOVA_PROXY_COUNT trusted proxies, the address they saw.
-
-    X-Forwarded-For is read only when the site says proxies are in front of
-    it: otherwise any client could pick its own address and dodge the limits.
-    """
-    proxies = getattr(settings, "NOVA_PROXY_COUNT", 0)
-    forwarded = [part.strip() for part in
-                 request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-    if proxies and len(forwarded) >= proxies:
-        return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def attempt_username(request, credentials) -> str:
