@@ -70,6 +70,9 @@ class AdminRequiredMixin(LoginRequiredMixin):
     (OpenStack) or a staff user (clouds whose identity lives in Django).
     """
 
+    #: The audit log files admin actions under no project (django_nova.audit).
+    acts_across_projects = True
+
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not request.nova.is_cloud_admin:
             raise PermissionDenied("This page is for cloud administrators.")

@@ -128,7 +128,7 @@ class AuditEntry(models.Model):
     project_id = models.CharField(max_length=64, blank=True)
     project_name = models.CharField(max_length=128, blank=True)
     action = models.CharField(max_length=64)
-    target = models.CharField(max_length=255, blank=True)
+    target = models.TextField(blank=True)
     outcome = models.CharField(max_length=16, choices=OUTCOMES)
     error = models.TextField(blank=True)
 

@@ -78,16 +78,37 @@ def test_bulk_confirmation_step_is_not_a_change_and_the_action_is(member_client,
     url = reverse("django_nova:instances-bulk")
     member_client.post(url, {"action": "stop", "ids": ids})
     assert not AuditEntry.objects.exists()
-    member_client.post(url, {"action": "stop", "ids": ids, "confirmed": "1"})
-    entry = only_entry(action="instances-bulk:stop")
-    assert entry.outcome == AuditEntry.SUCCESS and set(entry.target.split()) == set(ids)
+    member_client.post(url, {"action": "stop", "ids": [*ids, "i-0123456789abcdef0"],
+                             "confirmed": "1"})
+    # One entry per instance, each with its own outcome.
+    entries = {e.target: e for e in AuditEntry.objects.filter(action="instances-bulk:stop")}
+    assert set(entries) == {*ids, "i-0123456789abcdef0"}
+    assert all(entries[i].outcome == AuditEntry.SUCCESS and not entries[i].error for i in ids)
+    assert entries["i-0123456789abcdef0"].outcome == AuditEntry.FAILURE
+    assert entries["i-0123456789abcdef0"].error
+
+
+def test_admin_actions_are_filed_under_no_project(client, make_user, project):
+    """Admin pages act across projects: their entries stay out of the admin's project log."""
+    from django_nova.models import Membership
+
+    root = make_user("root", is_staff=True)
+    Membership.objects.create(user=root, project=project)
+    client.force_login(root)
+    client.post(reverse("django_nova:admin-project-edit", args=[project.pk]),
+                {"name": "alpha", "description": "edited", "enabled": "on"})
+    entry = only_entry(action="admin-project-edit")
+    assert (entry.cloud, entry.project_id, entry.project_name) == ("embedded", "", "")
+    assert entry.target.startswith(str(project.pk))
+    assert "admin-project-edit" not in client.get(reverse("django_nova:audit-log")).content.decode()
 
 
 def test_logins_are_recorded_and_passwords_never(client, member, project):
-    client.post(reverse("django_nova:login"), {"username": "alice", "password": SECRET_WORD})
+    client.post(reverse("django_nova:login"), {"cloud": "embedded", "username": "alice",
+                                               "password": SECRET_WORD})
     failed = only_entry(action="login")
     assert failed.outcome == AuditEntry.FAILURE and failed.target == "alice"
-    assert failed.user is None
+    assert failed.user is None and failed.cloud == "embedded"
     client.post(reverse("django_nova:login"), {"username": "alice", "password": PASSWORD})
     succeeded = only_entry(action="login", outcome=AuditEntry.SUCCESS)
     assert succeeded.user == member and succeeded.project_name == "alpha"
@@ -198,3 +219,18 @@ def test_hostile_target_is_escaped_on_the_page(client, make_user, entries):
     client.force_login(make_user("root", is_staff=True))
     page = client.get(reverse("django_nova:admin-audit-log")).content.decode()
     assert "<img src=x" not in page and "&lt;img src=x" in page
+
+
+@pytest.mark.openstack
+def test_keystone_admin_sees_their_clouds_entries_only(keystone_client, client):
+    make = AuditEntry.objects.create
+    make(username="x", cloud="openstack", action="volume-create", target="vol-openstack",
+         outcome=AuditEntry.SUCCESS)
+    make(username="y", cloud="embedded", action="volume-create", target="vol-embedded",
+         outcome=AuditEntry.SUCCESS)
+    make(username="", cloud="", action="django_registration_register", target="stranger",
+         outcome=AuditEntry.SUCCESS)
+    keystone_client("admin")
+    page = client.get(reverse("django_nova:admin-audit-log")).content.decode()
+    assert "vol-openstack" in page
+    assert "vol-embedded" not in page and "stranger" not in page

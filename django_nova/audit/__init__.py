@@ -13,6 +13,7 @@ from django.contrib.auth.views import LoginView
 from django.forms import BaseForm
 
 from ..client_address import client_address
+from ..conf import nova_settings
 from ..models import AuditEntry
 
 # The request attribute holding what views add to the entry.
@@ -29,10 +30,11 @@ def annotate(request, *, target: str | None = None, error: str | None = None,
 
 
 def annotate_each(request, results: list[tuple[str, str]], action: str | None = None) -> None:
-    """A bulk action's entry: every id as the target, the ones that failed as the error."""
-    failures = "; ".join(f"{resource_id}: {error}" for resource_id, error in results if error)
-    annotate(request, target=" ".join(resource_id for resource_id, _ in results),
-             error=failures or None, action=action)
+    """A bulk action: one entry per resource, each with its own outcome and error."""
+    notes = request.__dict__.setdefault(_NOTES, {})
+    notes["each"] = [(str(resource_id), error or "") for resource_id, error in results]
+    if action is not None:
+        notes["action"] = action
 
 
 def not_a_change(request) -> None:
@@ -84,32 +86,45 @@ def _error_messages(request) -> str:
     return "; ".join(str(m.message) for m in queued if m.level >= messages.ERROR)
 
 
-def record(request, response=None, *, error: str = "", before=None) -> AuditEntry | None:
-    """Write the entry for one POST; ``before`` is the (user, context) seen as it arrived."""
+def record(request, response=None, *, error: str = "", before=None) -> list[AuditEntry]:
+    """Write the entries for one POST; ``before`` is the (user, context) seen as it arrived."""
     notes = request.__dict__.get(_NOTES, {})
     if notes.get("skip") or not _audited(request):
-        return None
+        return []
     action, target = _action_and_target(request)
+    user, context = _who(request, before)
+    common = {"user": user if getattr(user, "pk", None) else None,
+              "username": _username(user, context)[:150],
+              "address": client_address(request) or None,
+              "action": notes.get("action", action)[:64],
+              **_where(request, context)}
+    if "each" in notes:
+        return AuditEntry.objects.bulk_create([
+            AuditEntry(**common, target=resource_id, error=failure[:2000],
+                       outcome=AuditEntry.FAILURE if failure else AuditEntry.SUCCESS)
+            for resource_id, failure in notes["each"]])
     error = (notes.get("error") or error
              or (_form_errors(response) if response is not None else "")
              or _error_messages(request))
     failed = bool(error) or response is None or response.status_code >= 400
     if failed and not error and response is not None:
         error = f"HTTP {response.status_code}"
-    user, context = _who(request, before)
+    return [AuditEntry.objects.create(
+        **common, target=notes.get("target", target), error=error[:2000],
+        outcome=AuditEntry.FAILURE if failed else AuditEntry.SUCCESS)]
+
+
+def _where(request, context) -> dict:
+    """The cloud and project acted in.  Admin pages act across projects, so they name none
+    (their entries belong in the admin log, not in the admin's current project's log)."""
+    cloud = getattr(context, "cloud_key", "") or ""
+    if not cloud:  # a sign-in attempt: the cloud it was for
+        posted = request.POST.get("cloud", "")
+        cloud = posted if posted in nova_settings()["CLOUDS"] else ""
     project = getattr(context, "project", None)
-    return AuditEntry.objects.create(
-        user=user if getattr(user, "pk", None) else None,
-        username=_username(user, context)[:150],
-        address=client_address(request) or None,
-        cloud=getattr(context, "cloud_key", "") or "",
-        project_id=project.id if project else "",
-        project_name=project.name[:128] if project else "",
-        action=notes.get("action", action)[:64],
-        target=notes.get("target", target)[:255],
-        outcome=AuditEntry.FAILURE if failed else AuditEntry.SUCCESS,
-        error=error[:2000],
-    )
+    if project is None or getattr(_view_class(request), "acts_across_projects", False):
+        return {"cloud": cloud, "project_id": "", "project_name": ""}
+    return {"cloud": cloud, "project_id": project.id, "project_name": project.name[:128]}
 
 
 def _who(request, before):

@@ -70,7 +70,7 @@ class AuditLogView(AuditLogMixin, ProjectViewMixin, TemplateView):
 
 
 class AdminAuditLogView(AuditLogMixin, AdminRequiredMixin, TemplateView):
-    """Everything: site staff see every cloud, a Keystone admin their cloud (and sign-ins)."""
+    """Everything: site staff see every cloud, a Keystone admin their cloud's entries."""
 
     filters = tuple(FILTERS)
     export_name = "audit-log-all"
@@ -78,7 +78,7 @@ class AdminAuditLogView(AuditLogMixin, AdminRequiredMixin, TemplateView):
     def scope(self):
         if self.request.user.is_staff:
             return AuditEntry.objects.all()
-        return AuditEntry.objects.filter(Q(cloud=self.request.nova.cloud_key) | Q(cloud=""))
+        return AuditEntry.objects.filter(cloud=self.request.nova.cloud_key)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(title="Audit log", show_project=True, **kwargs)
