@@ -10,10 +10,12 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.template.loader import render_to_string
 
-from django_nova.exceptions import Forbidden
+from django_nova.clouds import keystone as keystone_api
+from django_nova.exceptions import Forbidden, Unavailable
 from django_nova.keystone import KeystoneSession
 from django_nova.services.projects import keystone_login
 from tests.conftest import PASSWORD
+from tests.helpers import messages_of
 
 from .test_registration import login, openstack_signups, signups  # noqa: F401  (fixtures)
 
@@ -174,3 +176,46 @@ def test_no_reset_for_keystone_users_where_the_site_cannot_set_passwords(
     user.save()
     client.post("/accounts/password/reset/", {"email": "lee@example.org"})
     assert mail.outbox == []
+
+
+@pytest.mark.openstack
+@pytest.mark.parametrize("failure", [Unavailable("Keystone is down."),
+                                     Forbidden("Not allowed.")])
+def test_a_failed_rescoping_after_a_keystone_password_change_still_reports_success(
+        client, keystone_user, with_openstack, os_conn, monkeypatch, failure):
+    # A second project, later in the alphabet, is the session's project; the fresh
+    # login lands in the first one, so the change has to rescope, and that fails.
+    admin = os_conn("admin")
+    second = admin.identity.create_project(name=f"{keystone_user['name']}-b",
+                                           domain_id="default")
+    try:
+        admin.identity.assign_project_role_to_user(
+            second, admin.identity.get_user(keystone_user["id"]),
+            admin.identity.find_role("member"))
+        assert login(client, keystone_user["name"], PASSWORD,
+                     cloud="openstack").status_code == 302
+        assert client.post("/switch/project/", {"project": second.id}).status_code == 302
+        before = KeystoneSession.from_session(client.session)
+        assert before.project_id == second.id
+        real_scope = keystone_api.scope
+
+        def scope(config, token, project_id):
+            if project_id == second.id and token != before.unscoped_token:
+                raise failure
+            return real_scope(config, token, project_id)
+        monkeypatch.setattr(keystone_api, "scope", scope)
+        response = client.post("/password/change/", {
+            "old_password": PASSWORD, "new_password1": NEW_PASSWORD,
+            "new_password2": NEW_PASSWORD}, follow=True)
+        # Changed, so it says so, and the session (with its revoked tokens) is gone.
+        assert response.redirect_chain[-1][0] == "/login/"
+        assert "Your password has been changed. Sign in with the new password." in \
+            messages_of(response)
+        assert KeystoneSession.from_session(client.session) is None
+        assert "_auth_user_id" not in client.session
+        monkeypatch.undo()
+        assert keystone_accepts(keystone_user["name"], NEW_PASSWORD)
+        assert login(client, keystone_user["name"], NEW_PASSWORD,
+                     cloud="openstack").status_code == 302
+    finally:
+        admin.identity.delete_project(second.id)

@@ -14,13 +14,16 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.management import call_command
-from django.db import connection
+from django.db import IntegrityError, connection
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from django_nova.crypto import decrypt
 from django_nova.models import AuditEntry, Membership, Project
 from django_nova.services import provisioning
 from openstack_dashboard.registration.models import Signup
+from openstack_dashboard.registration.signups import purge_expired_signups
 
 PASSWORD = "a-long-and-unusual-passphrase-42"  # noqa: S105
 SIGNUP_URL = "/accounts/register/"
@@ -348,3 +351,128 @@ def test_purge_deletes_expired_sign_ups_only(client, signups):
     assert "Deleted 1 expired sign-up." in out.getvalue()
     assert set(Signup.objects.values_list("username", flat=True)) == {"fresh", "done"}
     assert not get_user_model().objects.filter(username="old").exists()
+
+
+# --- the kept password and the cloud side, whatever happens ---------------------------------
+
+def kept_password(username) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT password FROM nova_registration_signup WHERE username = %s",
+                       [username])
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.openstack
+def test_an_openstack_signup_activated_by_an_admin_keeps_no_password_and_no_local_login(
+        client, openstack_signups, make_user):
+    admin = Client()
+    admin.force_login(make_user(unique("root"), is_staff=True))
+    enabled, ticked = unique(), unique()
+    for name in (enabled, ticked):
+        assert sign_up(client, name, cloud="openstack").status_code == 302
+        assert decrypt(kept_password(name)) == PASSWORD
+        # The chosen password lives only in the sign-up, for Keystone.
+        assert not get_user_model().objects.get(username=name).has_usable_password()
+
+    # Admin ▸ Users ▸ Enable (django_nova's identity pages) ...
+    user = get_user_model().objects.get(username=enabled)
+    assert admin.post(reverse("django_nova:admin-user-enable", args=[user.pk])).status_code \
+        == 302
+    # ... or "Active" ticked in the Django admin (a plain save of the user).
+    other = get_user_model().objects.get(username=ticked)
+    other.is_active = True
+    other.save()
+    for name in (enabled, ticked):
+        user = get_user_model().objects.get(username=name)
+        assert user.is_active and not user.has_usable_password()
+        assert kept_password(name) == ""
+        assert Signup.objects.get(username=name).state == Signup.PENDING
+        # An OpenStack account without a Keystone user cannot sign in locally.
+        assert login(client, name).status_code == 200
+        assert "_auth_user_id" not in client.session
+    # A deleted account takes its sign-up (and anything kept in it) along.
+    other.delete()
+    assert not Signup.objects.filter(username=ticked).exists()
+
+
+@pytest.mark.openstack
+def test_an_openstack_signup_does_not_activate_without_provisioning(
+        client, openstack_signups, settings):
+    name = unique()
+    sign_up(client, name, cloud="openstack")
+    settings.NOVA["CLOUDS"]["openstack"]["PROVISIONING"] = {"ENABLED": False}
+    response = activate(client, activation_path(mail.outbox[0]))
+    assert response.status_code == 200
+    assert b"Provisioning is not enabled" in response.content
+    signup = Signup.objects.get(username=name)
+    assert signup.state == Signup.FAILED and not signup.user.is_active
+    admin_mail = [m for m in mail.outbox if m.to == ["ops@example.org"]]
+    assert "Do not activate this account in the admin" in admin_mail[0].body
+    assert "the same activation link tries again" in admin_mail[0].body
+
+
+def test_purge_erases_old_kept_passwords_in_any_state(client, signups):
+    for name in ("stuck", "enabled", "recent", "expired"):
+        sign_up(client, name)
+    Signup.objects.update(password="kept-secret")  # as an OpenStack sign-up keeps it
+    Signup.objects.filter(username="stuck").update(state=Signup.PROVISIONING,
+                                                   claimed_at=timezone.now())
+    # Activated in the admin before this signal existed (its password still kept).
+    get_user_model().objects.filter(username="enabled").update(is_active=True)
+    long_ago = timezone.now() - timedelta(days=signups.ACCOUNT_ACTIVATION_DAYS + 1)
+    Signup.objects.exclude(username="recent").update(created_at=long_ago)
+    assert purge_expired_signups() == 1
+    kept = {s.username: s.password for s in Signup.objects.all()}
+    assert kept == {"stuck": "", "enabled": "", "recent": "kept-secret"}
+    assert get_user_model().objects.filter(username="enabled", is_active=True).exists()
+
+
+def fail_final_save(monkeypatch):
+    """The activation's last database step (recording the sign-up) fails."""
+    def save(self, *args, **kwargs):
+        raise IntegrityError("UNIQUE constraint failed: auth_user.username")
+    monkeypatch.setattr(Signup, "save", save)
+
+
+def test_a_failed_final_save_removes_the_project_and_the_link_retries(
+        client, signups, monkeypatch):
+    sign_up(client, "hana")
+    path = activation_path(mail.outbox[0])
+    fail_final_save(monkeypatch)
+    response = activate(client, path)
+    assert response.status_code == 200 and b"unexpected error" in response.content
+    user = get_user_model().objects.get(username="hana")
+    assert not user.is_active
+    assert not Project.objects.filter(cloud="embedded", name__startswith="hana").exists()
+    assert Signup.objects.get(user=user).state == Signup.FAILED
+    assert any("IntegrityError" in m.body for m in mail.outbox if m.to == ["ops@example.org"])
+
+    monkeypatch.undo()
+    assert activate(client, path).status_code == 302
+    # The same name: nothing of the first attempt was left behind.
+    assert Project.objects.get(cloud="embedded", members=user).name == "hana"
+
+
+@pytest.mark.openstack
+def test_a_failed_final_save_removes_the_keystone_user_and_the_link_retries(
+        client, openstack_signups, keystone_cleanup, os_conn, monkeypatch):
+    name = unique()
+    keystone_cleanup.append(name)
+    sign_up(client, name, cloud="openstack")
+    path = activation_path(mail.outbox[0])
+    fail_final_save(monkeypatch)
+    response = activate(client, path)
+    assert response.status_code == 200 and b"unexpected error" in response.content
+    admin = os_conn("admin")
+    assert admin.identity.find_user(name, domain_id="default") is None
+    assert not list(admin.identity.projects(name=name))
+    signup = Signup.objects.get(username=name)
+    assert signup.state == Signup.FAILED and not signup.user.is_active
+    assert signup.user.username == name and decrypt(kept_password(name)) == PASSWORD
+
+    monkeypatch.undo()
+    assert activate(client, path).status_code == 302
+    signup.refresh_from_db()
+    assert signup.state == Signup.ACTIVE and signup.password == ""
+    assert admin.identity.get_user(signup.cloud_user_id).name == name
+    assert login(client, name, cloud="openstack").status_code == 302

@@ -18,18 +18,25 @@ def change_keystone_password(request, keystone: KeystoneSession, old_password: s
                              new_password: str) -> KeystoneSession | None:
     """Change the password in Keystone, then replace the session's tokens with fresh ones.
 
-    None: the password was changed but the new login failed; the caller signs
-    the user out so they log in again with the new password.
+    None: the password was changed but the new login (or its scoping to the
+    session's project) failed; the caller signs the user out so they log in
+    again with the new password.  Only the change itself raises CloudError.
     """
     config = cloud_config(keystone.cloud)
     keystone_api.change_password(config, keystone.user_id, old_password, new_password)
+    # Changed: from here on, a failure only means signing in again.
     keystone_logout(keystone)
     fresh = _login_after_change(keystone, new_password)
     if fresh is None:
         return None
-    if keystone.project_id and keystone.project_id != fresh.project_id and any(
-            p["id"] == keystone.project_id for p in fresh.projects):
-        fresh.apply_scope(keystone_api.scope(config, fresh.unscoped_token, keystone.project_id))
+    try:
+        if keystone.project_id and keystone.project_id != fresh.project_id and any(
+                p["id"] == keystone.project_id for p in fresh.projects):
+            fresh.apply_scope(keystone_api.scope(config, fresh.unscoped_token,
+                                                 keystone.project_id))
+    except CloudError:
+        keystone_logout(fresh)
+        return None
     fresh.save(request.session)
     return fresh
 

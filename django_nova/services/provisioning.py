@@ -150,14 +150,38 @@ def _provision_keystone(user, cloud_key: str, config: dict,
                        cloud_user_id=cloud_user.id)
 
 
-def _roll_back(admin, created: list[tuple[str, str]], cloud_key: str) -> None:
+def _roll_back(admin, created: list[tuple[str, str]], cloud_key: str) -> bool:
     """Delete what provisioning made, newest first; a failure here is logged, not hidden."""
+    clean = True
     for kind, resource_id in reversed(created):
         try:
             admin.discard(kind, resource_id)
         except CloudError as error:
+            clean = False
             log.error("provisioning rollback on %s left %s %s behind: %s",
                       cloud_key, kind, resource_id, error.message)
+    return clean
+
+
+def deprovision(provisioned: Provisioned) -> bool:
+    """Undo a provision_user whose result the caller could not record (so it can retry).
+
+    OpenStack: delete the Keystone user and its personal project; EC2: delete
+    the personal project (made moments ago, so it holds nothing).  A failure is
+    logged, not raised; False says something may be left behind.
+    """
+    try:
+        config = cloud_config(provisioned.cloud)
+        if config.get("DRIVER") != "openstack":
+            Project.objects.filter(cloud=provisioned.cloud, pk=provisioned.project_id).delete()
+            return True
+        admin = keystone_admin.for_service(provisioned.cloud, config)
+    except (KeyError, CloudError) as error:
+        log.error("undoing the provisioning of project %s on %s failed: %s",
+                  provisioned.project_id, provisioned.cloud, error)
+        return False
+    created = [("project", provisioned.project_id), ("user", provisioned.cloud_user_id)]
+    return _roll_back(admin, [item for item in created if item[1]], provisioned.cloud)
 
 
 def set_cloud_password(cloud_key: str, cloud_user_id: str, password: str) -> None:

@@ -8,4 +8,12 @@ class RegistrationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from django.conf import settings
+        from django.db.models.signals import post_save
+
         from . import checks  # noqa: F401  (registers the system checks)
+        from .signups import forget_kept_password
+
+        # However an account becomes active, its sign-up's kept password goes.
+        post_save.connect(forget_kept_password, sender=settings.AUTH_USER_MODEL,
+                          dispatch_uid="nova_registration.forget_kept_password")

@@ -2,8 +2,11 @@
 
 The chosen password of an OpenStack sign-up is needed once more, when the
 activation link creates the Keystone user; until then it is kept encrypted
-(Fernet, key derived from SECRET_KEY) and it is erased as soon as
-provisioning succeeds.  It never appears in clear text, in a page or a log.
+(Fernet, key derived from SECRET_KEY; the Django user never gets it, its
+password stays unusable).  It is erased as soon as the account becomes
+active, however that happens (signups.forget_kept_password), with the
+account when it is deleted, and by purge_signups once the link has expired.
+It never appears in clear text, in a page or a log.
 """
 
 from django.conf import settings

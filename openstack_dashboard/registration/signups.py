@@ -55,9 +55,14 @@ def create_signup(form, cloud: str):
     """An inactive user and its sign-up record (the caller's transaction holds both)."""
     user = form.save(commit=False)
     user.is_active = False
+    password = ""
+    if is_keystone_cloud(cloud):
+        # Keystone needs the chosen password when the account is provisioned, later;
+        # the Django account never gets it, so however the account is activated,
+        # only a Keystone login (after provisioning) can sign in.
+        password = form.cleaned_data["password1"]
+        user.set_unusable_password()
     user.save()
-    # Keystone needs the chosen password when the account is provisioned, later.
-    password = form.cleaned_data["password1"] if is_keystone_cloud(cloud) else ""
     Signup.objects.create(user=user, username=user.get_username(), cloud=cloud,
                           password=password)
     return user
@@ -72,8 +77,17 @@ def _notify_admins(signup: Signup, message: str) -> None:
         f"{signup.cloud} and followed its activation link, but provisioning failed:\n\n"
         f"    {message}\n\nThe account stays inactive and nothing was created in the "
         "cloud. Once the cause is fixed, the same activation link tries again (until it "
-        "expires); or assign the user to a project yourself and activate the account in "
-        "the admin.", fail_silently=True)
+        f"expires): ask the user to open it again.{_manual_activation_hint(signup)}",
+        fail_silently=True)
+
+
+def _manual_activation_hint(signup: Signup) -> str:
+    if is_keystone_cloud(signup.cloud):
+        return ("\n\nDo not activate this account in the admin: it has no Keystone user "
+                "yet and no usable password, so it could not sign in (and the activation "
+                "link then no longer provisions it).")
+    return ("\n\nOr assign the user to a project yourself and activate the account in "
+            "the admin.")
 
 
 def activate_signup(user) -> Signup | None:
@@ -100,16 +114,36 @@ def activate_signup(user) -> Signup | None:
         if signup.cloud not in nova_settings()["CLOUDS"]:
             raise provisioning.ProvisioningError(
                 f"The cloud {signup.cloud!r} is no longer offered by this site.")
-        if provisioning.provisioning_enabled(signup.cloud):
+        # An OpenStack sign-up always needs its Keystone user (provision_user says
+        # so when provisioning was switched off meanwhile).
+        if is_keystone_cloud(signup.cloud) or provisioning.provisioning_enabled(signup.cloud):
             result = provisioning.provision_user(user, signup.cloud, signup.password or None)
     except Exception as error:
-        known = isinstance(error, provisioning.ProvisioningError)
-        message = str(error) if known else "An unexpected error stopped provisioning."
-        Signup.objects.filter(pk=signup.pk).update(state=Signup.FAILED, error=message)
-        _notify_admins(signup, message if known else f"{type(error).__name__}: {error}")
-        if not known:
-            logger.exception("Unexpected error provisioning %s", signup.username)
-        raise SignupFailed(message) from error
+        _fail(signup, error)
+    try:
+        _record_activation(user, signup, result)
+    except Exception as error:
+        # The cloud side exists but is not recorded: remove it, so the link can retry.
+        note = ""
+        if result is not None and not provisioning.deprovision(result):
+            note = (f" Removing its cloud side (project {result.project_id}) failed: "
+                    "delete it by hand before the link is used again.")
+        _fail(signup, error, note)
+    return signup
+
+
+def _fail(signup: Signup, error: Exception, note: str = ""):
+    """Mark the sign-up failed, tell the admins, and raise SignupFailed for the user."""
+    known = isinstance(error, provisioning.ProvisioningError)
+    message = str(error) if known else "An unexpected error stopped provisioning."
+    Signup.objects.filter(pk=signup.pk).update(state=Signup.FAILED, error=message)
+    _notify_admins(signup, (message if known else f"{type(error).__name__}: {error}") + note)
+    if not known:
+        logger.exception("Unexpected error provisioning %s", signup.username)
+    raise SignupFailed(message) from error
+
+
+def _record_activation(user, signup: Signup, result) -> None:
     with transaction.atomic():
         user.is_active = True
         if result is not None and result.cloud_user_id:
@@ -127,15 +161,34 @@ def activate_signup(user) -> Signup | None:
             signup.project_name = result.project_name
             signup.cloud_user_id = result.cloud_user_id
         signup.save()
-    return signup
 
 
 def purge_expired_signups(now=None) -> int:
-    """Delete accounts whose activation link expired unused (and their kept passwords)."""
+    """Delete accounts whose activation link expired unused (and their kept passwords).
+
+    Whatever else happened to an old sign-up that is not active (stuck while
+    provisioning, or its account activated in the admin), its kept password
+    is erased: no activation link can use it any more.
+    """
     cutoff = (now or timezone.now()) - timedelta(days=settings.ACCOUNT_ACTIVATION_DAYS)
-    expired = Signup.objects.filter(created_at__lt=cutoff, user__is_active=False).exclude(
-        state__in=[Signup.ACTIVE, Signup.PROVISIONING])
+    old = Signup.objects.filter(created_at__lt=cutoff).exclude(state=Signup.ACTIVE)
+    old.exclude(password="").update(password="")
+    expired = old.filter(user__is_active=False).exclude(state=Signup.PROVISIONING)
     users = get_user_model().objects.filter(nova_signup__in=expired)
     count = users.count()
     users.delete()  # their Signup rows go with them
     return count
+
+
+def forget_kept_password(sender, instance, created=False, update_fields=None, **kwargs):
+    """post_save of the user model: an active account's sign-up keeps no password.
+
+    Connected in RegistrationConfig.ready, so every way of activating an account
+    (the link, Admin ▸ Users ▸ Enable, the Django admin) erases it.  A deleted
+    user's sign-up row, password included, goes with it (on_delete=CASCADE).
+    """
+    if not instance.is_active or created:
+        return
+    if update_fields is not None and "is_active" not in update_fields:
+        return  # this save could not have activated it
+    Signup.objects.filter(user_id=instance.pk).exclude(password="").update(password="")
