@@ -2,6 +2,7 @@
 
 import pytest
 
+from django_nova.resources import VolumeSpec
 from tests.helpers import messages_of
 
 HOSTILE = "<img src=x onerror=alert(1)>"
@@ -180,3 +181,12 @@ def test_hostile_names_are_escaped(member_client, driver, ec2):
         html = member_client.get(url).content.decode()
         assert HOSTILE not in html, url
         assert "&lt;img src=x onerror=alert(1)&gt;" in html, url
+
+
+def test_snapshots_are_only_the_projects_own(driver):
+    """moto answers OwnerIds=self with the public images' snapshots too; we list our own."""
+    assert driver.list_snapshots() == []
+    volume = driver.create_volume(VolumeSpec(name="v", size_gb=1,
+                                             availability_zone="us-east-1a"))
+    snapshot = driver.create_snapshot(volume.id, "mine", "")
+    assert [s.id for s in driver.list_snapshots()] == [snapshot.id]

@@ -108,7 +108,11 @@ class EC2VolumeMixin:
     # Snapshots
     def list_snapshots(self) -> list[Snapshot]:
         result = self._call(self.ec2, "describe_snapshots", OwnerIds=["self"])
-        return sorted((_parse_snapshot(s) for s in result.get("Snapshots", [])),
+        # moto answers "self" with the public images' snapshots too (owned by the image
+        # owner); AWS never does.  Keeping the account's own keeps lists and quotas honest.
+        own = getattr(self.access, "account_id", "")
+        return sorted((_parse_snapshot(s) for s in result.get("Snapshots", [])
+                       if not own or s.get("OwnerId", own) == own),
                       key=lambda s: (s.created_at is None, s.created_at), reverse=True)
 
     def get_snapshot(self, snapshot_id: str) -> Snapshot:
