@@ -8,11 +8,13 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select
 
+from django_nova.clouds.ec2_credentials import iam_user_name
 from django_nova.context import ProjectChoice
 from django_nova.models import AuditEntry, Membership, Project
 from tests.conftest import PASSWORD
 from tests.helpers import messages_of
 from tests.test_browser import browser, click, shot, wait  # noqa: F401  (fixture + helpers)
+from tests.test_credentials import cloud_operations
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 ESCAPED = "&lt;img src=x onerror=alert(1)&gt;"
@@ -358,6 +360,205 @@ def test_hostile_names_are_escaped(admin_client, make_user):
     assert response.status_code == 302
 
 
+# --- superusers stay out of staff admins' reach (EC2 clouds) -------------------------------
+
+@pytest.fixture
+def superuser(make_user):
+    return make_user("boss", is_staff=True, is_superuser=True, email="boss@example.org")
+
+
+def test_staff_admin_cannot_change_a_superuser(admin_client, superuser):
+    assert superuser.username in admin_client.get(url("admin-users")).content.decode()
+    attempts = (
+        ("admin-user-edit", {"name": "boss2", "email": "x@example.org", "enabled": "on"}),
+        ("admin-user-password", {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD}),
+        ("admin-user-disable", {}),
+        ("admin-user-delete", {}),
+    )
+    for name, data in attempts:
+        response = admin_client.post(url(name, superuser.pk), data)
+        shown = response.content.decode() + " ".join(messages_of(response))
+        assert "only a superuser can change their account" in shown, name
+        assert AuditEntry.objects.filter(action=name).last().outcome == AuditEntry.FAILURE
+    superuser.refresh_from_db()
+    assert (superuser.username, superuser.email, superuser.is_active, superuser.is_staff) == (
+        "boss", "boss@example.org", True, True)
+    assert can_log_in("boss", PASSWORD) and not can_log_in("boss", NEW_PASSWORD)
+
+
+def test_a_superuser_may_change_a_superuser(client, superuser, make_user):
+    other = make_user("chief", is_staff=True, is_superuser=True)
+    client.force_login(superuser)
+    response = client.post(url("admin-user-password", other.pk),
+                           {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    assert response.status_code == 302 and can_log_in("chief", NEW_PASSWORD)
+
+
+def test_nobody_grants_superuser_through_the_edit_form(admin_client, member):
+    for name, data in (("admin-user-edit", {"name": "alice", "enabled": "on", "is_admin": "on",
+                                            "is_superuser": "on"}),
+                       ("admin-user-create", {"name": "sneaky", "password1": NEW_PASSWORD,
+                                              "password2": NEW_PASSWORD, "enabled": "on",
+                                              "is_superuser": "on"})):
+        assert admin_client.post(url(name, *([member.pk] if "edit" in name else [])),
+                                 data).status_code == 302, name
+    member.refresh_from_db()
+    assert member.is_staff and not member.is_superuser
+    assert not get_user_model().objects.get(username="sneaky").is_superuser
+
+
+# --- API access keys go when access goes (EC2 clouds) -------------------------------------
+
+def keys_of(driver, username):
+    return driver.list_access_keys(iam_user_name(username))
+
+
+def iam_users(driver):
+    """The IAM users the dashboard made in the project's account."""
+    found = driver._iam_call("list_users", PathPrefix="/django-nova/")
+    return {u["UserName"] for u in found["Users"]}
+
+
+def test_removing_a_member_deletes_their_access_keys(admin_client, project, driver, make_user,
+                                                     member):
+    bob = make_user("Bob")  # a changed IAM name, to be sure the same mapping is used
+    Membership.objects.create(user=bob, project=project)
+    bob_key = driver.create_access_key(iam_user_name("Bob"))
+    alice_key = driver.create_access_key("alice")
+    assert [k.status for k in keys_of(driver, "Bob")] == ["Active"]
+
+    response = admin_client.post(url("admin-project-member-remove", project.pk, bob.pk))
+    assert response.status_code == 302
+    assert not Membership.objects.filter(project=project, user=bob).exists()
+    assert keys_of(driver, "Bob") == [] and iam_users(driver) == {"alice"}
+    # The key no longer opens the account; the other member's key still does.
+    assert not key_works(bob_key, driver)
+    assert key_works(alice_key, driver)
+
+
+def key_works(new_key, driver) -> bool:
+    """Whether the key still opens the project's account (moto maps unknown keys to its
+    default account instead of refusing them)."""
+    import boto3
+
+    sts = boto3.client("sts", endpoint_url=driver._endpoint(), region_name="us-east-1",
+                       aws_access_key_id=new_key.key.id, aws_secret_access_key=new_key.secret)
+    return sts.get_caller_identity()["Account"] == driver.project.account_id
+
+
+def test_disabling_a_user_deletes_their_keys_in_every_project(admin_client, project, driver,
+                                                              member, make_project):
+    from django_nova.clouds import get_driver
+
+    beta = make_project("beta", member)
+    beta_driver = get_driver("embedded", beta, "eu-west-1")
+    driver.create_access_key("alice")
+    driver.create_access_key("alice")
+    beta_driver.create_access_key("alice")
+    confirm = admin_client.get(url("admin-user-disable", member.pk)).content.decode()
+    assert "API access keys are deleted" in confirm
+
+    response = admin_client.post(url("admin-user-disable", member.pk))
+    assert response.status_code == 302 and not messages_of(response)[0].startswith("Could")
+    member.refresh_from_db()
+    assert not member.is_active
+    assert keys_of(driver, "alice") == [] and keys_of(beta_driver, "alice") == []
+    assert iam_users(driver) == set() and iam_users(beta_driver) == set()
+    # Enabled again, they start afresh with new keys.
+    admin_client.post(url("admin-user-enable", member.pk))
+    assert driver.create_access_key("alice").key.status == "Active"
+
+
+def test_disabling_through_the_edit_form_deletes_keys_too(admin_client, project, driver,
+                                                          member):
+    driver.create_access_key("alice")
+    response = admin_client.post(url("admin-user-edit", member.pk),
+                                 {"name": "alice", "email": "a@example.org"})
+    assert response.status_code == 302
+    assert keys_of(driver, "alice") == []
+
+
+def test_renaming_a_user_deletes_the_keys_of_the_old_name(admin_client, project, driver,
+                                                          member):
+    old = driver.create_access_key("alice")
+    response = admin_client.post(url("admin-user-edit", member.pk),
+                                 {"name": "alicia", "enabled": "on"})
+    assert response.status_code == 302
+    assert keys_of(driver, "alice") == [] and not key_works(old, driver)
+
+
+def test_deleting_a_user_deletes_their_keys_so_a_namesake_gets_none(admin_client, project,
+                                                                    driver, member, make_user):
+    driver.create_access_key("alice")
+    response = admin_client.post(url("admin-user-delete", member.pk))
+    assert response.status_code == 302
+    assert keys_of(driver, "alice") == [] and iam_users(driver) == set()
+    namesake = make_user("alice")
+    Membership.objects.create(user=namesake, project=project)
+    assert keys_of(driver, "alice") == []
+
+
+def test_deleting_a_project_deletes_every_key_made_for_it(admin_client, make_project, member,
+                                                          make_user):
+    from django_nova.clouds import get_driver
+
+    doomed = make_project("doomed", member)
+    doomed_driver = get_driver("embedded", doomed, "us-east-1")
+    kept = doomed_driver.create_access_key("alice")
+    # A former member's key (left by an earlier version): nobody could delete it otherwise.
+    doomed_driver.create_access_key("carol")
+    # An IAM user the account's owner made outside the dashboard is not ours to touch.
+    doomed_driver._iam_call("create_user", UserName="ops")
+    confirm = admin_client.get(url("admin-project-delete", doomed.pk)).content.decode()
+    assert 'id="confirm-action"' in confirm and "every API access key" in confirm
+
+    response = admin_client.post(url("admin-project-delete", doomed.pk))
+    assert response.status_code == 302
+    assert not Project.objects.filter(pk=doomed.pk).exists()
+    assert iam_users(doomed_driver) == set()
+    assert keys_of(doomed_driver, "alice") == keys_of(doomed_driver, "carol") == []
+    assert not key_works(kept, doomed_driver)
+    assert doomed_driver._iam_call("get_user", UserName="ops")["User"]["UserName"] == "ops"
+
+
+def test_key_deletion_is_one_wave_of_calls_per_account(admin_client, project, driver, member,
+                                                       make_project):
+    """Per account: the IAM user, its keys, each key's deletion, the user's deletion."""
+    from django_nova.clouds import get_driver
+
+    others = [make_project(f"p{n}", member) for n in range(3)]
+    for extra in others:
+        get_driver("embedded", extra, "us-east-1").create_access_key("alice")
+    driver.create_access_key("alice")
+    seen = cloud_operations(lambda: admin_client.post(url("admin-user-disable", member.pk)))
+    assert seen == sorted(["GetUser", "ListAccessKeys", "DeleteAccessKey", "DeleteUser"] * 4)
+
+
+def test_unreachable_cloud_still_disables_but_says_keys_remain(admin_client, project, member,
+                                                               settings, closed_port_url):
+    from tests.conftest import cloud_settings
+
+    settings.NOVA = {**settings.NOVA, **cloud_settings(closed_port_url)}
+    response = admin_client.post(url("admin-user-disable", member.pk))
+    member.refresh_from_db()
+    assert not member.is_active  # disabling must work in an emergency, cloud or not
+    assert any("is disabled, but their API access keys could not be deleted" in m
+               and "alpha" in m for m in messages_of(response))
+    assert AuditEntry.objects.get(action="admin-user-disable").outcome == AuditEntry.FAILURE
+    # Removing or deleting keeps everything as it was, so trying again is possible.
+    for name in ("admin-project-member-remove", "admin-user-delete"):
+        args = (project.pk, member.pk) if "member" in name else (member.pk,)
+        response = admin_client.post(url(name, *args))
+        assert any("nothing was changed" in m for m in messages_of(response)), name
+    assert Membership.objects.filter(project=project, user=member).exists()
+
+
+def test_password_fields_are_kept_out_of_error_reports(admin_client, member):
+    for name, args in (("admin-user-create", ()), ("admin-user-password", (member.pk,))):
+        response = admin_client.post(url(name, *args), {"password1": "x", "password2": "y"})
+        assert response.wsgi_request.sensitive_post_parameters == ("password1", "password2")
+
+
 # --- in a browser -------------------------------------------------------------------------
 
 @pytest.mark.browser
@@ -409,3 +610,10 @@ def test_browser_admin_creates_project_and_member_sees_it(live_server, transacti
         (By.ID, "nova-project"))))
     assert [o.text for o in switcher.options] == ["team-x"]
     assert Membership.objects.get(project=project, user=bob).role == "member"
+
+
+def test_add_member_offers_the_member_role_first(admin_client, project):
+    """Least privilege by default: the add-member form preselects "member", not admin."""
+    page = admin_client.get(reverse("django_nova:admin-project", args=[project.pk]))
+    assert page.context["form"]["role"].value() == "member"
+    assert '<option value="member" selected>' in page.content.decode()

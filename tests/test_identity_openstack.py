@@ -318,6 +318,33 @@ def test_other_domains_are_out_of_reach(admin_client, kadmin, cleanup):
         kadmin.identity.delete_domain(domain, ignore_missing=True)
 
 
+def test_other_domains_roles_cannot_be_changed_or_removed(admin_client, kadmin, cleanup):
+    """POSTs too, not only the pages: another domain's project is a 404, its roles stay."""
+    domain = kadmin.identity.create_domain(name=unique("nova-domain"))
+    project = user = None
+    try:
+        project = kadmin.identity.create_project(name=unique(), domain_id=domain.id)
+        user = kadmin.identity.create_user(name=unique("nova-user"), domain_id=domain.id)
+        cleanup["projects"].append(project.id)
+        cleanup["users"].append(user.id)
+        kadmin.identity.assign_project_role_to_user(project, user, role_id(kadmin, "member"))
+        response = admin_client.post(url("admin-project-member-role", project.id, user.id),
+                                     {"role": role_id(kadmin, "admin")})
+        assert response.status_code == 404
+        response = admin_client.post(url("admin-project-member-remove", project.id, user.id))
+        assert response.status_code == 404
+        assert roles_of(kadmin, project.id, user.id) == ["member"]
+        entry = AuditEntry.objects.filter(action="admin-project-member-role").last()
+        assert entry.outcome == AuditEntry.FAILURE
+    finally:
+        if user is not None:
+            kadmin.identity.delete_user(user.id, ignore_missing=True)
+        if project is not None:
+            kadmin.identity.delete_project(project.id, ignore_missing=True)
+        kadmin.identity.update_domain(domain, is_enabled=False)
+        kadmin.identity.delete_domain(domain, ignore_missing=True)
+
+
 def test_project_page_makes_a_constant_number_of_calls(admin_client, kadmin, project,
                                                        cleanup):
     """Four Keystone calls (project, assignments, roles, users), however many members."""

@@ -22,18 +22,28 @@ IAM_PATH = "/django-nova/"
 MAX_ACCESS_KEYS = 2
 
 
-def iam_user_name(username: str) -> str:
-    """The IAM user name for a dashboard username, within IAM's rules.
+# The suffix a changed name gets: a short digest of the original name.
+DIGEST_LENGTH = 10
+DIGEST_SUFFIX = re.compile(rf"-[0-9a-f]{{{DIGEST_LENGTH}}}$")
 
-    A name that had to change (unsafe characters, upper case, too long) gets a
-    short digest of the original, so two dashboard users never share one
-    IAM user: IAM names are unique regardless of case.
+
+def iam_user_name(username: str) -> str:
+    """The IAM user name for a dashboard username, within IAM's rules; injective.
+
+    IAM names are unique regardless of case, so only a name that is already
+    lower case, IAM-safe and short enough is kept as it is.  Any other name
+    (unsafe characters, upper case, too long, empty), and any name that merely
+    looks like such a result (ends in ``-`` and the digest's length of hex
+    digits), gets a digest of the original appended: kept names never end like
+    that, changed ones always do, so "Alice" and a real "alice-<digest>" never
+    share an IAM user.
     """
     clean = IAM_NAME_UNSAFE.sub("-", username)
-    if clean == username.lower() and 0 < len(clean) <= IAM_NAME_MAX:
+    if (clean == username.lower() and 0 < len(clean) <= IAM_NAME_MAX
+            and not DIGEST_SUFFIX.search(clean)):
         return clean
-    digest = hashlib.sha256(username.encode()).hexdigest()[:10]
-    return f"{clean[:IAM_NAME_MAX - len(digest) - 1]}-{digest}"
+    digest = hashlib.sha256(username.encode()).hexdigest()[:DIGEST_LENGTH]
+    return f"{clean[:IAM_NAME_MAX - DIGEST_LENGTH - 1]}-{digest}"
 
 
 def _parse_access_key(data: dict, last_used: dict | None = None) -> AccessKey:
@@ -104,3 +114,38 @@ class EC2CredentialsMixin:
 
     def delete_access_key(self, user_name: str, key_id: str) -> None:
         self._iam_call("delete_access_key", UserName=user_name, AccessKeyId=key_id)
+
+    def revoke_api_access(self, user_name: str) -> list[str]:
+        """Delete every access key of the dashboard user's IAM user, then the IAM user.
+
+        Sequential calls (at most five: the user, its keys, up to two deletions,
+        the user's deletion), so callers can run one per account side by side.
+        An IAM user outside the dashboard's path keeps existing (only its keys
+        go).  Returns the deleted key ids; no IAM user means nothing to do.
+        """
+        try:
+            user = self._iam_call("get_user", UserName=user_name)["User"]
+            keys = self._iam_call("list_access_keys", UserName=user_name)
+        except NotFound:
+            return []
+        deleted = []
+        for key in keys.get("AccessKeyMetadata", []):
+            try:
+                self.delete_access_key(user_name, key["AccessKeyId"])
+            except NotFound:  # deleted meanwhile
+                continue
+            deleted.append(key["AccessKeyId"])
+        if user.get("Path") == IAM_PATH:
+            try:
+                self._iam_call("delete_user", UserName=user_name)
+            except NotFound:
+                pass
+            except CloudError as error:  # something else attached to it: its keys are gone
+                if error.code != "DeleteConflict":
+                    raise
+        return deleted
+
+    def dashboard_iam_users(self) -> list[str]:
+        """Names of the IAM users the dashboard made in this account (one page: up to 1000)."""
+        found = self._iam_call("list_users", PathPrefix=IAM_PATH, MaxItems=1000)
+        return [u["UserName"] for u in found.get("Users", [])]

@@ -97,8 +97,11 @@ class MemberAddForm(RoleForm):
 
     field_order = ["user", "role"]
 
-    def __init__(self, *args, users=(), **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, users=(), roles=(), **kwargs):
+        super().__init__(*args, roles=roles, **kwargs)
+        # The least privilege by default: one careless click must not make a project admin.
+        self.fields["role"].initial = next(
+            (r.id for r in roles if r.name.lower() == "member"), None)
         self.fields["user"].choices = [("", "Choose a user…")] + [
             (u.id, f"{u.name} ({u.email})" if u.email else u.name) for u in users]
         self.order_fields(self.field_order)

@@ -10,16 +10,21 @@ from functools import cached_property
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import FormView, TemplateView
 
 from ..audit import annotate
 from ..conf import nova_settings
-from ..exceptions import CloudError
+from ..exceptions import CloudError, NotFound
 from ..mixins import AdminRequiredMixin, CloudFormView
-from ..services.identity import ProjectNotEmpty, identity_for
+from ..services.identity import AccessKeysRemain, ProjectNotEmpty, identity_for
 from .forms import MemberAddForm, PasswordForm, ProjectForm, RoleForm, UserCreateForm, UserForm
 
 TEMPLATES = "django_nova/identity/"
+# Kept out of error reports (a 500 would otherwise mail them to ADMINS).
+sensitive_passwords = method_decorator(sensitive_post_parameters("password1", "password2"),
+                                       name="dispatch")
 
 
 class IdentityMixin(AdminRequiredMixin):
@@ -178,6 +183,8 @@ class ProjectMemberRoleView(IdentityMixin, FormView):
         try:
             self.identity.change_role(self.kwargs["project_id"], self.kwargs["user_id"],
                                       form.cleaned_data["role"])
+        except NotFound:
+            raise  # an unknown (or out of reach) project, user or membership: a 404 page
         except CloudError as error:
             messages.error(self.request, f"Could not change the role: {error.message}")
         else:
@@ -247,8 +254,8 @@ class ProjectDeleteView(ProjectMixin, ConfirmView):
     verb = "Delete project"
 
     def explanation(self):
-        return ("The project and its members' access to it are deleted. This cannot be "
-                "undone.")
+        return ("The project and its members' access to it are deleted, with every API "
+                "access key made for it. This cannot be undone.")
 
     def get_context_data(self, **kwargs):
         if "resources" not in kwargs:
@@ -281,7 +288,8 @@ class MemberRemoveView(ProjectMixin, ConfirmView):
         return f"{self.user.name} from {self.project.name}"
 
     def explanation(self):
-        return f"{self.user.name} loses every role in this project."
+        return (f"{self.user.name} loses every role in this project; their API access keys "
+                "for it are deleted.")
 
     def perform(self):
         self.identity.remove_member(self.project.id, self.user.id)
@@ -309,6 +317,7 @@ class UserDetailView(IdentityMixin, TemplateView):
                                         **kwargs)
 
 
+@sensitive_passwords
 class UserCreateView(IdentityFormView):
     form_class = UserCreateForm
     title = "Create user"
@@ -373,6 +382,7 @@ class UserEditView(UserMixin, IdentityFormView):
         return redirect("django_nova:admin-user", self.user.id)
 
 
+@sensitive_passwords
 class UserPasswordView(UserMixin, IdentityFormView):
     form_class = PasswordForm
     title = "Reset password"
@@ -405,7 +415,16 @@ class UserDisableView(UserMixin, ConfirmView):
     verb = "Disable user"
 
     def explanation(self):
-        return f"{self.user.name} can no longer sign in. Their projects and resources stay."
+        keys = (", and their API access keys are deleted" if self.identity.KIND == "ec2"
+                else "")
+        return (f"{self.user.name} can no longer sign in{keys}. Their projects and "
+                "resources stay.")
+
+    def failed(self, error):
+        if not isinstance(error, AccessKeysRemain):
+            return super().failed(error)
+        messages.error(self.request, error.message)  # disabled, but keys remain somewhere
+        return redirect(self.done_url())
 
     def perform(self):
         self.identity.set_enabled(self.user.id, False)
@@ -416,8 +435,8 @@ class UserDeleteView(UserMixin, ConfirmView):
     verb = "Delete user"
 
     def explanation(self):
-        return (f"{self.user.name} and their memberships are deleted. Their projects and "
-                "resources stay. This cannot be undone.")
+        return (f"{self.user.name}, their memberships and their API access keys are deleted. "
+                "Their projects and resources stay. This cannot be undone.")
 
     def perform(self):
         self.identity.delete_user(self.user.id)

@@ -10,6 +10,10 @@ both kinds of cloud:
 
 Both refuse to delete a project that still owns resources (listing them, all
 regions at once) and refuse to let an admin delete or disable themselves.
+
+On EC2 clouds a staff admin cannot change a superuser's account, and a user's
+API access keys (their IAM user in each project's account) are deleted when
+they leave a project, are disabled, renamed or deleted, or the project is.
 """
 
 from dataclasses import dataclass
@@ -20,9 +24,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from ..clouds import get_driver, keystone_admin
+from ..clouds.ec2_credentials import iam_user_name
 from ..concurrency import gather
 from ..conf import nova_settings
-from ..exceptions import Conflict, InvalidInput, NotFound
+from ..exceptions import CloudError, Conflict, Forbidden, InvalidInput, NotFound, Unavailable
 from ..keystone import KeystoneSession
 from ..models import Membership, Project
 from ..resources import (
@@ -36,8 +41,6 @@ from .projects import create_project
 
 # Most resources of one kind a deletion check lists.
 RESOURCE_LIMIT = 50
-# moto lists the snapshots behind the seeded public images as every account's own.
-PUBLIC_IMAGE_SNAPSHOT = "Auto-created snapshot for AMI "
 
 
 @dataclass(frozen=True)
@@ -59,9 +62,61 @@ class ProjectNotEmpty(Conflict):
         self.resources = resources
 
 
+class AccessKeysRemain(Unavailable):
+    """The change was made, but some of the user's API access keys could not be deleted."""
+
+
 def _refuse_self(is_self: bool, what: str) -> None:
     if is_self:
         raise Conflict(f"You cannot {what} your own account.")
+
+
+def _iam_driver(project: Project):
+    """The project's driver when its cloud has IAM access keys (IAM is global: any region)."""
+    regions = nova_settings()["CLOUDS"][project.cloud].get("REGIONS") or ["us-east-1"]
+    driver = get_driver(project.cloud, project, regions[0])
+    return driver if getattr(driver, "HAS_ACCESS_KEYS", False) else None
+
+
+def _attempt(call):
+    """The call's result, or the CloudError it raised (so one account's failure
+    does not hide what happened in the others)."""
+    try:
+        return call()
+    except CloudError as error:
+        return error
+
+
+def _failures(found: dict, names: dict) -> str:
+    """'' when every call worked, else which ones failed and why, for a message."""
+    return "; ".join(f"{names[key]}: {result.message}" for key, result in found.items()
+                     if isinstance(result, CloudError))
+
+
+def revoke_api_access(username: str, projects: list[Project]) -> str:
+    """Delete the user's access keys and IAM user in each project's account, at once.
+
+    One sequence of calls per account, all side by side; returns '' or what failed.
+    """
+    calls, names, iam_user = {}, {}, iam_user_name(username)
+    for project in projects:
+        driver = _iam_driver(project)
+        if driver is not None:
+            names[str(project.pk)] = project.name
+            calls[str(project.pk)] = (lambda d=driver: _attempt(
+                lambda: d.revoke_api_access(iam_user)))
+    return _failures(gather(**calls) if calls else {}, names)
+
+
+def _revoke_account(project: Project) -> str:
+    """Delete every access key and IAM user the dashboard made in the project's account."""
+    driver = _iam_driver(project)
+    if driver is None:
+        return ""
+    iam_users = driver.dashboard_iam_users()
+    found = gather(**{f"u{n}": (lambda u=user: _attempt(lambda: driver.revoke_api_access(u)))
+                      for n, user in enumerate(iam_users)}) if iam_users else {}
+    return _failures(found, {f"u{n}": user for n, user in enumerate(iam_users)})
 
 
 # --- EC2 clouds: identity lives in Django -------------------------------------------------
@@ -170,8 +225,7 @@ class DjangoIdentity:
             calls[f"{n}-volume"] = (lambda d=driver, r=region: [
                 ProjectResource("volume", v.id, v.name, r) for v in d.list_volumes()])
             calls[f"{n}-snapshot"] = (lambda d=driver, r=region: [
-                ProjectResource("snapshot", s.id, s.name, r) for s in d.list_snapshots()
-                if not s.description.startswith(PUBLIC_IMAGE_SNAPSHOT)])
+                ProjectResource("snapshot", s.id, s.name, r) for s in d.list_snapshots()])
             calls[f"{n}-address"] = (lambda d=driver, r=region: [
                 ProjectResource("elastic IP", a.id, a.ip, r) for a in d.list_addresses()])
             calls[f"{n}-group"] = (lambda d=driver, r=region: [
@@ -189,6 +243,13 @@ class DjangoIdentity:
         resources = self.project_resources(project_id)
         if resources:
             raise ProjectNotEmpty(resources)
+        # API access keys are credentials, not resources: they go with the project
+        # (nobody could delete a former member's keys otherwise). The row stays
+        # when that fails, so deleting again retries.
+        failed = _revoke_account(project)
+        if failed:
+            raise Unavailable("Could not delete the API access keys in the project's "
+                              f"account ({failed}); nothing else was deleted. Try again.")
         project.delete()
 
     def project_overview(self, project_id: str) -> ProjectOverview:
@@ -217,6 +278,24 @@ class DjangoIdentity:
     def get_user(self, user_id: str) -> IdentityUser:
         return _site_user(self._user_row(user_id))
 
+    def _changeable_user_row(self, user_id: str):
+        """A user whose account this admin may change: a superuser's needs a superuser."""
+        user = self._user_row(user_id)
+        if user.is_superuser and not self.nova.user.is_superuser:
+            raise Forbidden(f"{user.get_username()} is a superuser; only a superuser can "
+                            "change their account.")
+        return user
+
+    def _member_projects(self, user) -> list[Project]:
+        return list(Project.objects.filter(memberships__user=user, cloud__in=self.clouds))
+
+    def _revoke_first(self, username: str, projects: list[Project]) -> None:
+        """Delete the user's API access keys before a change; refuse the change if that fails."""
+        failed = revoke_api_access(username, projects)
+        if failed:
+            raise Unavailable(f"Could not delete {username}'s API access keys ({failed}); "
+                              "nothing was changed. Try again, or disable the user meanwhile.")
+
     def create_user(self, name: str, email: str = "", password: str = "", enabled: bool = True,
                     is_admin: bool = False) -> IdentityUser:
         model = get_user_model()
@@ -231,30 +310,46 @@ class DjangoIdentity:
 
     def update_user(self, user_id: str, name: str, email: str, enabled: bool,
                     is_admin: bool = False) -> IdentityUser:
-        user = self._user_row(user_id)
+        user = self._changeable_user_row(user_id)
         if str(user.pk) == self.current_user_id:
             _refuse_self(not enabled, "disable")
             _refuse_self(not is_admin, "take admin rights from")
         if get_user_model().objects.filter(username=name).exclude(pk=user.pk).exists():
             raise Conflict("A user with this name already exists.")
+        # Disabled, or renamed (keys under the old IAM user name would stay out of
+        # everyone's reach yet keep working): their API access keys go first.
+        if ((user.is_active and not enabled)
+                or iam_user_name(name) != iam_user_name(user.get_username())):
+            self._revoke_first(user.get_username(), self._member_projects(user))
         user.username, user.email, user.is_active, user.is_staff = name, email, enabled, is_admin
         user.save(update_fields=["username", "email", "is_active", "is_staff"])
         return _site_user(user)
 
     def set_enabled(self, user_id: str, enabled: bool) -> None:
-        user = self._user_row(user_id)
+        """Disabling works even when a cloud is down (it is what one does in a hurry):
+        the user is disabled first, then their API access keys are deleted;
+        AccessKeysRemain says where that failed (disabling again retries)."""
+        user = self._changeable_user_row(user_id)
         _refuse_self(not enabled and str(user.pk) == self.current_user_id, "disable")
         user.is_active = enabled
         user.save(update_fields=["is_active"])
+        if not enabled:
+            failed = revoke_api_access(user.get_username(), self._member_projects(user))
+            if failed:
+                raise AccessKeysRemain(
+                    f"{user.get_username()} is disabled, but their API access keys could not "
+                    f"be deleted everywhere ({failed}). Disable them again to retry.")
 
     def set_password(self, user_id: str, password: str) -> None:
-        user = self._user_row(user_id)
+        user = self._changeable_user_row(user_id)
         user.set_password(password)
         user.save(update_fields=["password"])
 
     def delete_user(self, user_id: str) -> None:
-        user = self._user_row(user_id)
+        user = self._changeable_user_row(user_id)
         _refuse_self(str(user.pk) == self.current_user_id, "delete")
+        # A later user of the same name would get the same IAM user, keys and all.
+        self._revoke_first(user.get_username(), self._member_projects(user))
         user.delete()
 
     # Members
@@ -303,7 +398,9 @@ class DjangoIdentity:
         membership.save(update_fields=["role"])
 
     def remove_member(self, project_id: str, user_id: str) -> None:
-        self._membership(project_id, user_id).delete()
+        membership = self._membership(project_id, user_id)
+        self._revoke_first(membership.user.get_username(), [membership.project])
+        membership.delete()
 
 
 # --- OpenStack clouds: identity lives in Keystone -----------------------------------------
@@ -427,8 +524,14 @@ class KeystoneIdentity:
             raise Conflict(f"{user.name} already has that role in this project.")
         self.admin.assign_role(project_id, user_id, role_id)
 
+    def _check_in_domain(self, project_id: str, user_id: str) -> None:
+        """NotFound unless both are in the admin's domain (the two look-ups at once)."""
+        gather(project=lambda: self.admin.get_project(project_id),
+               user=lambda: self.admin.get_user(user_id))
+
     def change_role(self, project_id: str, user_id: str, role_id: str) -> None:
         """Give the member exactly this role: assign it, then take the others away."""
+        self._check_in_domain(project_id, user_id)
         current = self._current_roles(project_id, user_id)
         if not current:
             raise NotFound("That user is not a member of this project.")
@@ -439,6 +542,7 @@ class KeystoneIdentity:
                 self.admin.unassign_role(project_id, user_id, other)
 
     def remove_member(self, project_id: str, user_id: str) -> None:
+        self._check_in_domain(project_id, user_id)
         current = self._current_roles(project_id, user_id)
         if not current:
             raise NotFound("That user is not a member of this project.")
