@@ -49,7 +49,7 @@ def test_overview_numbers_match_what_exists(member_client, project, driver, laun
     assert quotas["volumes"].used == len(volumes)
     assert quotas["gigabytes"].used == sum(v.size_gb for v in volumes)
     assert quotas["floating_ips"].used == 1 and quotas["floating_ips"].label == "Elastic IPs"
-    assert quotas["security_groups"].used == 1
+    assert quotas["security_groups"].used == 2  # the default group of each region
     assert list(quotas) == ["instances", "cores", "ram", "volumes", "gigabytes",
                             "floating_ips", "security_groups"]
     overview = response.context["overview"]
@@ -170,6 +170,67 @@ def test_future_end_is_refused(member_client):
     assert "today or an earlier day" in " ".join(response.context["form"].errors["end"])
 
 
+# --- the whole project: every region (review M4) ---------------------------------------------
+
+def test_overview_counts_every_region(member_client, project, launch):
+    from django_nova.clouds import get_driver
+    from django_nova.resources import LaunchSpec, VolumeSpec
+
+    launch(name="east")
+    west = get_driver("embedded", project, "eu-west-1")
+    (west_vm,) = west.launch(LaunchSpec(name="west", image_id="ami-0cafe000000000004",
+                                        instance_type="t3.small", count=1))
+    west.create_volume(VolumeSpec(name="west", size_gb=3, availability_zone="eu-west-1a"))
+    west.allocate_address()
+    Quota.objects.create(project=project, resource="instances", limit=4)
+    volumes = [v for region in ("us-east-1", "eu-west-1")
+               for v in get_driver("embedded", project, region).list_volumes()]
+    assert "west" in {v.name for v in volumes}
+    today = timezone.now().date().isoformat()
+    for region in ("us-east-1", "eu-west-1"):
+        member_client.post("/switch/region/", {"region": region})
+        response = member_client.get(OVERVIEW, {"start": today, "end": today})
+        quotas = quotas_of(response)
+        assert (quotas["instances"].used, quotas["instances"].limit) == (2, 4)
+        assert (quotas["cores"].used, quotas["ram"].used) == (4, 1024 + 2048)
+        # Root volumes of the instances count too.
+        assert (quotas["volumes"].used, quotas["gigabytes"].used) == (
+            len(volumes), sum(v.size_gb for v in volumes))
+        assert quotas["floating_ips"].used == 1
+        assert quotas["security_groups"].used == 2  # each region's default group
+        overview = response.context["overview"]
+        assert sum(dict(overview.instance_states).values()) == 2
+        assert sum(dict(overview.volume_states).values()) == len(volumes)
+        rows = {r.name for r in overview.usage.rows}
+        assert rows == {"east", "west"}
+        assert "Instances: 2 of 4 used" in response.content.decode()
+        assert overview.regions == ["us-east-1", "eu-west-1"]
+        assert "every region (us-east-1, eu-west-1) count" in response.content.decode()
+    csv_rows = list(csv.reader(io.StringIO(member_client.get(
+        "/overview/usage.csv", {"start": today, "end": today}).content.decode())))
+    assert west_vm.id in {row[0] for row in csv_rows[1:-1]}
+
+
+def test_bulk_terminate_audit_entries_end_usage_per_id(member_client, project, launch, ec2):
+    """One audit entry per id: a terminated id counts even when others of the action failed."""
+    from django_nova.services.usage import termination_times
+
+    (gone,) = launch(name="gone")
+    missing = "i-0000000000000dead"
+    response = member_client.post("/instances/bulk/", {
+        "action": "terminate", "ids": [gone, missing], "confirmed": "1"})
+    assert response.status_code == 200
+    entries = {e.target: e.outcome for e in AuditEntry.objects.filter(
+        action="instances-bulk:terminate", project_id=str(project.pk))}
+    assert entries == {gone: "success", missing: "failure"}
+    ended = termination_times("embedded", str(project.pk))
+    assert set(ended) == {gone}
+    today = timezone.now().date().isoformat()
+    rows = {r.instance_id: r for r in member_client.get(
+        OVERVIEW, {"start": today, "end": today}).context["overview"].usage.rows}
+    assert rows[gone].ended_at == ended[gone] and not rows[gone].end_unknown
+
+
 # --- CSV --------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("value, expected", [
@@ -225,9 +286,10 @@ def test_overview_calls_stay_constant_from_1_to_6_instances(member_client, launc
     for n in range(5):
         launch(name=f"more-{n}")
     with_6 = overview_calls(member_client, calls)
+    # One call per listing per region (usage is counted project-wide).
     assert with_1 == with_6 == Counter({
-        "DescribeInstances": 1, "DescribeKeyPairs": 1, "DescribeVolumes": 1,
-        "DescribeSnapshots": 1, "DescribeAddresses": 1, "DescribeSecurityGroups": 1})
+        "DescribeInstances": 2, "DescribeKeyPairs": 2, "DescribeVolumes": 2,
+        "DescribeSnapshots": 2, "DescribeAddresses": 2, "DescribeSecurityGroups": 2})
 
 
 def test_csv_calls_stay_constant(member_client, launch, calls):
@@ -239,7 +301,7 @@ def test_csv_calls_stay_constant(member_client, launch, calls):
     launch(count=3)
     calls.clear()
     member_client.get("/overview/usage.csv")
-    assert one == Counter(calls) == Counter({"DescribeInstances": 1})
+    assert one == Counter(calls) == Counter({"DescribeInstances": 2})  # one per region
 
 
 def test_unreachable_cloud_gives_a_readable_page(member_client, settings, closed_port_url):
@@ -298,3 +360,17 @@ def test_overview_and_admin_quotas_in_a_browser(live_server, transactional_db, m
         (By.CSS_SELECTOR, "#quota-form .invalid-feedback")))
     assert "Below current usage (2 in use)" in error.text
     shot(browser, "admin-quota-edit.png")
+
+
+def test_an_admins_termination_ends_usage_too(project, db):
+    """Terminations from the all-instances page are filed under no project; they count."""
+    from django_nova.models import AuditEntry
+    from django_nova.services.usage import termination_times
+
+    make = AuditEntry.objects.create
+    make(cloud="embedded", project_id="", action="admin-instance-terminate",
+         target=f"{project.pk} i-0aaaaaaaaaaaaaaaa", outcome=AuditEntry.SUCCESS)
+    make(cloud="embedded", project_id="", action="admin-instance-terminate",
+         target="999999 i-0bbbbbbbbbbbbbbbb", outcome=AuditEntry.SUCCESS)
+    ended = termination_times("embedded", str(project.pk))
+    assert "i-0aaaaaaaaaaaaaaaa" in ended and "i-0bbbbbbbbbbbbbbbb" not in ended

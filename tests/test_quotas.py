@@ -1,11 +1,14 @@
 """Quotas on EC2 (moto over HTTP), where django-nova keeps and enforces them itself:
 enforcement for each resource kind, usage counting, and the admin's quota pages."""
 
+import threading
 from collections import Counter
 
 import pytest
 
+from django_nova.clouds import get_driver
 from django_nova.clouds.base import cloud_call
+from django_nova.conf import EMBEDDED_CLOUD
 from django_nova.models import Quota
 from django_nova.services.quotas import count_usage, default_limits, project_limits
 from tests.conftest import IMAGE_ID
@@ -13,6 +16,13 @@ from tests.helpers import messages_of
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 ADMIN_LIST = "/manage/quotas/"
+# A quota covers the whole project: every region of the embedded cloud counts.
+REGIONS = EMBEDDED_CLOUD["REGIONS"]
+
+
+def in_every_region(project, listing) -> int:
+    """How many items ``listing(driver)`` finds in all the cloud's regions together."""
+    return sum(len(listing(get_driver("embedded", project, region))) for region in REGIONS)
 
 
 def set_quota(project, **limits):
@@ -135,8 +145,8 @@ def test_volume_gigabytes_refused_on_create_and_extend(member_client, project, d
 def test_second_snapshot_refused(member_client, project, driver):
     assert create_volume(member_client).status_code == 302
     (volume,) = driver.list_volumes()
-    # moto gives every account the seeded images' snapshots; they are the account's and count.
-    existing = len(driver.list_snapshots())
+    # moto gives every account the seeded images' snapshots (in each region); they count.
+    existing = in_every_region(project, lambda d: d.list_snapshots())
     set_quota(project, snapshots=existing + 1)
     url = f"/volumes/{volume.id}/snapshot/"
     assert member_client.post(url, {"name": "one", "description": ""}).status_code == 302
@@ -155,14 +165,15 @@ def test_second_address_refused(member_client, project, ec2):
 
 
 def test_second_security_group_refused(member_client, project, driver):
-    # The account's default group counts, as it does on Neutron.
+    # The account's default group (one per region) counts, as it does on Neutron.
     assert len(driver.security_groups_with_rules()) == 1
-    set_quota(project, security_groups=2)
+    assert in_every_region(project, lambda d: d.security_groups_with_rules()) == 2
+    set_quota(project, security_groups=3)
     data = {"name": "web", "description": "web servers"}
     assert member_client.post("/network/security-groups/create/", data).status_code == 302
     refused = member_client.post("/network/security-groups/create/",
                                  {"name": "db", "description": "databases"})
-    assert "Quota exceeded: 2 of 2 security groups in use." in form_errors(refused)
+    assert "Quota exceeded: 3 of 3 security groups in use." in form_errors(refused)
     assert sorted(g.name for g in driver.security_groups_with_rules()) == ["default", "web"]
 
 
@@ -170,7 +181,8 @@ def test_second_rule_refused(member_client, project, driver):
     member_client.post("/network/security-groups/create/",
                        {"name": "web", "description": "web servers"})
     (web,) = [g for g in driver.security_groups_with_rules() if g.name == "web"]
-    existing = sum(len(g.rules) for g in driver.security_groups_with_rules())
+    existing = in_every_region(
+        project, lambda d: [r for g in d.security_groups_with_rules() for r in g.rules])
     set_quota(project, security_group_rules=existing + 1)
     url = f"/network/security-groups/{web.id}/rules/add/"
     rule = {"direction": "ingress", "ether_type": "IPv4", "protocol": "tcp",
@@ -193,7 +205,8 @@ def test_unlimited_needs_no_counting(member_client, project, driver, calls):
     assert Counter(calls) == Counter({"CreateKeyPair": 1})
 
 
-def test_enforcement_counts_with_one_call_per_listing(member_client, project, launch, calls):
+def test_enforcement_counts_with_one_call_per_listing_per_region(member_client, project,
+                                                                 launch, calls):
     set_quota(project, instances=50)
     data = {"name": "n", "image": IMAGE_ID, "instance_type": "t3.micro", "count": 1}
     member_client.post("/instances/launch/", data)  # warm the type catalog
@@ -201,7 +214,7 @@ def test_enforcement_counts_with_one_call_per_listing(member_client, project, la
     calls.clear()
     assert member_client.post("/instances/launch/", data).status_code == 302
     ops = Counter(calls)
-    assert ops["DescribeInstances"] == 1 and ops["RunInstances"] == 1
+    assert ops["DescribeInstances"] == len(REGIONS) and ops["RunInstances"] == 1
 
 
 def test_count_usage_counts_each_kind():
@@ -310,3 +323,95 @@ def test_admin_edit_below_usage_needs_confirmation(staff_client, project, launch
 def test_admin_edit_of_a_missing_project_is_404(staff_client):
     assert staff_client.get(f"{ADMIN_LIST}999999/").status_code == 404
     assert staff_client.get(f"{ADMIN_LIST}nope/").status_code == 404
+
+
+# --- a quota covers the whole project: every region counts (review M4) ----------------------
+
+@pytest.fixture
+def eu_driver(project):
+    """The project in the cloud's other region."""
+    return get_driver("embedded", project, "eu-west-1")
+
+
+def switch_region(client, region):
+    assert client.post("/switch/region/", {"region": region}).status_code == 302
+
+
+def test_instance_quota_is_not_reset_by_switching_region(member_client, project, driver,
+                                                         eu_driver):
+    set_quota(project, instances=2)
+    data = {"name": "east", "image": IMAGE_ID, "instance_type": "t3.micro", "count": 2}
+    assert member_client.post("/instances/launch/", data).status_code == 302
+    switch_region(member_client, "eu-west-1")
+    refused = member_client.post("/instances/launch/", {**data, "name": "west", "count": 1})
+    assert "Quota exceeded: 2 of 2 instances in use." in form_errors(refused)
+    assert eu_driver.list_instances().items == []
+    assert len(driver.list_instances().items) == 2
+
+
+def test_cores_and_ram_count_instances_of_every_region(member_client, project, eu_driver):
+    from django_nova.resources import LaunchSpec
+
+    eu_driver.launch(LaunchSpec(name="west", image_id=IMAGE_ID, instance_type="t3.small",
+                                count=1))
+    set_quota(project, cores=3)
+    data = {"name": "east", "image": IMAGE_ID, "instance_type": "t3.small", "count": 1}
+    refused = member_client.post("/instances/launch/", data)
+    assert "2 of 3 vCPUs in use; this needs 2 more." in form_errors(refused)
+
+
+def test_key_pairs_addresses_groups_volumes_of_another_region_count(member_client, project,
+                                                                    eu_driver, driver):
+    from django_nova.resources import VolumeSpec
+
+    eu_driver.create_key_pair("west", "ed25519")
+    eu_driver.allocate_address()
+    eu_driver.create_volume(VolumeSpec(name="west", size_gb=4,
+                                       availability_zone="eu-west-1a"))
+    set_quota(project, key_pairs=1, floating_ips=1, volumes=1, gigabytes=5,
+              security_groups=2)  # the default group of each region
+    refused = member_client.post("/keypairs/create/", {"name": "east", "key_type": "rsa"})
+    assert "Quota exceeded: 1 of 1 key pairs in use." in form_errors(refused)
+    refused = member_client.post("/network/addresses/allocate/")
+    assert "Quota exceeded: 1 of 1 elastic IPs in use." in form_errors(refused)
+    refused = create_volume(member_client, name="east", size_gb=1)
+    assert "Quota exceeded: 1 of 1 volumes in use." in form_errors(refused)
+    set_quota(project, volumes=-1)
+    refused = create_volume(member_client, name="east", size_gb=2)
+    assert "4 of 5 GB of volume storage in use; this needs 2 more." in form_errors(refused)
+    refused = member_client.post("/network/security-groups/create/",
+                                 {"name": "web", "description": "web servers"})
+    assert "Quota exceeded: 2 of 2 security groups in use." in form_errors(refused)
+    assert driver.list_key_pairs() == [] and driver.list_volumes() == []
+    assert [g.name for g in driver.security_groups_with_rules()] == ["default"]
+
+
+def test_admin_quota_page_shows_usage_of_every_region(staff_client, project, launch,
+                                                      eu_driver):
+    from django_nova.resources import LaunchSpec
+
+    launch(count=2)
+    eu_driver.launch(LaunchSpec(name="west", image_id=IMAGE_ID, instance_type="t3.micro",
+                                count=1))
+    page = staff_client.get(f"{ADMIN_LIST}{project.pk}/")
+    assert page.context["form"].quotas["instances"].used == 3
+    assert 'id="used-instances">3<' in page.content.decode()
+
+
+def test_counting_is_one_wave_of_kinds_times_regions(member_client, project):
+    seen = []
+
+    def record(sender, cloud, operation, **_):
+        seen.append((operation, threading.current_thread().name))
+
+    set_quota(project, volumes=5, gigabytes=100)
+    member_client.get("/volumes/")  # warm: credentials
+    cloud_call.connect(record, weak=False)
+    try:
+        assert create_volume(member_client).status_code == 302
+    finally:
+        cloud_call.disconnect(record)
+    ops = Counter(op for op, _ in seen)
+    assert ops["DescribeVolumes"] == len(REGIONS) and ops["CreateVolume"] == 1
+    # The regions' listings run side by side on the pool, not one after the other.
+    assert all(t.startswith("nova-cloud") for op, t in seen if op == "DescribeVolumes")

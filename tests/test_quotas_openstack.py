@@ -219,3 +219,40 @@ def test_admin_edit_of_a_missing_project_is_404(keystone_client, client):
     keystone_client("admin")
     assert client.get(f"{ADMIN_LIST}1/").status_code == 404
     assert client.get(f"{ADMIN_LIST}{uuid.uuid4().hex}/").status_code == 404
+
+
+# --- the flavor catalog cache is per project (review L5) -------------------------------------
+
+def launch_flavor_ids(client: Client) -> set[str]:
+    response = client.get("/instances/launch/")
+    assert response.status_code == 200, response.status_code
+    return {value for value, _ in response.context["form"].fields["instance_type"].choices}
+
+
+def test_private_flavors_stay_with_their_projects_through_the_cache(keystone_client, os_conn,
+                                                                    throwaway):
+    admin_conn = os_conn("admin")
+    demo_id = admin_conn.identity.find_project("demo", domain_id="default").id
+    flavor = admin_conn.compute.create_flavor(name=f"nova-private-{uuid.uuid4().hex[:10]}",
+                                              vcpus=1, ram=64, disk=1, is_public=False)
+    try:
+        admin_conn.compute.flavor_add_tenant_access(flavor.id, throwaway["project"].id)
+        member = login(Client(), throwaway["user"].name, throwaway["password"])
+        demo = keystone_client("demo", Client())
+        admin = keystone_client("admin", Client())
+        # The granted project's launch form lists (and caches) it; demo's does not.
+        assert flavor.id in launch_flavor_ids(member)
+        assert flavor.id not in launch_flavor_ids(demo)
+        assert flavor.id not in launch_flavor_ids(demo)  # from demo's own cache entry
+        # Granting demo access shows it on demo's (cached) launch form at once ...
+        access = f"/manage/flavors/{flavor.id}/access/"
+        assert admin.post(access, {"project": demo_id}).status_code == 302
+        assert flavor.id in launch_flavor_ids(demo)
+        # ... and taking the other project's away hides it from that project at once.
+        removed = admin.post(f"{access}{throwaway['project'].id}/remove/")
+        assert removed.status_code == 302
+        assert flavor.id not in launch_flavor_ids(member)
+        assert flavor.id in launch_flavor_ids(demo)
+    finally:
+        admin_conn.compute.delete_flavor(flavor.id, ignore_missing=True)
+    assert admin_conn.compute.find_flavor(flavor.name, is_public=None) is None

@@ -14,8 +14,6 @@ Two ways to see all projects:
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
-from django.core.cache import cache
-
 from ..concurrency import gather
 from ..conf import nova_settings
 from ..context import NovaContext, ProjectChoice
@@ -30,7 +28,7 @@ from ..resources import (
     ProjectInstance,
     ProjectVolume,
 )
-from .compute import ComputeService
+from .compute import ComputeService, forget_catalogs
 from .volumes import VolumeService
 
 
@@ -227,8 +225,8 @@ class CloudAdminService:
 
     # Flavors (OpenStack)
     def _forget_flavor_catalog(self) -> None:
-        """The launch form caches the flavor catalog (ComputeService._cached): drop it."""
-        cache.delete(":".join(["nova", self.cloud_key, self.region, "instance-types"]))
+        """The launch form caches each project's flavors per region: drop them all."""
+        forget_catalogs(self.cloud_key)
 
     def flavors(self) -> list[Flavor]:
         return self._admin_driver().list_flavors()

@@ -1,5 +1,6 @@
 """Instances, images, key pairs and the launch form's catalogs for one project."""
 
+import uuid
 from dataclasses import dataclass, replace
 
 from django.core.cache import cache
@@ -22,6 +23,26 @@ from ..resources import (
 from .quotas import check_quota
 
 
+def _version_key(cloud_key: str) -> str:
+    return f"nova:{cloud_key}:catalog-version"
+
+
+def catalog_version(cloud_key: str) -> str:
+    """The current version of a cloud's cached catalogs (part of every catalog key)."""
+    key = _version_key(cloud_key)
+    version = cache.get(key)
+    if version is None:
+        # Never a version used before, so entries of a forgotten version cannot come back.
+        cache.add(key, uuid.uuid4().hex[:12], None)
+        version = cache.get(key) or ""
+    return version
+
+
+def forget_catalogs(cloud_key: str) -> None:
+    """Drop every cached catalog of a cloud, for every project and region (a new version)."""
+    cache.set(_version_key(cloud_key), uuid.uuid4().hex[:12], None)
+
+
 @dataclass(frozen=True)
 class LaunchOptions:
     images: list[Image]
@@ -38,10 +59,14 @@ class ComputeService:
         self.driver = context.driver
 
     def _cached(self, name: str, fetch, per_project: bool = False):
-        """Slow-changing catalogs, cached per cloud and region (and project if it varies)."""
+        """Slow-changing catalogs, cached per cloud and region (and project if it varies).
+
+        Keys carry the cloud's catalog version: ``forget_catalogs`` drops them all at once.
+        """
         parts = ["nova", self.context.cloud_key, self.context.region, name]
         if per_project:
-            parts.append(self.context.project.id)
+            parts.append(self.context.project.id if self.context.project else "")
+        parts.append(catalog_version(self.context.cloud_key))
         key = ":".join(parts)
         value = cache.get(key)
         if value is None:
@@ -126,7 +151,9 @@ class ComputeService:
         self.driver.rebuild(instance_id, image_id)
 
     def instance_types(self) -> list[InstanceType]:
-        return self._cached("instance-types", self.driver.list_instance_types)
+        # Per project: OpenStack lists a private flavor only to the projects granted it.
+        return self._cached("instance-types", self.driver.list_instance_types,
+                            per_project=True)
 
     def console_output(self, instance_id: str) -> tuple[Instance, str]:
         found = gather(instance=lambda: self.driver.get_instance(instance_id),

@@ -8,14 +8,20 @@ Two kinds of cloud:
 - EC2 enforces none a dashboard could set, so django-nova keeps them
   (``django_nova.models.Quota`` rows, ``NOVA["DEFAULT_QUOTAS"]`` for missing
   ones) and ``check_quota`` refuses a launch or a create that would go over,
-  before anything reaches the cloud.  Usage is counted from the project's
-  resources: a constant number of concurrent calls, whatever their number.
+  before anything reaches the cloud.  A quota covers the whole project: usage
+  is counted from the project's resources in every region of the cloud (an
+  EC2 region is its own world: instances, key pairs, volumes, addresses and
+  security groups of one are invisible in another).  The counting is one
+  concurrent wave of calls: one per listing per region, whatever the number
+  of resources.
 """
 
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 from django.db import transaction
 
+from ..clouds import get_driver
 from ..concurrency import gather
 from ..conf import DEFAULTS, cloud_config, nova_settings
 from ..context import NovaContext, ProjectChoice
@@ -67,6 +73,28 @@ FETCH = {
     "addresses": lambda d: d.list_addresses(),
     "groups": lambda d: d.security_groups_with_rules(),
 }
+
+
+def region_drivers(context: NovaContext) -> dict:
+    """A driver for each region of the context's cloud (the current region's own one)."""
+    regions = context.regions or [context.region]
+    return {region: context.driver if region == context.region
+            else get_driver(context.cloud_key, context.access, region) for region in regions}
+
+
+def listing_calls(drivers: dict, sources) -> dict:
+    """One call per listing (see FETCH) per region, named ``q_<listing>@<region>``."""
+    return {f"q_{name}@{region}": (lambda f=FETCH[name], d=driver: f(d))
+            for region, driver in drivers.items() for name in sorted(sources)}
+
+
+def merged_listings(found: dict) -> dict[str, list]:
+    """The results of ``listing_calls``, each listing's regions put together."""
+    listings: dict[str, list] = {}
+    for key, value in found.items():
+        if key.startswith("q_") and "@" in key:
+            listings.setdefault(key[2:].split("@", 1)[0], []).extend(value)
+    return listings
 
 
 def default_limits() -> dict[str, int]:
@@ -131,6 +159,11 @@ class QuotaService:
     def cloud_keeps_quotas(self) -> bool:
         return self.driver.ENFORCES_QUOTAS
 
+    @cached_property
+    def drivers(self) -> dict:
+        """The project's driver in each region: usage is counted project-wide."""
+        return region_drivers(self.context)
+
     def _label(self, resource: str) -> str:
         if resource == "floating_ips":
             return getattr(self.driver, "ADDRESS_LABEL", "") or BY_KEY[resource].label
@@ -144,13 +177,17 @@ class QuotaService:
 
     # Usage: the calls, then the assembly, so pages can gather them with their own calls.
     def usage_calls(self, project_id: str = "", sources=None) -> dict:
-        """Independent calls that fetch what ``usage_from`` needs (names prefixed ``q_``)."""
+        """Independent calls that fetch what ``usage_from`` needs (names prefixed ``q_``).
+
+        EC2: one call per listing per region (``merged_listings`` puts them together),
+        and the instance types.
+        """
         if self.cloud_keeps_quotas:
             project_id = project_id or self.context.project.id
             return {f"q_{service}": (lambda s=service: self.driver.quota_usage(project_id, s))
                     for service in self.driver.QUOTA_SERVICES}
         sources = set(FETCH) if sources is None else set(sources)
-        calls = {f"q_{name}": (lambda f=FETCH[name]: f(self.driver)) for name in sorted(sources)}
+        calls = listing_calls(self.drivers, sources)
         if "instances" in sources:
             calls["q_types"] = self._instance_types
         return calls
@@ -161,8 +198,7 @@ class QuotaService:
             items = {q.resource: q for service in self.driver.QUOTA_SERVICES
                      for q in found[f"q_{service}"]}
         else:
-            listings = {k[2:]: v for k, v in found.items() if k.startswith("q_") and k != "q_types"}
-            used = count_usage(listings, found.get("q_types") or {})
+            used = count_usage(merged_listings(found), found.get("q_types") or {})
             limits = project_limits(self.context.access)
             items = {key: QuotaUsage(resource=key, limit=limits.get(key, UNLIMITED),
                                      used=used.get(key, 0)) for key in used}
@@ -183,8 +219,7 @@ class QuotaService:
         if not relevant:
             return
         found = gather(**self.usage_calls(sources={SOURCE_OF[key] for key in relevant}))
-        listings = {k[2:]: v for k, v in found.items() if k != "q_types"}
-        used = count_usage(listings, found.get("q_types") or {})
+        used = count_usage(merged_listings(found), found.get("q_types") or {})
         for key, amount in relevant.items():
             if used.get(key, 0) + amount > limits[key]:
                 noun = (f"{self.driver.ADDRESS_NOUN}s" if key == "floating_ips"

@@ -3,27 +3,32 @@
 Instance usage (instance-hours, vCPU-hours, RAM GiB-hours) comes from Nova's
 usage API (os-simple-tenant-usage) on OpenStack.  EC2 has no such API for a
 project, so it is computed from the instances' launch times (terminated ones
-included, while the cloud still lists them) and their termination times from
-django-nova's audit log.
+included, while the cloud still lists them) in every region of the cloud, and
+their termination times from django-nova's audit log.
 """
 
 import csv
 import io
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
+from django.db.models import Q
 from django.utils import timezone
 
 from ..concurrency import gather
 from ..context import NovaContext
 from ..models import AuditEntry
 from ..resources import Instance, InstanceType, InstanceUsage, QuotaUsage
-from .quotas import QuotaService
+from .quotas import QuotaService, merged_listings
 
-# Audit actions that terminate instances; their target is the space-separated ids.
+# Audit actions that terminate instances; their target is the instance id (older
+# bulk entries: the space-separated ids).  A bulk action writes one entry per id.
 TERMINATE_ACTIONS = ("instance-terminate", "instance-action:terminate",
                      "instances-bulk:terminate")
+# A cloud admin's terminations (all-instances page): filed under no project, with
+# "<project id> <instance id>" as the target.
+ADMIN_TERMINATE_ACTIONS = ("admin-instance-terminate", "admin-instance-action:terminate")
 # The quotas the overview charts.
 CHARTED = ("instances", "cores", "ram", "volumes", "gigabytes", "floating_ips",
            "security_groups")
@@ -56,6 +61,8 @@ class Overview:
     instance_states: list[tuple[str, int]]
     volume_states: list[tuple[str, int]]
     usage: UsageReport | None
+    # EC2: the regions counted (all of the cloud's); empty where the cloud counts itself.
+    regions: list[str] = field(default_factory=list)
 
 
 def period(start: date, end: date) -> tuple[datetime, datetime]:
@@ -67,9 +74,10 @@ def period(start: date, end: date) -> tuple[datetime, datetime]:
 
 def termination_times(cloud_key: str, project_id: str) -> dict[str, datetime]:
     """When each instance was terminated, by the audit log's first successful entry (one query)."""
+    by_members = Q(project_id=project_id, action__in=TERMINATE_ACTIONS)
+    by_admins = Q(action__in=ADMIN_TERMINATE_ACTIONS, target__startswith=f"{project_id} ")
     entries = (AuditEntry.objects
-               .filter(cloud=cloud_key, project_id=project_id, outcome=AuditEntry.SUCCESS,
-                       action__in=TERMINATE_ACTIONS)
+               .filter(by_members | by_admins, cloud=cloud_key, outcome=AuditEntry.SUCCESS)
                .order_by("created_at").values_list("target", "created_at"))
     ended: dict[str, datetime] = {}
     for target, created_at in entries:
@@ -148,7 +156,7 @@ class UsageService:
         if self.driver.ENFORCES_QUOTAS:
             project_id = self.context.project.id
             return {"usage": lambda: self.driver.instance_usage(project_id, begin, finish)}
-        # EC2: the instance listing and the types come with the quota calls.
+        # EC2: the instance listings (every region) and the types come with the quota calls.
         return {}
 
     def _report(self, found: dict, start: date, end: date, begin: datetime,
@@ -158,7 +166,8 @@ class UsageService:
                           reverse=True)
         else:
             ended = termination_times(self.context.cloud_key, self.context.project.id)
-            rows = instance_usage(found["q_instances"], found["q_types"], ended, begin, finish)
+            rows = instance_usage(merged_listings(found).get("instances", []), found["q_types"],
+                                  ended, begin, finish)
         return UsageReport(start=start, end=end, rows=rows)
 
     def report(self, start: date, end: date) -> UsageReport:
@@ -186,9 +195,12 @@ class UsageService:
         if self.driver.ENFORCES_QUOTAS:
             instances, volumes = found["instances"], found["volumes"]
         else:
-            instances = [i for i in found["q_instances"] if i.state != "terminated"]
-            volumes = found["q_volumes"]
+            # The whole project: every region's instances and volumes.
+            listings = merged_listings(found)
+            instances = [i for i in listings["instances"] if i.state != "terminated"]
+            volumes = listings["volumes"]
         return Overview(
             quotas=[q for q in quotas if q.resource in CHARTED],
             instance_states=_states(instances), volume_states=_states(volumes),
-            usage=self._report(found, start, end, begin, finish) if start and end else None)
+            usage=self._report(found, start, end, begin, finish) if start and end else None,
+            regions=[] if self.driver.ENFORCES_QUOTAS else list(self.quotas.drivers))
