@@ -8,8 +8,10 @@ however the ids are guessed.  New URLs are covered as soon as they exist
 (the walk reads the URLconf).
 """
 
+import contextlib
 import uuid
 
+import openstack.exceptions
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519
@@ -18,6 +20,7 @@ from django.test import Client
 from django_nova.mixins import AdminRequiredMixin
 from django_nova.models import Membership
 from django_nova.resources import SecurityGroupRule, VolumeSpec
+from tests.helpers import wait_for
 from tests.test_security import (
     ANONYMOUS_ALLOWED,
     accepts_post,
@@ -157,14 +160,14 @@ def os_arranged(os_conn):
     made = []
     try:
         network = conn.network.create_network(name=f"{SECRET}-net-{suffix}")
-        made.append(lambda: conn.network.delete_network(network, ignore_missing=True))
+        made.append(lambda: delete_network(conn, network))
         subnet = conn.network.create_subnet(network_id=network.id, ip_version=4,
                                             cidr="10.77.0.0/24", name=f"{SECRET}-subnet")
         router = conn.network.create_router(name=f"{SECRET}-router-{suffix}")
         made.append(lambda: conn.network.delete_router(router, ignore_missing=True))
-        conn.network.add_interface_to_router(router, subnet_id=subnet.id)
+        conn.network.add_interface_to_router(router, subnet=subnet.id)
         made.append(lambda: conn.network.remove_interface_from_router(router,
-                                                                      subnet_id=subnet.id))
+                                                                      subnet=subnet.id))
         image = next(i for i in conn.image.images() if i.name == "cirros-test")
         server = conn.compute.create_server(
             name=f"{SECRET}-vm-{suffix}", image_id=image.id,
@@ -196,6 +199,21 @@ def os_arranged(os_conn):
     finally:
         for undo in reversed(made):
             undo()
+
+
+def delete_network(conn, network) -> None:
+    """Delete a test network once Neutron has let go of its ports (router and DHCP ports
+    are released asynchronously)."""
+    def gone():
+        for port in conn.network.ports(network_id=network.id):
+            with contextlib.suppress(openstack.exceptions.SDKException):
+                conn.network.delete_port(port, ignore_missing=True)
+        try:
+            conn.network.delete_network(network, ignore_missing=True)
+        except openstack.exceptions.ConflictException:
+            return False
+        return True
+    wait_for(gone, timeout=60, interval=1)
 
 
 def os_snapshot_of(conn, arranged) -> dict:
