@@ -573,16 +573,6 @@ class QuotaUsage:
 
 
 @dataclass(frozen=True)
-class QuotaProject:
-    """A project as the admin quota pages list it (a Project row or a Keystone project)."""
-
-    id: str
-    name: str
-    description: str = ""
-    enabled: bool = True
-
-
-@dataclass(frozen=True)
 class InstanceUsage:
     """One instance's share of a usage period."""
 

@@ -242,7 +242,7 @@ class ComputeDriver(ABC):
         raise InvalidInput("This cloud keeps no quotas of its own.")
 
     def quota_projects(self) -> list:
-        """[QuotaProject]: every project of the cloud (cloud admins only)."""
+        """[IdentityProject]: every project of the cloud (cloud admins only)."""
         raise InvalidInput("This cloud keeps no projects of its own.")
 
     def instance_usage(self, project_id: str, start, end) -> list:

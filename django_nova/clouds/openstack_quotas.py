@@ -11,7 +11,7 @@ from datetime import UTC
 from django.utils.dateparse import parse_datetime
 
 from ..exceptions import InvalidInput
-from ..resources import InstanceUsage, QuotaProject, QuotaUsage
+from ..resources import IdentityProject, InstanceUsage, QuotaUsage
 
 # Our resource keys per quota service; openstacksdk names them the same way
 # (it maps Neutron's "floatingip" to floating_ips and so on).
@@ -81,9 +81,9 @@ class OpenStackQuotaMixin:
         else:
             self._call(self.conn.block_storage.update_quota_set, project_id, **values)
 
-    def quota_projects(self) -> list[QuotaProject]:
+    def quota_projects(self) -> list[IdentityProject]:
         projects = self._call(lambda: list(self.conn.identity.projects()))
-        return sorted((QuotaProject(id=p.id, name=p.name or p.id,
+        return sorted((IdentityProject(id=p.id, name=p.name or p.id,
                                     description=p.description or "",
                                     enabled=bool(p.is_enabled)) for p in projects),
                       key=lambda p: p.name.lower())

@@ -27,7 +27,7 @@ from ..conf import DEFAULTS, cloud_config, nova_settings
 from ..context import NovaContext, ProjectChoice
 from ..exceptions import CloudError, NotFound, QuotaExceeded
 from ..models import Project, Quota
-from ..resources import InstanceType, LaunchSpec, QuotaProject, QuotaUsage
+from ..resources import IdentityProject, InstanceType, LaunchSpec, QuotaUsage
 
 UNLIMITED = Quota.UNLIMITED
 # Instances in these states hold their vCPUs and RAM (shutting-down ones are going).
@@ -276,10 +276,10 @@ class AdminQuotaService:
         clouds = [k for k, c in nova_settings()["CLOUDS"].items() if c.get("DRIVER") == "ec2"]
         return Project.objects.filter(cloud__in=clouds)
 
-    def projects(self) -> list[QuotaProject]:
+    def projects(self) -> list[IdentityProject]:
         if self.cloud_keeps_quotas:
             return self.context.driver.quota_projects()
-        return [QuotaProject(id=str(p.pk), name=p.name, description=p.description,
+        return [IdentityProject(id=str(p.pk), name=p.name, description=p.description,
                              enabled=p.enabled) for p in self._rows()]
 
     def _row(self, project_id: str) -> Project:
@@ -288,7 +288,7 @@ class AdminQuotaService:
             raise NotFound(f"There is no project {project_id} on this cloud.")
         return row
 
-    def project(self, project_id: str) -> tuple[QuotaProject, list[QuotaUsage]]:
+    def project(self, project_id: str) -> tuple[IdentityProject, list[QuotaUsage]]:
         """One project and its quotas with usage: one concurrent round of calls."""
         if self.cloud_keeps_quotas:
             service = QuotaService(self.context)
@@ -305,7 +305,7 @@ class AdminQuotaService:
                     raise value
             return project, service.usage_from(found)
         row = self._row(project_id)
-        project = QuotaProject(id=str(row.pk), name=row.name, description=row.description,
+        project = IdentityProject(id=str(row.pk), name=row.name, description=row.description,
                                enabled=row.enabled)
         return project, QuotaService(context_for(self.context, row)).usage()
 
