@@ -1,8 +1,17 @@
-"""Shared fixtures: one moto EC2 server over HTTP for the session, and a fresh
-project (its own moto account, so tests never see each other's resources)."""
+"""Shared fixtures, seen by every folder: one moto EC2 server over HTTP for the session,
+a fresh project (its own moto account, so tests never see each other's resources), the
+OpenStack test cloud, cloud call recorders, headless Chromium and sign-up settings.
+
+Plain helpers live in tests/helpers.py, tests/browsing.py, tests/urlwalk.py and
+tests/signups.py; constants in tests/data.py.  Test modules import from those, never
+from each other (nor from this file).
+"""
 
 import os
+import shutil
 import socket
+import tempfile
+import threading
 
 import boto3
 import pytest
@@ -11,12 +20,11 @@ from django.core.cache import cache
 
 from django_nova import embedded
 from django_nova.clouds import get_driver
-from django_nova.conf import EMBEDDED_CLOUD
+from django_nova.clouds.base import cloud_call
 from django_nova.models import Membership
 from django_nova.services.projects import create_project
-
-IMAGE_ID = "ami-0cafe000000000004"  # CirrOS, seeded by django_nova/data/embedded_images.json
-PASSWORD = "correct-horse-battery-staple"  # noqa: S105
+from tests.data import IMAGE_ID, PASSWORD
+from tests.helpers import cloud_settings
 
 
 @pytest.fixture(scope="session")
@@ -30,10 +38,6 @@ def moto_url():
     host, port = server.get_host_and_port()
     yield f"http://{host}:{port}"
     server.stop()
-
-
-def cloud_settings(endpoint: str) -> dict:
-    return {"CLOUDS": {"embedded": {**EMBEDDED_CLOUD, "ENDPOINT": endpoint}}}
 
 
 @pytest.fixture(autouse=True)
@@ -188,3 +192,132 @@ def keystone_client(client, with_openstack, db):
         assert response.status_code == 302, response.content.decode()[:2000]
         return test_client
     return login
+
+
+@pytest.fixture
+def keystone_cleanup(os_conn):
+    """Deletes every Keystone user and project named in the list it yields (also projects
+    named ``<name>-...``, as provisioning makes them), whatever happens."""
+    names: list[str] = []
+    yield names
+    conn = os_conn("admin")
+    for name in names:
+        for user in conn.identity.users(name=name):
+            conn.identity.delete_user(user.id, ignore_missing=True)
+        for project in conn.identity.projects():
+            if project.name == name or project.name.startswith(f"{name}-"):
+                conn.identity.delete_project(project.id, ignore_missing=True)
+
+
+@pytest.fixture
+def demo_keystone(os_conn):
+    """What Keystone says about user demo and project demo."""
+    conn = os_conn("demo")
+    return {"user_id": conn.current_user_id, "project_id": conn.current_project_id,
+            "conn": conn}
+
+
+@pytest.fixture
+def credential_cleanup(demo_keystone):
+    """Deletes demo's application credentials a test made, whatever happens."""
+    names = []
+    yield names
+    conn = demo_keystone["conn"]
+    for credential in conn.identity.application_credentials(demo_keystone["user_id"]):
+        if credential.name in names:
+            conn.identity.delete_application_credential(demo_keystone["user_id"], credential.id)
+
+
+# --- cloud calls ---------------------------------------------------------------------------
+
+@pytest.fixture
+def calls():
+    """Every cloud API call made, as (operation, name of the thread that made it)."""
+    seen = []
+
+    def record(sender, cloud, operation, **_):
+        seen.append((operation, threading.current_thread().name))
+
+    cloud_call.connect(record, weak=False)
+    yield seen
+    cloud_call.disconnect(record)
+
+
+@pytest.fixture
+def operations():
+    """The operation of every cloud API call made, in order (no threads)."""
+    seen = []
+
+    def record(sender, cloud, operation, **_):
+        seen.append(operation)
+
+    cloud_call.connect(record, weak=False)
+    yield seen
+    cloud_call.disconnect(record)
+
+
+# --- sign-up (the reference site's registration) -----------------------------------------
+
+@pytest.fixture
+def signups(settings, db):
+    """Sign-up open on the embedded cloud, which provisions a personal project."""
+    clouds = settings.NOVA["CLOUDS"]
+    clouds["embedded"] = {**clouds["embedded"], "PROVISIONING": {"ENABLED": True}}
+    settings.REGISTRATION_OPEN = True
+    settings.REGISTRATION_CLOUDS = None
+    settings.ADMINS = ["ops@example.org"] if _django6() else [("ops", "ops@example.org")]
+    return settings
+
+
+def _django6():
+    import django
+    return django.VERSION >= (6, 0)
+
+
+@pytest.fixture
+def openstack_signups(signups, with_openstack):
+    """Both clouds take sign-ups; the OpenStack one provisions through ``test-admin``."""
+    signups.NOVA["CLOUDS"]["openstack"] = {
+        **with_openstack["definition"],
+        "PROVISIONING": {"ENABLED": True, "SERVICE_CLOUD": "test-admin",
+                         "CLOUDS_YAML": with_openstack["clouds_yaml"]}}
+    return with_openstack
+
+
+# --- headless Chromium (tests/browser/) ----------------------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+
+
+@pytest.fixture
+def browser():
+    """Headless Chromium with a throwaway profile; always quit, even on failure.
+
+    A missing browser or driver is an error, never a skip: CI installs both.
+    """
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    profile = tempfile.mkdtemp(prefix="nova-chromium-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run", "--window-size=1280,900",
+                f"--user-data-dir={profile}"):
+        options.add_argument(arg)
+    driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture
+def demo_user(transactional_db, make_user, make_project):
+    """User ``demo``, member of project ``demo`` (committed rows: the live server sees them)."""
+    user = make_user("demo")
+    make_project("demo", user)
+    return user

@@ -5,8 +5,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select
 
-from .conftest import PASSWORD
-from .test_browser import browser, shot, wait  # noqa: F401  (fixture + helpers)
+from tests.browsing import shot, wait
+from tests.data import PASSWORD
 
 pytestmark = pytest.mark.browser
 
@@ -16,7 +16,7 @@ def address_rows(driver):
 
 
 def test_address_allocate_associate_release(live_server, transactional_db, make_user,
-                                            make_project, browser):  # noqa: F811
+                                            make_project, browser):
     user = make_user("demo")
     project = make_project("demo", user)
     from django_nova.clouds import get_driver

@@ -7,6 +7,9 @@ make the user a member, set the project's quotas, disable the user, then find ev
 those changes in the audit log (filtered by the admin) with outcome success. What the pages
 claim is checked against the cloud too. Everything made on the shared OpenStack cloud is
 deleted again, whatever happens.
+
+Last, on EC2: an admin creates a project and adds a member, who then finds it in the
+project switcher.
 """
 
 import uuid
@@ -17,8 +20,9 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select
 
 from django_nova.models import Membership, Project, Quota
-from tests.conftest import PASSWORD
-from tests.test_browser import browser, click, shot, wait  # noqa: F401  (fixture + helpers)
+from tests.browsing import click, shot, wait
+from tests.data import PASSWORD
+from tests.helpers import url
 
 NEW_PASSWORD = "Granite-lantern-orbit-2931"  # noqa: S105  (passes Django's validators)
 LIMITS = {"instances": 3, "volumes": 4}
@@ -201,7 +205,7 @@ def manage(driver, made, role, tag):
 @pytest.mark.browser
 def test_ec2_admin_manages_projects_users_quotas_and_audits(live_server, transactional_db,
                                                            make_user, make_project,
-                                                           browser):  # noqa: F811
+                                                           browser):
     admin = make_user("root", is_staff=True, email="root@example.org")
     make_project("demo", admin)
     make_user("bystander")  # so the new user's id differs from the new project's
@@ -237,7 +241,7 @@ def test_ec2_admin_manages_projects_users_quotas_and_audits(live_server, transac
 def test_openstack_admin_manages_projects_users_quotas_and_audits(live_server,
                                                                  transactional_db,
                                                                  with_openstack, os_conn,
-                                                                 browser):  # noqa: F811
+                                                                 browser):
     kadmin = os_conn("admin")
     made = {}
     try:
@@ -289,3 +293,56 @@ def cleanup_openstack(kadmin, made):
         for group in kadmin.network.security_groups(project_id=project_id):
             kadmin.network.delete_security_group(group.id, ignore_missing=True)
         kadmin.identity.delete_project(project_id, ignore_missing=True)
+
+
+# --- the EC2 admin pages, then the member's view of them ----------------------------------
+
+@pytest.mark.browser
+def test_browser_admin_creates_project_and_member_sees_it(live_server, transactional_db,
+                                                         make_user, browser):
+
+    make_user("root", is_staff=True)
+    bob = make_user("bob")
+
+    def sign_in(username):
+        browser.delete_all_cookies()
+        browser.get(live_server.url + url("login"))
+        browser.find_element(By.ID, "id_username").send_keys(username)
+        browser.find_element(By.ID, "id_password").send_keys(PASSWORD)
+        click(browser, browser.find_element(By.CSS_SELECTOR, "form button[type=submit]"))
+        wait(browser).until(EC.text_to_be_present_in_element((By.ID, "nova-username"),
+                                                              username))
+
+    sign_in("root")
+    browser.get(live_server.url + url("admin-projects"))
+    click(browser, wait(browser).until(EC.element_to_be_clickable((By.ID, "create-project"))))
+    form = wait(browser).until(EC.visibility_of_element_located((By.ID, "identity-form")))
+    form.find_element(By.ID, "id_name").send_keys("team-x")
+    form.find_element(By.ID, "id_description").send_keys("The X team")
+    click(browser, form.find_element(By.ID, "identity-submit"))
+    message = wait(browser).until(EC.visibility_of_element_located(
+        (By.CSS_SELECTOR, ".nova-messages .alert-success")))
+    assert "Created project team-x" in message.text
+    project = Project.objects.get(name="team-x")
+    assert browser.current_url.endswith(url("admin-project", project.pk))
+
+    form = browser.find_element(By.ID, "member-add-form")
+    Select(form.find_element(By.ID, "id_user")).select_by_value(str(bob.pk))
+    Select(form.find_element(By.ID, "id_role")).select_by_value("member")
+    click(browser, form.find_element(By.ID, "member-add"))
+    message = wait(browser).until(EC.visibility_of_element_located(
+        (By.CSS_SELECTOR, ".nova-messages .alert-success")))
+    assert "Added bob to team-x" in message.text
+    row = browser.find_element(By.ID, f"member-{bob.pk}")
+    assert "bob" in row.text and "Member" in row.text
+    shot(browser, "admin-project.png")
+    browser.get(live_server.url + url("admin-projects"))
+    shot(browser, "admin-projects.png")
+    browser.get(live_server.url + url("admin-users"))
+    shot(browser, "admin-users.png")
+
+    sign_in("bob")
+    switcher = Select(wait(browser).until(EC.presence_of_element_located(
+        (By.ID, "nova-project"))))
+    assert [o.text for o in switcher.options] == ["team-x"]
+    assert Membership.objects.get(project=project, user=bob).role == "member"

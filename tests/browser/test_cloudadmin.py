@@ -7,14 +7,14 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select
 
-from .test_browser import browser, click, shot, wait  # noqa: F401  (fixture + helpers)
+from tests.browsing import click, shot, wait
 
 pytestmark = [pytest.mark.browser, pytest.mark.openstack]
 
 
 def test_admin_sees_and_stops_servers_of_other_projects(live_server, transactional_db,
                                                         with_openstack, os_conn,
-                                                        browser):  # noqa: F811
+                                                        browser):
     suffix = uuid.uuid4().hex[:8]
     made = []
     try:

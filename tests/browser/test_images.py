@@ -5,13 +5,13 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select
 
-from .test_browser import browser, shot, wait  # noqa: F401  (fixture + helpers)
+from tests.browsing import shot, wait
 
 pytestmark = [pytest.mark.browser, pytest.mark.openstack]
 
 
 def test_upload_with_progress(live_server, transactional_db, with_openstack, os_conn,
-                              browser, tmp_path):  # noqa: F811
+                              browser, tmp_path):
     username, password = with_openstack["users"]["demo"]
     image_file = tmp_path / "browser.raw"
     image_file.write_bytes(b"\0" * (4 * 1024 * 1024))

@@ -12,22 +12,9 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select
 
-from .test_browser import (  # noqa: F401  (browser is a fixture)
-    browser,
-    click,
-    launch_instance,
-    row_xpath,
-    shot,
-    wait,
-    wait_until_running,
-)
-from .test_registration import (  # noqa: F401  (fixtures)
-    PASSWORD,
-    activation_path,
-    keystone_cleanup,
-    openstack_signups,
-    signups,
-)
+from tests.browsing import click, launch_instance, row_xpath, shot, wait, wait_until_running
+from tests.data import SIGNUP_PASSWORD as PASSWORD
+from tests.signups import activation_path
 
 pytestmark = pytest.mark.browser
 
@@ -72,7 +59,7 @@ def sign_in(driver, username, cloud_label=None):
 
 
 def test_a_stranger_signs_up_and_launches_on_the_embedded_cloud(
-        live_server, transactional_db, signups, browser):  # noqa: F811
+        live_server, transactional_db, signups, browser):
     username = f"stranger-{uuid.uuid4().hex[:6]}"
     sign_up_in_browser(browser, live_server.url, username)
     activate_in_browser(browser, live_server.url)
@@ -88,8 +75,8 @@ def test_a_stranger_signs_up_and_launches_on_the_embedded_cloud(
 
 @pytest.mark.openstack
 def test_a_stranger_signs_up_and_launches_on_openstack(
-        live_server, transactional_db, openstack_signups, keystone_cleanup,  # noqa: F811
-        os_conn, browser):  # noqa: F811
+        live_server, transactional_db, openstack_signups, keystone_cleanup,
+        os_conn, browser):
     username = f"stranger-{uuid.uuid4().hex[:6]}"
     keystone_cleanup.append(username)
     label = openstack_signups["definition"]["LABEL"]

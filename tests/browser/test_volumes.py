@@ -5,8 +5,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select
 
-from .conftest import PASSWORD
-from .test_browser import browser, shot, wait  # noqa: F401  (fixture + helpers)
+from tests.browsing import shot, wait
+from tests.data import PASSWORD
 
 pytestmark = pytest.mark.browser
 
@@ -24,7 +24,7 @@ def volume_row(driver, name):
 
 
 def test_volume_create_attach_detach_delete(live_server, transactional_db, make_user,
-                                            make_project, launch, browser):  # noqa: F811
+                                            make_project, launch, browser):
     user = make_user("demo")
     project = make_project("demo", user)
     from django_nova.clouds import get_driver

@@ -5,20 +5,16 @@ from collections import Counter
 
 import pytest
 from botocore.exceptions import ClientError
-from django.contrib.messages import get_messages
 from django.test import Client
 
 from django_nova.clouds import get_driver
 from django_nova.clouds.base import cloud_call
 from django_nova.clouds.ec2 import EC2Driver, translate_client_error
+from tests.helpers import messages_of
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 HOSTILE_ESCAPED = "&lt;img src=x onerror=alert(1)&gt;"
 LIST = "/network/addresses/"
-
-
-def messages_of(response):
-    return [str(m) for m in get_messages(response.wsgi_request)]
 
 
 def addresses(ec2):

@@ -9,8 +9,8 @@ from django.test import Client
 from django.urls import reverse
 
 from django_nova.models import AuditEntry
-from tests.conftest import IMAGE_ID, PASSWORD
-from tests.test_security import PATH_SAMPLES, accepts_post, nova_patterns, url_for
+from tests.data import IMAGE_ID, PASSWORD
+from tests.urlwalk import PATH_SAMPLES, accepts_post, nova_patterns, url_for
 
 SECRET_WORD = "Sup3r-secret-passw0rd!"  # noqa: S105 - must never reach the log
 

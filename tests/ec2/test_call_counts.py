@@ -1,27 +1,15 @@
-"""A page makes a constant number of cloud calls, whatever the number of resources."""
+"""A page makes a constant number of cloud calls, whatever the number of resources.
 
-import threading
+The ``calls`` fixture (every cloud call, with its thread) is in tests/conftest.py.
+"""
+
 from collections import Counter
 
 import pytest
 
-from django_nova.clouds.base import cloud_call
 from django_nova.clouds.ec2 import EC2Driver
 
 IMAGES = ["ami-0cafe000000000001", "ami-0cafe000000000002", "ami-0cafe000000000003"]
-
-
-@pytest.fixture
-def calls():
-    """Every cloud API call made, with the thread that made it."""
-    seen = []
-
-    def record(sender, cloud, operation, **_):
-        seen.append((operation, threading.current_thread().name))
-
-    cloud_call.connect(record, weak=False)
-    yield seen
-    cloud_call.disconnect(record)
 
 
 @pytest.fixture

@@ -8,9 +8,8 @@ from django.urls import reverse
 
 from django_nova.clouds import get_driver
 from django_nova.models import AuditEntry
-from tests.conftest import IMAGE_ID
+from tests.data import IMAGE_ID
 from tests.helpers import messages_of
-from tests.test_call_counts import calls  # noqa: F401  (fixture)
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 ESCAPED = "&lt;img src=x onerror=alert(1)&gt;"
@@ -98,7 +97,7 @@ def test_staff_without_any_project_still_sees_every_project(client, make_user, p
 
 
 def test_all_instances_of_two_projects_with_their_names(admin_client, project, beta,
-                                                         calls):  # noqa: F811
+                                                         calls):
     alpha_ids = launch_in(project, "alpha-vm", 2)
     beta_ids = launch_in(beta, "beta-vm")
     admin_client.get(reverse("django_nova:admin-instances"))  # warm credentials

@@ -1,4 +1,6 @@
-"""API access on EC2: the endpoint, and IAM access keys against the moto server."""
+"""API access on EC2: the endpoint, and IAM access keys against the moto server.
+
+In a browser: tests/browser/test_credentials.py."""
 
 import configparser
 import re
@@ -11,9 +13,7 @@ from django.test import Client
 from django_nova.clouds.ec2_credentials import iam_user_name
 from django_nova.exceptions import NotFound
 from django_nova.models import AuditEntry, Membership
-from tests.conftest import cloud_settings
-from tests.helpers import messages_of
-from tests.test_browser import browser, demo_user  # noqa: F401 - fixtures
+from tests.helpers import cloud_operations, cloud_settings, messages_of
 
 PAGE = "/credentials/"
 CREATE = "/credentials/keys/create/"
@@ -266,47 +266,6 @@ def test_iam_refuses_a_key_of_another_user_by_name(driver):
         driver.set_access_key_status("bob", mine.key.id, False)
     assert [(k.id, k.status) for k in driver.list_access_keys("alice")] == [
         (mine.key.id, "Active")]
-
-
-@pytest.mark.browser
-def test_access_key_in_a_browser(live_server, demo_user, browser):  # noqa: F811
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions as EC
-
-    from tests.test_browser import click, shot, sign_in, wait
-
-    sign_in(browser, live_server.url, "demo")
-    click(browser, browser.find_element(By.ID, "nav-credentials"))
-    wait(browser).until(EC.visibility_of_element_located((By.ID, "access-keys")))
-    assert "No access keys yet" in browser.find_element(By.ID, "access-keys").text
-    click(browser, browser.find_element(By.ID, "create-access-key"))
-    click(browser, wait(browser).until(EC.element_to_be_clickable((By.ID, "confirm-create-key"))))
-    secret = wait(browser).until(
-        EC.visibility_of_element_located((By.ID, "credential-secret"))).text
-    key_id = browser.find_element(By.ID, "credential-id").text
-    assert len(secret) >= 40 and browser.find_element(By.ID, "download-aws-credentials")
-    shot(browser, "credentials-created.png")
-    click(browser, browser.find_element(By.LINK_TEXT, "Done"))
-    table = wait(browser).until(EC.visibility_of_element_located((By.ID, "access-keys")))
-    assert key_id in table.text and secret not in browser.page_source
-    shot(browser, "credentials.png")
-
-
-def cloud_operations(action) -> list[str]:
-    """The cloud operations ``action()`` makes (sorted; assuming a project's role left out)."""
-    from django_nova.clouds.base import cloud_call
-
-    seen = []
-
-    def record(sender, cloud, operation, **_):
-        seen.append(operation)
-
-    cloud_call.connect(record, weak=False)
-    try:
-        action()
-    finally:
-        cloud_call.disconnect(record)
-    return sorted(op for op in seen if op != "AssumeRole")
 
 
 def test_page_makes_a_bounded_number_of_calls(member_client, driver):

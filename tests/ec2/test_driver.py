@@ -6,10 +6,8 @@ from django.db import connection
 from django_nova.clouds import get_driver
 from django_nova.exceptions import Conflict, InvalidInput, NotFound, Unavailable
 from django_nova.resources import LaunchSpec
-from tests.conftest import IMAGE_ID, cloud_settings
-
-ED25519_KEY = ("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl"
-               " alice@example")
+from tests.data import ED25519_KEY, IMAGE_ID
+from tests.helpers import cloud_settings
 
 
 def test_launch_list_get_and_terminate(driver):

@@ -1,20 +1,17 @@
-"""Identity administration on EC2 clouds (Django users, projects, memberships; moto accounts)."""
+"""Identity administration on EC2 clouds (Django users, projects, memberships; moto accounts).
+
+In a browser: tests/browser/test_admin.py."""
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
-from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import Select
 
 from django_nova.clouds.ec2_credentials import iam_user_name
 from django_nova.context import ProjectChoice
 from django_nova.models import AuditEntry, Membership, Project
-from tests.conftest import PASSWORD
-from tests.helpers import messages_of
-from tests.test_browser import browser, click, shot, wait  # noqa: F401  (fixture + helpers)
-from tests.test_credentials import cloud_operations
+from tests.data import PASSWORD
+from tests.helpers import cloud_operations, messages_of, url
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 ESCAPED = "&lt;img src=x onerror=alert(1)&gt;"
@@ -36,10 +33,6 @@ def admin(make_user):
 def admin_client(client, admin):
     client.force_login(admin)
     return client
-
-
-def url(name, *args):
-    return reverse(f"django_nova:{name}", args=args)
 
 
 def admin_urls(project, user):
@@ -536,7 +529,7 @@ def test_key_deletion_is_one_wave_of_calls_per_account(admin_client, project, dr
 
 def test_unreachable_cloud_still_disables_but_says_keys_remain(admin_client, project, member,
                                                                settings, closed_port_url):
-    from tests.conftest import cloud_settings
+    from tests.helpers import cloud_settings
 
     settings.NOVA = {**settings.NOVA, **cloud_settings(closed_port_url)}
     response = admin_client.post(url("admin-user-disable", member.pk))
@@ -557,59 +550,6 @@ def test_password_fields_are_kept_out_of_error_reports(admin_client, member):
     for name, args in (("admin-user-create", ()), ("admin-user-password", (member.pk,))):
         response = admin_client.post(url(name, *args), {"password1": "x", "password2": "y"})
         assert response.wsgi_request.sensitive_post_parameters == ("password1", "password2")
-
-
-# --- in a browser -------------------------------------------------------------------------
-
-@pytest.mark.browser
-def test_browser_admin_creates_project_and_member_sees_it(live_server, transactional_db,
-                                                         make_user, browser):  # noqa: F811
-
-    make_user("root", is_staff=True)
-    bob = make_user("bob")
-
-    def sign_in(username):
-        browser.delete_all_cookies()
-        browser.get(live_server.url + url("login"))
-        browser.find_element(By.ID, "id_username").send_keys(username)
-        browser.find_element(By.ID, "id_password").send_keys(PASSWORD)
-        click(browser, browser.find_element(By.CSS_SELECTOR, "form button[type=submit]"))
-        wait(browser).until(EC.text_to_be_present_in_element((By.ID, "nova-username"),
-                                                              username))
-
-    sign_in("root")
-    browser.get(live_server.url + url("admin-projects"))
-    click(browser, wait(browser).until(EC.element_to_be_clickable((By.ID, "create-project"))))
-    form = wait(browser).until(EC.visibility_of_element_located((By.ID, "identity-form")))
-    form.find_element(By.ID, "id_name").send_keys("team-x")
-    form.find_element(By.ID, "id_description").send_keys("The X team")
-    click(browser, form.find_element(By.ID, "identity-submit"))
-    message = wait(browser).until(EC.visibility_of_element_located(
-        (By.CSS_SELECTOR, ".nova-messages .alert-success")))
-    assert "Created project team-x" in message.text
-    project = Project.objects.get(name="team-x")
-    assert browser.current_url.endswith(url("admin-project", project.pk))
-
-    form = browser.find_element(By.ID, "member-add-form")
-    Select(form.find_element(By.ID, "id_user")).select_by_value(str(bob.pk))
-    Select(form.find_element(By.ID, "id_role")).select_by_value("member")
-    click(browser, form.find_element(By.ID, "member-add"))
-    message = wait(browser).until(EC.visibility_of_element_located(
-        (By.CSS_SELECTOR, ".nova-messages .alert-success")))
-    assert "Added bob to team-x" in message.text
-    row = browser.find_element(By.ID, f"member-{bob.pk}")
-    assert "bob" in row.text and "Member" in row.text
-    shot(browser, "admin-project.png")
-    browser.get(live_server.url + url("admin-projects"))
-    shot(browser, "admin-projects.png")
-    browser.get(live_server.url + url("admin-users"))
-    shot(browser, "admin-users.png")
-
-    sign_in("bob")
-    switcher = Select(wait(browser).until(EC.presence_of_element_located(
-        (By.ID, "nova-project"))))
-    assert [o.text for o in switcher.options] == ["team-x"]
-    assert Membership.objects.get(project=project, user=bob).role == "member"
 
 
 def test_add_member_offers_the_member_role_first(admin_client, project):

@@ -3,7 +3,7 @@ snapshot, edit, make public or private, delete; others' images stay read-only.""
 
 
 from django_nova.resources import VolumeSpec
-from tests.conftest import IMAGE_ID
+from tests.data import IMAGE_ID
 from tests.helpers import messages_of
 
 

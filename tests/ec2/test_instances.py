@@ -1,16 +1,22 @@
-"""Views through the real driver against moto: pages, forms, errors."""
+"""Views through the real driver against moto: pages, forms, errors (the instances pages,
+and the key pair, image, login and project pages around them)."""
 
 import pytest
 
 from django_nova.context import SESSION_PROJECT
-from tests.conftest import IMAGE_ID, PASSWORD, cloud_settings
-from tests.helpers import messages_of
-from tests.test_ec2_driver import ED25519_KEY
+from tests.data import ED25519_KEY, IMAGE_ID, PASSWORD
+from tests.helpers import cloud_settings, messages_of
 
 RSA_1024 = ("ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAgQDEXR5XEpvDS/7XZ4CMsrlqvmKh+S6BkdZcpz9+yXMbhEBxB"
             "Gm2h0ZS8v/1AfFLuXdl2lLiwkRGLbrZ2v2Go5Q7x9D2UyqWxDgIsxdYeBuFjjIvyd/dZuQR0xN2xYz9ncAzR"
             "Pap0Ma6dw9HtPvbFLaaylc8JWVaRU1UE5LE7nT8Ow== weak@example")
 
+
+def test_instances_page_renders(member_client, launch):
+    launch(name="smoke")
+    response = member_client.get("/instances/")
+    assert response.status_code == 200
+    assert b"smoke" in response.content
 
 
 def test_instances_table_shows_the_columns(member_client, launch):

@@ -4,21 +4,17 @@ import re
 from collections import Counter
 
 import pytest
-from django.contrib.messages import get_messages
 from django.test import Client
 
 from django_nova.clouds import get_driver
 from django_nova.clouds.base import cloud_call
 from django_nova.exceptions import Conflict, InvalidInput, NotFound
 from django_nova.resources import SecurityGroupRule
+from tests.helpers import messages_of
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 HOSTILE_ESCAPED = "&lt;img src=x onerror=alert(1)&gt;"
 DUPLICATE = "This group already has this rule."
-
-
-def messages_of(response):
-    return [str(m) for m in get_messages(response.wsgi_request)]
 
 
 def group_named(driver, name):
@@ -490,7 +486,7 @@ def test_missing_group_is_404_not_500(member_client):
 
 
 def test_unreachable_cloud_gives_a_readable_page(member_client, settings, closed_port_url):
-    from tests.conftest import cloud_settings
+    from tests.helpers import cloud_settings
 
     settings.NOVA = {**settings.NOVA, **cloud_settings(closed_port_url)}
     response = member_client.get("/network/security-groups/")

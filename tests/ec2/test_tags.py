@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.conftest import IMAGE_ID
+from tests.data import IMAGE_ID
 
 
 def test_add_change_and_remove_tags(member_client, launch, driver):

@@ -1,5 +1,8 @@
 """API access on OpenStack: openrc, clouds.yaml and application credentials, against the
-real test cloud's Keystone."""
+real test cloud's Keystone.
+
+``demo_keystone`` and ``credential_cleanup`` are in tests/conftest.py; in a browser:
+tests/browser/test_credentials.py."""
 
 import re
 import subprocess
@@ -20,7 +23,6 @@ from django_nova.keystone import KeystoneSession
 from django_nova.models import AuditEntry
 from django_nova.services.credentials import CredentialService
 from tests.helpers import messages_of
-from tests.test_browser import browser  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.openstack
 
@@ -34,25 +36,6 @@ def source(script_path, stdin="", show="env") -> dict:
     done = subprocess.run(["bash", "-c", f'. "$0" && {show}', str(script_path)], input=stdin,
                           capture_output=True, text=True, check=True, timeout=20)
     return dict(line.split("=", 1) for line in done.stdout.splitlines() if "=" in line)
-
-
-@pytest.fixture
-def demo_keystone(os_conn):
-    """What Keystone says about user demo and project demo."""
-    conn = os_conn("demo")
-    return {"user_id": conn.current_user_id, "project_id": conn.current_project_id,
-            "conn": conn}
-
-
-@pytest.fixture
-def credential_cleanup(demo_keystone):
-    """Deletes demo's application credentials a test made, whatever happens."""
-    names = []
-    yield names
-    conn = demo_keystone["conn"]
-    for credential in conn.identity.application_credentials(demo_keystone["user_id"]):
-        if credential.name in names:
-            conn.identity.delete_application_credential(demo_keystone["user_id"], credential.id)
 
 
 def test_page_offers_the_project_files_and_credentials(keystone_client, client, with_openstack):
@@ -292,43 +275,6 @@ def test_other_users_never_see_or_delete_my_credential(keystone_client, client, 
     conn = demo_keystone["conn"]
     still = conn.identity.get_application_credential(demo_keystone["user_id"], credential_id)
     assert still.name == name
-
-
-@pytest.mark.browser
-def test_application_credential_in_a_browser(live_server, transactional_db, with_openstack,
-                                             browser, credential_cleanup):  # noqa: F811
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions as EC
-    from selenium.webdriver.support.ui import Select
-
-    from tests.test_browser import click, shot, wait
-
-    username, password = with_openstack["users"]["demo"]
-    browser.get(live_server.url + "/credentials/")
-    wait(browser).until(EC.url_contains("/login/"))
-    Select(browser.find_element(By.ID, "id_cloud")).select_by_visible_text("OpenStack test cloud")
-    browser.find_element(By.ID, "id_username").send_keys(username)
-    browser.find_element(By.ID, "id_password").send_keys(password)
-    browser.find_element(By.CSS_SELECTOR, "#login-form button[type=submit]").click()
-    wait(browser).until(EC.visibility_of_element_located((By.ID, "app-credentials")))
-    assert browser.find_element(By.ID, "download-openrc").is_displayed()
-    shot(browser, "credentials-openstack.png")
-
-    name = f"browser-{uuid.uuid4().hex[:8]}"
-    credential_cleanup.append(name)
-    click(browser, browser.find_element(By.ID, "create-app-credential"))
-    form_name = wait(browser).until(EC.visibility_of_element_located((By.ID, "id_name")))
-    form_name.send_keys(name)
-    click(browser, browser.find_element(By.CSS_SELECTOR, "input[name=roles][value=member]"))
-    shot(browser, "credentials-app-form.png")
-    click(browser, browser.find_element(By.CSS_SELECTOR, "form button[type=submit]"))
-    secret = wait(browser).until(
-        EC.visibility_of_element_located((By.ID, "credential-secret"))).text
-    assert len(secret) > 20 and browser.find_element(By.ID, "download-clouds-yaml")
-    shot(browser, "credentials-app-created.png")
-    click(browser, browser.find_element(By.LINK_TEXT, "Done"))
-    table = wait(browser).until(EC.visibility_of_element_located((By.ID, "app-credentials")))
-    assert name in table.text and secret not in browser.page_source
 
 
 def test_hostile_credential_name_is_escaped(keystone_client, client, demo_keystone,

@@ -9,22 +9,17 @@ import uuid
 import openstack.connection
 import pytest
 from django.test import Client
-from django.urls import reverse
 from keystoneauth1 import session as ks_session
 from keystoneauth1.identity import v3
 
 from django_nova.models import AuditEntry
-from tests.helpers import messages_of, wait_for
+from tests.helpers import messages_of, url, wait_for
 
 pytestmark = pytest.mark.openstack
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 ESCAPED = "&lt;img src=x onerror=alert(1)&gt;"
 PASSWORD = "Keystone-pass-0123"  # noqa: S105
-
-
-def url(name, *args):
-    return reverse(f"django_nova:{name}", args=args)
 
 
 def unique(prefix="nova-ident"):

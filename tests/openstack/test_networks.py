@@ -5,11 +5,10 @@ is then checked on the cloud itself.  Everything a test makes carries PREFIX
 in its name and is removed afterwards, also when the test fails.
 """
 
-import time
-
 import pytest
-from django.contrib.messages import get_messages
 from django.test import Client
+
+from tests.helpers import messages_of, wait_for
 
 pytestmark = pytest.mark.openstack
 
@@ -19,20 +18,6 @@ ROUTERS = "/network/routers/"
 HOSTILE = "<img src=x onerror=alert(1)>"
 HOSTILE_ESCAPED = "&lt;img src=x onerror=alert(1)&gt;"
 CIDR = "10.77.0.0/24"
-
-
-def messages_of(response):
-    return [str(m) for m in get_messages(response.wsgi_request)]
-
-
-def wait_for(check, timeout=120, interval=0.5):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError(f"gave up waiting after {timeout}s")
 
 
 def clean_up(conn):

@@ -21,7 +21,7 @@ from django_nova.mixins import AdminRequiredMixin
 from django_nova.models import Membership
 from django_nova.resources import SecurityGroupRule, VolumeSpec
 from tests.helpers import wait_for
-from tests.test_security import (
+from tests.urlwalk import (
     ANONYMOUS_ALLOWED,
     accepts_post,
     assert_redirects_to_login,

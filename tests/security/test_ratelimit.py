@@ -11,11 +11,10 @@ from django.conf import settings as django_settings
 from django.core.cache.backends.filebased import FileBasedCache
 
 from django_nova.clouds.base import cloud_call
-from tests.conftest import PASSWORD
+from tests.data import PASSWORD
+from tests.signups import login, sign_up
 
-from .test_registration import login, sign_up, signups  # noqa: F401  (fixture)
-
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]  # the checkout
 LIMIT = django_settings.AXES_FAILURE_LIMIT
 
 
@@ -75,7 +74,7 @@ def test_failed_keystone_logins_count_and_a_locked_name_never_reaches_keystone(
         cloud_call.disconnect(count)
 
 
-def test_sign_ups_per_address_are_limited(client, signups, settings):  # noqa: F811
+def test_sign_ups_per_address_are_limited(client, signups, settings):
     settings.REGISTRATION_RATE = "2/h"
     assert sign_up(client, "first").status_code == 302
     assert sign_up(client, "second").status_code == 302
@@ -87,7 +86,7 @@ def test_sign_ups_per_address_are_limited(client, signups, settings):  # noqa: F
     assert other.status_code == 200
 
 
-def test_forwarded_for_counts_only_behind_a_trusted_proxy(client, signups, settings):  # noqa: F811
+def test_forwarded_for_counts_only_behind_a_trusted_proxy(client, signups, settings):
     settings.REGISTRATION_RATE = "1/h"
     for n in range(3):  # a client cannot dodge the limit by inventing addresses
         response = client.post("/accounts/register/", {},

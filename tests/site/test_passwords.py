@@ -14,10 +14,9 @@ from django_nova.clouds import keystone as keystone_api
 from django_nova.exceptions import Forbidden, Unavailable
 from django_nova.keystone import KeystoneSession
 from django_nova.services.projects import keystone_login
-from tests.conftest import PASSWORD
+from tests.data import PASSWORD
 from tests.helpers import messages_of
-
-from .test_registration import login, openstack_signups, signups  # noqa: F401  (fixtures)
+from tests.signups import login
 
 NEW_PASSWORD = "another-quite-long-passphrase-77"  # noqa: S105
 RESET_LINK = re.compile(r"https?://[^\s]+/accounts/password/reset/[^\s]+/[^\s]+/")
@@ -97,7 +96,7 @@ def test_reset_of_an_unknown_email_sends_nothing_and_says_the_same(client, db):
 # --- Keystone accounts -------------------------------------------------------------------
 
 @pytest.fixture
-def keystone_user(openstack_signups, os_conn):  # noqa: F811
+def keystone_user(openstack_signups, os_conn):
     """A fresh Keystone user (member of its own project), deleted afterwards."""
     admin = os_conn("admin")
     name = f"pw-{uuid.uuid4().hex[:8]}"

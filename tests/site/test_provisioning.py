@@ -86,26 +86,12 @@ def test_disabled_or_unknown_cloud_refuses(make_user, settings):
 # --- OpenStack (real Keystone) ------------------------------------------------------------
 
 def provisioning_cloud(settings, openstack_cloud, moto_url, **overrides):
-    from tests.conftest import cloud_settings
+    from tests.helpers import cloud_settings
     definition = {**openstack_cloud["definition"], "PROVISIONING": {
         "ENABLED": True, "SERVICE_CLOUD": "test-admin",
         "CLOUDS_YAML": openstack_cloud["clouds_yaml"], "ROLE": "member", **overrides}}
     settings.NOVA = {**settings.NOVA, "CLOUDS": {
         **cloud_settings(moto_url)["CLOUDS"], "openstack": definition}}
-
-
-@pytest.fixture
-def keystone_cleanup(os_conn):
-    """Deletes every Keystone user and project named in the list it yields."""
-    names: list[str] = []
-    yield names
-    conn = os_conn("admin")
-    for name in names:
-        for user in conn.identity.users(name=name):
-            conn.identity.delete_user(user.id, ignore_missing=True)
-        for project in conn.identity.projects():
-            if project.name == name or project.name.startswith(f"{name}-"):
-                conn.identity.delete_project(project.id, ignore_missing=True)
 
 
 def keystone_state(conn, name):
@@ -218,7 +204,7 @@ def test_project_name_candidates_are_bounded():
 
 def test_system_check_wants_a_service_account(settings, moto_url):
     from django_nova.checks import check_provisioning
-    from tests.conftest import cloud_settings
+    from tests.helpers import cloud_settings
     openstack = {"DRIVER": "openstack", "AUTH_URL": "http://127.0.0.1:5000/v3",
                  "REGIONS": ["RegionOne"], "PROVISIONING": {"ENABLED": True}}
     settings.NOVA = {**settings.NOVA, "CLOUDS": {**cloud_settings(moto_url)["CLOUDS"],

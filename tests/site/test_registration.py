@@ -4,11 +4,9 @@ EC2 sign-ups run against the session's moto server; OpenStack sign-ups
 against the real test cloud, with ``test-admin`` as the service account.
 """
 
-import re
 import uuid
 from datetime import timedelta
 from io import StringIO
-from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -24,85 +22,12 @@ from django_nova.models import AuditEntry, Membership, Project
 from django_nova.services import provisioning
 from openstack_dashboard.registration.models import Signup
 from openstack_dashboard.registration.signups import purge_expired_signups
-
-PASSWORD = "a-long-and-unusual-passphrase-42"  # noqa: S105
-SIGNUP_URL = "/accounts/register/"
-LINK = re.compile(r"https?://[^\s]+/accounts/activate/\?activation_key=[^\s]+")
+from tests.data import SIGNUP_PASSWORD as PASSWORD
+from tests.signups import SIGNUP_URL, activate, activation_path, login, sign_up
 
 
 def unique(prefix="reg"):
     return f"{prefix}-{uuid.uuid4().hex[:8]}"
-
-
-@pytest.fixture
-def signups(settings, db):
-    """Sign-up open on the embedded cloud, which provisions a personal project."""
-    clouds = settings.NOVA["CLOUDS"]
-    clouds["embedded"] = {**clouds["embedded"], "PROVISIONING": {"ENABLED": True}}
-    settings.REGISTRATION_OPEN = True
-    settings.REGISTRATION_CLOUDS = None
-    settings.ADMINS = ["ops@example.org"] if _django6() else [("ops", "ops@example.org")]
-    return settings
-
-
-def _django6():
-    import django
-    return django.VERSION >= (6, 0)
-
-
-@pytest.fixture
-def openstack_signups(signups, with_openstack):
-    """Both clouds take sign-ups; the OpenStack one provisions through ``test-admin``."""
-    signups.NOVA["CLOUDS"]["openstack"] = {
-        **with_openstack["definition"],
-        "PROVISIONING": {"ENABLED": True, "SERVICE_CLOUD": "test-admin",
-                         "CLOUDS_YAML": with_openstack["clouds_yaml"]}}
-    return with_openstack
-
-
-@pytest.fixture
-def keystone_cleanup(os_conn):
-    """Delete the Keystone users and projects a test's sign-ups made, whatever happens."""
-    names = []
-    yield names
-    admin = os_conn("admin")
-    for name in names:
-        user = admin.identity.find_user(name, domain_id="default")
-        if user is not None:
-            admin.identity.delete_user(user.id)
-        for project in admin.identity.projects(name=name):
-            admin.identity.delete_project(project.id)
-
-
-def sign_up(client, username, email=None, password=PASSWORD, cloud=None):
-    data = {"username": username, "email": email or f"{username}@example.org",
-            "password1": password, "password2": password}
-    if cloud:
-        data["cloud"] = cloud
-    return client.post(SIGNUP_URL, data)
-
-
-def activation_path(message) -> str:
-    match = LINK.search(message.body)
-    assert match, message.body
-    parts = urlsplit(match.group(0))
-    return f"{parts.path}?{parts.query}"
-
-
-def activate(client, path):
-    """Open the emailed link (a page with one button), then press the button."""
-    page = client.get(path)
-    assert page.status_code == 200
-    assert b'id="activate-submit"' in page.content
-    key = path.split("activation_key=", 1)[1]
-    return client.post("/accounts/activate/", {"activation_key": key})
-
-
-def login(client, username, password=PASSWORD, cloud="embedded"):
-    data = {"username": username, "password": password, "cloud": cloud}
-    if cloud == "openstack":
-        data["domain"] = "Default"
-    return client.post("/login/", data)
 
 
 # --- EC2 (embedded cloud) ------------------------------------------------------------------
