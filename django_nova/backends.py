@@ -20,6 +20,7 @@ login form, which shows it as such.
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import BaseBackend
 
+from .clouds import identity_clouds
 from .conf import nova_settings
 from .exceptions import Forbidden
 from .keystone import KeystoneSession
@@ -37,8 +38,7 @@ def make_shadow_username(user_id: str, cloud: str) -> str:
 def keystone_identity(user) -> tuple[str, str] | None:
     """``(keystone user id, cloud)`` of a shadow user; None for local (Django) accounts."""
     user_id, sep, cloud = user.get_username().rpartition("@")
-    clouds = nova_settings()["CLOUDS"]
-    if not sep or not user_id or clouds.get(cloud, {}).get("DRIVER") != "openstack":
+    if not sep or not user_id or cloud not in identity_clouds():
         return None
     if user.has_usable_password():
         return None
@@ -51,9 +51,9 @@ class KeystoneBackend(BaseBackend):
                      domain: str | None = None, **kwargs):
         if not (cloud_username and password and cloud):
             return None
-        config = nova_settings()["CLOUDS"].get(cloud, {})
-        if config.get("DRIVER") != "openstack":
+        if cloud not in identity_clouds():
             return None
+        config = nova_settings()["CLOUDS"][cloud]
         try:
             keystone = keystone_login(cloud, cloud_username, password,
                                       domain or config.get("DEFAULT_DOMAIN", "Default"))

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core import checks
 
-from .clouds import DRIVERS
+from .clouds import DRIVERS, cloud_class
 from .conf import nova_settings
 
 MIDDLEWARE = "django_nova.middleware.NovaContextMiddleware"
@@ -19,16 +19,18 @@ def check_settings(app_configs, **kwargs):
         errors.append(checks.Error("NOVA['CLOUDS'] defines no cloud.", id="django_nova.E001"))
     for key, cloud in clouds.items():
         driver = cloud.get("DRIVER")
-        if driver not in DRIVERS:
+        try:
+            kind = cloud_class(str(driver))
+        except (ImportError, TypeError, ValueError) as error:
             errors.append(checks.Error(
-                f"Cloud {key!r} has DRIVER {driver!r}; use one of {sorted(DRIVERS)}.",
+                f"Cloud {key!r} has DRIVER {driver!r}; use one of {sorted(DRIVERS)} or the "
+                f"dotted path of a django_nova.clouds.base.Cloud subclass ({error}).",
                 id="django_nova.E002"))
+            kind = None
         if not cloud.get("REGIONS"):
             errors.append(checks.Error(f"Cloud {key!r} lists no REGIONS.", id="django_nova.E003"))
-        if driver == "ec2" and not (cloud.get("ACCESS_KEY_ID") and cloud.get("SECRET_ACCESS_KEY")):
-            errors.append(checks.Error(
-                f"Cloud {key!r} needs ACCESS_KEY_ID and SECRET_ACCESS_KEY to assume project roles.",
-                id="django_nova.E004"))
+        if kind is not None:
+            errors.extend(kind.check_config(key, cloud))
     if not 5 <= int(nova.get("PAGE_SIZE", 0)) <= 1000:
         errors.append(checks.Error("NOVA['PAGE_SIZE'] must be between 5 and 1000.",
                                    id="django_nova.E005"))
@@ -49,7 +51,8 @@ def check_settings(app_configs, **kwargs):
 
 @checks.register()
 def check_provisioning(app_configs, **kwargs):
-    """A cloud that provisions self-registered users must say how (identity area)."""
+    """A cloud's PROVISIONING must be a dict (what each kind of cloud needs in it, its
+    ``check_config`` says)."""
     errors = []
     for key, cloud in (nova_settings().get("CLOUDS") or {}).items():
         provisioning = cloud.get("PROVISIONING")
@@ -58,10 +61,4 @@ def check_provisioning(app_configs, **kwargs):
         if not isinstance(provisioning, dict):
             errors.append(checks.Error(f"Cloud {key!r}: PROVISIONING must be a dict.",
                                        id="django_nova.E020"))
-        elif (provisioning.get("ENABLED") and cloud.get("DRIVER") == "openstack"
-              and not provisioning.get("SERVICE_CLOUD")):
-            errors.append(checks.Error(
-                f"Cloud {key!r} enables PROVISIONING but names no SERVICE_CLOUD (the "
-                "clouds.yaml cloud of a service account with the admin role).",
-                id="django_nova.E021"))
     return errors

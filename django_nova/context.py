@@ -1,7 +1,7 @@
 """The per-request cloud context: who, which cloud, which project, which region.
 
 Built once per request by NovaContextMiddleware (lazily, so pages that do
-not need it pay nothing) and handed to services; drivers are built from it,
+not need it pay nothing) and handed to services; clouds are built from it,
 never from globals.  Two kinds of identity feed it:
 
 - EC2 clouds: Django users, projects and memberships (django_nova.models);
@@ -9,13 +9,15 @@ never from globals.  Two kinds of identity feed it:
   (django_nova.keystone), whose projects come from Keystone itself.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
-from .clouds import get_driver
+from .clouds import kind_of, open_cloud, site_clouds
+from .clouds.base import Cloud
 from .conf import nova_settings
 from .keystone import SESSION_KEYSTONE, KeystoneSession
 from .models import Project
+from .resources import Capabilities
 
 SESSION_PROJECT = "nova_project"
 SESSION_REGION = "nova_region"
@@ -44,12 +46,13 @@ class NovaContext:
     is_cloud_admin: bool = False
 
     @property
-    def cloud(self) -> dict:
+    def config(self) -> dict:
+        """The cloud's definition in NOVA["CLOUDS"] (empty without a cloud)."""
         return nova_settings()["CLOUDS"].get(self.cloud_key, {})
 
     @property
     def regions(self) -> list[str]:
-        return list(self.cloud.get("REGIONS", []))
+        return list(self.config.get("REGIONS", []))
 
     @property
     def user_label(self) -> str:
@@ -57,8 +60,42 @@ class NovaContext:
         return keystone.user_name if keystone else self.user.get_username()
 
     @cached_property
-    def driver(self):
-        return get_driver(self.cloud_key, self.access, self.region)
+    def cloud(self) -> Cloud | None:
+        """The current project of the cloud in the current region, made of parts."""
+        if self.access is None or self.project is None:
+            return None
+        return open_cloud(self.cloud_key, self.access, self.region)
+
+    def acting_in(self, project: ProjectChoice) -> "NovaContext":
+        """The same user, cloud and access, acting in (and filed under) another project:
+        a cloud admin's token reaches every project of the cloud."""
+        return replace(self, project=project)
+
+    def cloud_in(self, region: str) -> Cloud:
+        """The current project in another region of its cloud."""
+        if region == self.region:
+            return self.cloud
+        return open_cloud(self.cloud_key, self.access, region)
+
+    @property
+    def keeps_identity(self) -> bool:
+        """The cloud keeps the user's account (Keystone), not django-nova."""
+        return bool(self.cloud_key) and kind_of(self.cloud_key).KEEPS_IDENTITY
+
+    @property
+    def capabilities(self) -> Capabilities:
+        """What the current cloud offers; nothing but the defaults without a project."""
+        return self.cloud.capabilities if self.cloud is not None else Capabilities()
+
+
+def site_project_context(context: NovaContext, project: Project) -> NovaContext:
+    """A cloud admin's context for another django-nova project (its own account)."""
+    regions = list(nova_settings()["CLOUDS"].get(project.cloud, {}).get("REGIONS", []))
+    region = context.region if context.region in regions else (regions[0] if regions else "")
+    choice = ProjectChoice(id=str(project.pk), name=project.name, owner_id=project.account_id)
+    return NovaContext(user=context.user, cloud_key=project.cloud, projects=[choice],
+                       project=choice, region=region, access=project,
+                       is_cloud_admin=context.is_cloud_admin)
 
 
 def _choose_region(request, context: NovaContext) -> None:
@@ -80,9 +117,7 @@ def _keystone_context(request, keystone: KeystoneSession) -> NovaContext:
 
 def _django_context(request) -> NovaContext:
     user = request.user
-    clouds = [key for key, cloud in nova_settings()["CLOUDS"].items()
-              if cloud.get("DRIVER") == "ec2"]
-    rows = list(Project.objects.filter(memberships__user=user, cloud__in=clouds,
+    rows = list(Project.objects.filter(memberships__user=user, cloud__in=site_clouds(),
                                        enabled=True))
     chosen = str(request.session.get(SESSION_PROJECT, ""))
     row = next((p for p in rows if str(p.pk) == chosen), rows[0] if rows else None)
@@ -109,4 +144,4 @@ def build_context(request) -> NovaContext:
 
 
 __all__ = ["SESSION_KEYSTONE", "SESSION_PROJECT", "SESSION_REGION", "NovaContext",
-           "ProjectChoice", "build_context"]
+           "ProjectChoice", "build_context", "site_project_context"]

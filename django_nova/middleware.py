@@ -3,7 +3,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import render
 from django.utils.functional import SimpleLazyObject
 
-from . import audit
+from . import audit, events
 from .context import build_context
 from .exceptions import CloudError
 from .keystone import KeystoneSession
@@ -36,13 +36,14 @@ class NovaContextMiddleware:
                   else (None, None))
         if before[1] is not None:
             before[1].project  # noqa: B018 - evaluate the context now, before the view
-        try:
-            response = self.get_response(request)
-        except Exception as error:
-            audit.record(request, error=f"Internal error ({type(error).__name__})",
-                         before=before)
-            raise
-        audit.record(request, response, before=before)
+        with events.collecting() as made:
+            try:
+                response = self.get_response(request)
+            except Exception as error:
+                audit.record(request, error=f"Internal error ({type(error).__name__})",
+                             before=before, events=made)
+                raise
+        audit.record(request, response, before=before, events=made)
         return response
 
     def process_exception(self, request, exception):

@@ -1,44 +1,48 @@
 """What every django_nova page shares: login, a current project, safe redirects."""
 
+from dataclasses import dataclass
 from functools import cached_property
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.generic import FormView, TemplateView
+from django.utils.text import get_valid_filename
+from django.views.generic import FormView, TemplateView, View
 
 from . import audit
-from .concurrency import gather
+from .concurrency import gather_outcomes, outcome_error
 from .exceptions import CloudError, Conflict, InvalidInput, NotFound
+from .resources import ACTIONS, Action
 from .services.compute import ComputeService
 
 
-class BootstrapFormMixin:
-    """Give widgets Bootstrap classes and mark invalid fields, without per-form markup."""
+class OneTimeSecretMixin:
+    """For views that hand a secret over once ("download once, store nothing").
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
-                widget.attrs["class"] = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                widget.attrs["class"] = "form-select"
-            elif isinstance(widget, forms.CheckboxInput):
-                widget.attrs["class"] = "form-check-input"
-            else:
-                widget.attrs["class"] = "form-control"
+    The secret passes through one response and is kept nowhere: not in the
+    database, the session, the cache or a log.  Every response of the view
+    tells browsers and proxies not to store it, and its POST data is hidden
+    from Django's error reports.  ``download`` streams a secret as a file.
+    """
 
-    def full_clean(self):
-        """Validate, then mark invalid widgets (after subclasses set their choices)."""
-        super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                widget = self.fields[name].widget
-                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+    def dispatch(self, request, *args, **kwargs):
+        request.sensitive_post_parameters = "__ALL__"
+        response = super().dispatch(request, *args, **kwargs)
+        response["Cache-Control"] = "no-store"
+        return response
+
+    @staticmethod
+    def download(content: str, filename: str, content_type: str = "text/plain") -> HttpResponse:
+        response = HttpResponse(content, content_type=f"{content_type}; charset=utf-8"
+                                if content_type.startswith("text/") else content_type)
+        name = get_valid_filename(filename) or "download"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "no-store"
+        return response
 
 
 class ProjectViewMixin(LoginRequiredMixin):
@@ -95,6 +99,26 @@ def cloud_message(error: CloudError) -> str:
     return f"{error.title}: {error.message}"
 
 
+def call_cloud(form, action, field: str | None = None, conflict=None):
+    """``(result, True)``, or ``(None, False)`` with the cloud's refusal on the form.
+
+    A Conflict lands on ``conflict(form, error)`` -> (field, message) when
+    given (a duplicate name), invalid input and a Conflict otherwise on
+    ``field`` (the form as a whole by default), anything else on the form as
+    a whole with its title.
+    """
+    try:
+        return action(), True
+    except Conflict as error:
+        target, message = conflict(form, error) if conflict else (field, error.message)
+    except InvalidInput as error:
+        target, message = field, error.message
+    except CloudError as error:
+        target, message = None, cloud_message(error)
+    field_error(form, target, message)
+    return None, False
+
+
 class CloudFormView(ProjectViewMixin, FormView):
     """A form whose cloud errors land on the form, so the user's input is kept.
 
@@ -111,18 +135,121 @@ class CloudFormView(ProjectViewMixin, FormView):
         return self.conflict_field, error.message
 
     def call_cloud(self, form, action, field: str | None = None):
-        """``(result, True)``, or ``(None, False)`` with the cloud's refusal on the form."""
+        if field:
+            return call_cloud(form, action, field)
+        return call_cloud(form, action, self.invalid_field, conflict=self.conflict_error)
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """What a confirm page says, in the one template ``django_nova/confirm.html``.
+
+    ``question`` and ``explanation`` may be built with ``format_html`` (which
+    escapes the resource names in them); anything else is plain text.
+    """
+
+    title: str
+    question: str
+    submit: str
+    cancel_url: str
+    submit_id: str = "confirm-action"
+    explanation: str = ""
+    subject_id: str = ""
+    details: tuple[tuple[str, str], ...] = ()
+    danger: bool = True
+    # Said before the button: what may hurt (detaching a root device).
+    warning: str = ""
+    # Why it cannot be done now: no button then, only a way back (and ``alternatives``).
+    refusal: str = ""
+    refusal_id: str = "confirm-refusal"
+    back_label: str = "Back"
+    resources: tuple = ()
+    # Other POST actions offered with a refusal: (url, element id, label).
+    alternatives: tuple[tuple[str, str, str], ...] = ()
+    # Hidden fields the confirming POST carries (``next``).
+    fields: tuple[tuple[str, str], ...] = ()
+
+
+class ActMixin:
+    """One change on POST, then back with one message: the change's, or "Could not
+    <doing>: <why>".
+
+    ``load`` fetches what the view acts on from the URL's arguments (a
+    NotFound there is a 404 page, before anything happens); ``perform`` acts
+    and returns the success message; ``doing`` names the act for failures
+    (what vanished meanwhile among them).
+    """
+
+    http_method_names = ["post"]
+
+    def load(self, **kwargs) -> None:
+        """Fetch what the view acts on, from the URL's arguments."""
+
+    def doing(self) -> str:
+        raise NotImplementedError
+
+    def perform(self) -> str:
+        raise NotImplementedError
+
+    def cancel_url(self) -> str:
+        raise NotImplementedError
+
+    def done_url(self) -> str:
+        return self.cancel_url()
+
+    def failed(self, error: CloudError):
+        messages.error(self.request, f"Could not {self.doing()}: {cloud_message(error)}")
+        return redirect(self.cancel_url())
+
+    def post(self, request, *args, **kwargs):
+        self.load(**kwargs)
         try:
-            return action(), True
-        except Conflict as error:
-            target, message = (field, error.message) if field else self.conflict_error(form,
-                                                                                       error)
-        except InvalidInput as error:
-            target, message = field or self.invalid_field, error.message
+            done = self.perform()
         except CloudError as error:
-            target, message = None, cloud_message(error)
-        field_error(form, target, message)
-        return None, False
+            return self.failed(error)
+        messages.success(request, done)
+        return redirect(self.done_url())
+
+
+class ConfirmActionMixin(ActMixin):
+    """Ask first (GET says what will happen, ``confirmation``), act on POST (``ActMixin``).
+
+    Every delete, detach, disassociate, release, stop and the like is one of these.
+    """
+
+    http_method_names = ["get", "post", "head", "options"]
+    template_name = "django_nova/confirm.html"
+
+    def confirmation(self) -> Confirmation:
+        raise NotImplementedError
+
+    def get(self, request, *args, **kwargs):
+        self.load(**kwargs)
+        return self.render_to_response(self.get_context_data(confirm=self.confirmation()))
+
+
+def simple_action(name: str) -> Action:
+    """An instance action that needs neither a confirmation nor a choice (404 otherwise)."""
+    action = ACTIONS.get(name)
+    if action is None or action.confirm or action.form_url:
+        raise Http404("No such action.")
+    return action
+
+
+class ActView(ActMixin, ProjectViewMixin, View):
+    """A POST-only change inside the current project."""
+
+
+class AdminActView(ActMixin, AdminRequiredMixin, View):
+    """A POST-only change for cloud administrators."""
+
+
+class ConfirmView(ConfirmActionMixin, ProjectViewMixin, TemplateView):
+    """A confirm-then-act page inside the current project."""
+
+
+class AdminConfirmView(ConfirmActionMixin, AdminRequiredMixin, TemplateView):
+    """A confirm-then-act page for cloud administrators."""
 
 
 class BulkDeleteView(ProjectViewMixin, TemplateView):
@@ -137,15 +264,6 @@ class BulkDeleteView(ProjectViewMixin, TemplateView):
     def delete_one(self, resource_id: str) -> None:
         raise NotImplementedError
 
-    def _attempt(self, resource_id: str):
-        def run():
-            try:
-                self.delete_one(resource_id)
-            except CloudError as error:
-                return error.message
-            return ""
-        return run
-
     def post(self, request):
         ids = list(dict.fromkeys(i for i in request.POST.getlist("ids") if i))[:self.max_items]
         if not ids:
@@ -154,9 +272,9 @@ class BulkDeleteView(ProjectViewMixin, TemplateView):
             return redirect(self.list_url)
         context = {"ids": ids, "kind": self.kind, "list_url": self.list_url}
         if request.POST.get("confirmed") == "1":
-            found = gather(**{f"r{n}": self._attempt(i) for n, i in enumerate(ids)})
-            context["results"] = [(i, found[f"r{n}"]) for n, i in enumerate(ids)]
-            audit.annotate_each(request, context["results"])
+            found = gather_outcomes(**{f"r{n}": (lambda i=i: self.delete_one(i))
+                                       for n, i in enumerate(ids)})
+            context["results"] = [(i, outcome_error(found[f"r{n}"])) for n, i in enumerate(ids)]
         else:
             audit.not_a_change(request)
         return self.render_to_response(self.get_context_data(**context))

@@ -27,6 +27,32 @@ class Action:
     form_url: str = ""
 
 
+# Every instance action a cloud may offer; each cloud's parts say which apply when.
+ACTIONS = {action.name: action for action in (
+    Action("start", "Start"),
+    Action("stop", "Stop"),
+    Action("reboot", "Reboot"),
+    Action("hard-reboot", "Hard reboot"),
+    Action("pause", "Pause"),
+    Action("unpause", "Unpause"),
+    Action("suspend", "Suspend"),
+    Action("resume", "Resume"),
+    Action("lock", "Lock"),
+    Action("unlock", "Unlock"),
+    Action("shelve", "Shelve"),
+    Action("unshelve", "Unshelve"),
+    Action("confirm-resize", "Confirm resize"),
+    Action("revert-resize", "Revert resize"),
+    Action("resize", "Resize…", form_url="django_nova:instance-resize"),
+    Action("rebuild", "Rebuild…", form_url="django_nova:instance-rebuild"),
+    Action("terminate", "Terminate", confirm=True),
+)}
+
+
+def actions(*names: str) -> tuple[Action, ...]:
+    return tuple(ACTIONS[name] for name in names)
+
+
 @dataclass(frozen=True)
 class Image:
     id: str
@@ -596,3 +622,49 @@ class InstanceUsage:
     def gb_hours(self) -> float:
         """RAM GiB-hours."""
         return self.memory_mib / 1024 * self.hours
+
+
+# --- what a cloud offers (each cloud package sets its own; see django_nova.clouds.base) ---
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What one cloud can do and what it calls things.
+
+    The per-cloud defaults live in each cloud package; the ``has_*`` flags
+    are filled in from the parts the cloud has (``Cloud.capabilities``).
+    """
+
+    # What this cloud calls a machine size, its key/value tags and its public addresses.
+    instance_type_label: str = "Instance type"
+    tags_label: str = "Tags"
+    address_label: str = "Floating IPs"
+    address_noun: str = "floating IP"
+    address_pool_label: str = "Pool"
+    # Instances and images.
+    has_labels: bool = False            # plain labels besides key/value tags (Nova tags)
+    image_name_fixed: bool = False      # EC2 fixes an image's name at creation
+    image_description_editable: bool = True
+    uploads_images: bool = False        # images upload from the browser (Glance)
+    registers_from_snapshot: bool = False  # images register from a volume snapshot (EC2)
+    # Volumes: what a new volume can be made from, and whether it attaches in its zone only.
+    volume_sources: tuple[str, ...] = ("snapshot",)
+    attach_same_zone: bool = False
+    # Security groups.
+    groups_editable: bool = True
+    group_description_required: bool = False
+    instance_needs_group: bool = False
+    group_rules_have_ether_type: bool = True
+    # The quota services the cloud keeps, in page order (none: django-nova keeps quotas).
+    quota_services: tuple[str, ...] = ()
+    # Parts present (filled in by ``Cloud.capabilities``).
+    has_volumes: bool = False
+    has_security_groups: bool = False
+    has_addresses: bool = False
+    has_networks: bool = False
+    has_quotas: bool = False
+    has_usage: bool = False
+    lists_all_projects: bool = False
+    has_compute_admin: bool = False
+    has_access_keys: bool = False
+    has_application_credentials: bool = False
+    has_identity: bool = False

@@ -19,8 +19,8 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 
 from django_nova import embedded
-from django_nova.clouds import get_driver
-from django_nova.clouds.base import cloud_call
+from django_nova.clouds import open_cloud
+from django_nova.clouds.calls import cloud_call
 from django_nova.models import Membership
 from django_nova.services.projects import create_project
 from tests.data import IMAGE_ID, PASSWORD
@@ -76,15 +76,15 @@ def project(make_project, member):
 
 
 @pytest.fixture
-def driver(project):
-    return get_driver("embedded", project, "us-east-1")
+def cloud(project):
+    return open_cloud("embedded", project, "us-east-1")
 
 
 @pytest.fixture
-def ec2(driver):
+def ec2(cloud):
     """A raw boto3 client into the project's account, for arranging test state."""
-    key, secret, token = driver._credentials()
-    return boto3.client("ec2", endpoint_url=driver._endpoint(), region_name="us-east-1",
+    key, secret, token = cloud.session.credentials()
+    return boto3.client("ec2", endpoint_url=cloud.session.endpoint(), region_name="us-east-1",
                         aws_access_key_id=key, aws_secret_access_key=secret,
                         aws_session_token=token)
 

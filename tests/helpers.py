@@ -5,7 +5,7 @@ import time
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from django_nova.clouds.base import cloud_call
+from django_nova.clouds.calls import cloud_call
 from django_nova.conf import EMBEDDED_CLOUD
 
 

@@ -4,7 +4,8 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, Se
 
 from ..conf import nova_settings
 from ..exceptions import CloudError, Unavailable
-from ..mixins import BootstrapFormMixin
+from ..forms import BootstrapFormMixin
+from ..services.projects import keystone_clouds
 
 
 class LoginForm(AuthenticationForm):
@@ -23,8 +24,7 @@ class LoginForm(AuthenticationForm):
         clouds = nova_settings()["CLOUDS"]
         self.fields["cloud"].choices = [(key, c.get("LABEL", key)) for key, c in clouds.items()]
         self.fields["cloud"].initial = next(iter(clouds), "")
-        self.openstack_clouds = {key: c.get("DEFAULT_DOMAIN", "Default")
-                                 for key, c in clouds.items() if c.get("DRIVER") == "openstack"}
+        self.openstack_clouds = keystone_clouds()
         self.fields["domain"].initial = next(iter(self.openstack_clouds.values()), "Default")
         self.keystone = None
 

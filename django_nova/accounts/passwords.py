@@ -7,7 +7,7 @@ password so the user stays signed in (Keystone may revoke the old tokens).
 
 import time
 
-from ..clouds import keystone as keystone_api
+from ..clouds.openstack import keystone as keystone_api
 from ..conf import cloud_config
 from ..exceptions import CloudError, Forbidden, NotFound
 from ..keystone import KeystoneSession

@@ -1,11 +1,14 @@
-"""The audit log: every POST (anything that changes something) leaves one entry.
+"""The audit log: every POST (anything that changes something) leaves its entries.
 
-``NovaContextMiddleware`` writes the entry after the view has answered,
-whatever the outcome, so failures are logged as surely as successes.  The
-URL gives the action and target; views add what the URL cannot carry with
-``annotate`` (the id of something just created, the ids of a bulk action)
-or say that a POST changed nothing with ``not_a_change`` (a confirmation
-step).  Request bodies are never recorded, so secrets cannot leak into it.
+``NovaContextMiddleware`` writes them after the view has answered, whatever
+the outcome, so failures are logged as surely as successes.  The services
+name each change they make with a stable event (``django_nova.events``):
+one entry per event, filed under the project it was made in, with its own
+outcome.  A POST that made no change through a service (a refused form, a
+sign-in) leaves one entry named after its URL, whose outcome is the
+response's.  Views say that a POST changed nothing with ``not_a_change`` (a
+confirmation step).  Request bodies are never recorded, so secrets cannot
+leak into it.
 """
 
 from django.contrib import messages
@@ -20,21 +23,13 @@ from ..models import AuditEntry
 _NOTES = "_nova_audit"
 
 
-def annotate(request, *, target: str | None = None, error: str | None = None,
-             action: str | None = None) -> None:
-    """Add to this request's entry: its target, an error the view handled, a finer action."""
+def annotate(request, *, target: str | None = None, error: str | None = None) -> None:
+    """Add to the entry of a POST that made no change through a service: its target, an
+    error the view handled (a cloud error page)."""
     notes = request.__dict__.setdefault(_NOTES, {})
-    for key, value in (("target", target), ("error", error), ("action", action)):
+    for key, value in (("target", target), ("error", error)):
         if value is not None:
             notes[key] = str(value)
-
-
-def annotate_each(request, results: list[tuple[str, str]], action: str | None = None) -> None:
-    """A bulk action: one entry per resource, each with its own outcome and error."""
-    notes = request.__dict__.setdefault(_NOTES, {})
-    notes["each"] = [(str(resource_id), error or "") for resource_id, error in results]
-    if action is not None:
-        notes["action"] = action
 
 
 def not_a_change(request) -> None:
@@ -86,23 +81,25 @@ def _error_messages(request) -> str:
     return "; ".join(str(m.message) for m in queued if m.level >= messages.ERROR)
 
 
-def record(request, response=None, *, error: str = "", before=None) -> list[AuditEntry]:
-    """Write the entries for one POST; ``before`` is the (user, context) seen as it arrived."""
+def record(request, response=None, *, error: str = "", before=None,
+           events=()) -> list[AuditEntry]:
+    """Write the entries for one POST; ``before`` is the (user, context) seen as it arrived,
+    ``events`` what the services did meanwhile."""
     notes = request.__dict__.get(_NOTES, {})
     if notes.get("skip") or not _audited(request):
         return []
-    action, target = _action_and_target(request)
     user, context = _who(request, before)
     common = {"user": user if getattr(user, "pk", None) else None,
               "username": _username(user, context)[:150],
-              "address": client_address(request) or None,
-              "action": notes.get("action", action)[:64],
-              **_where(request, context)}
-    if "each" in notes:
+              "address": client_address(request) or None}
+    if events:
         return AuditEntry.objects.bulk_create([
-            AuditEntry(**common, target=resource_id, error=failure[:2000],
-                       outcome=AuditEntry.FAILURE if failure else AuditEntry.SUCCESS)
-            for resource_id, failure in notes["each"]])
+            AuditEntry(**common, cloud=event.cloud or _where(request, context)["cloud"],
+                       project_id=event.project_id, project_name=event.project_name[:128],
+                       action=event.name[:64], target=event.target, error=event.error[:2000],
+                       outcome=AuditEntry.FAILURE if event.failed else AuditEntry.SUCCESS)
+            for event in events])
+    action, target = _action_and_target(request)
     error = (notes.get("error") or error
              or (_form_errors(response) if response is not None else "")
              or _error_messages(request))
@@ -110,8 +107,9 @@ def record(request, response=None, *, error: str = "", before=None) -> list[Audi
     if failed and not error and response is not None:
         error = f"HTTP {response.status_code}"
     return [AuditEntry.objects.create(
-        **common, target=notes.get("target", target), error=error[:2000],
-        outcome=AuditEntry.FAILURE if failed else AuditEntry.SUCCESS)]
+        **common, **_where(request, context), action=action,
+        target=notes.get("target", target),
+        error=error[:2000], outcome=AuditEntry.FAILURE if failed else AuditEntry.SUCCESS)]
 
 
 def _where(request, context) -> dict:

@@ -1,6 +1,6 @@
 from django import forms
 
-from ..mixins import BootstrapFormMixin
+from ..forms import BootstrapFormMixin
 from ..models import AuditEntry
 
 

@@ -1,8 +1,15 @@
 from django.urls import path
 
+from ..menu import MenuEntry
 from . import views
 
 urlpatterns = [
     path("audit/", views.AuditLogView.as_view(), name="audit-log"),
     path("manage/audit/", views.AdminAuditLogView.as_view(), name="admin-audit-log"),
+]
+
+menu = [
+    MenuEntry("Project", "Activity log", "audit-log", id="nav-audit", order=30, project_only=True),
+    MenuEntry("Admin", "Audit log", "admin-audit-log", id="nav-admin-audit", order=80,
+              admin_only=True),
 ]

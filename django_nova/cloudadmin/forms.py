@@ -1,6 +1,6 @@
 from django import forms
 
-from ..mixins import BootstrapFormMixin
+from ..forms import BootstrapFormMixin
 from ..validators import validate_resource_name
 
 # Nova's own ceilings are higher; these keep typos (a RAM size in GB as MB...) out.

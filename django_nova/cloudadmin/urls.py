@@ -1,5 +1,6 @@
 from django.urls import path
 
+from ..menu import MenuEntry
 from . import views
 
 urlpatterns = [
@@ -24,4 +25,15 @@ urlpatterns = [
          views.ServiceDisableView.as_view(), name="admin-compute-service-disable"),
     path("manage/compute-services/<str:service_id>/enable/",
          views.ServiceEnableView.as_view(), name="admin-compute-service-enable"),
+]
+
+menu = [
+    MenuEntry("Admin", "All instances", "admin-instances", id="nav-admin-instances", order=40,
+              admin_only=True),
+    MenuEntry("Admin", "All volumes", "admin-volumes", id="nav-admin-volumes", order=50,
+              admin_only=True),
+    MenuEntry("Admin", "Flavors", "admin-flavors", id="nav-admin-flavors", order=60,
+              admin_only=True),
+    MenuEntry("Admin", "Hypervisors", "admin-hypervisors", id="nav-admin-hypervisors", order=70,
+              admin_only=True),
 ]

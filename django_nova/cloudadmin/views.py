@@ -11,13 +11,18 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.generic import TemplateView, View
+from django.views.generic import TemplateView
 
-from ..audit import annotate
-from ..clouds.base import ACTIONS
-from ..exceptions import CloudError
-from ..mixins import AdminRequiredMixin, CloudFormView
+from ..mixins import (
+    AdminActView,
+    AdminConfirmView,
+    AdminRequiredMixin,
+    CloudFormView,
+    Confirmation,
+    simple_action,
+)
 from ..services.cloudadmin import CloudAdminService
 from .forms import DisableServiceForm, FlavorAccessForm, FlavorForm
 
@@ -77,70 +82,80 @@ class AllVolumesView(AllProjectsListView):
         return self.admin.volumes_page(marker=marker, project_id=project_id)
 
 
-class AdminInstanceActionView(CloudAdminMixin, View):
+class AdminInstanceActionView(CloudAdminMixin, AdminActView):
     """A row action on any project's instance (the same actions as the instances page)."""
 
-    http_method_names = ["post"]
+    def load(self, project_id, instance_id, action):
+        self.action = simple_action(action)
+        self.compute = self.admin.compute_for(project_id)  # an unknown project is a 404
+        self.instance_id = instance_id
 
-    def post(self, request, project_id, instance_id, action):
-        if action not in ACTIONS or ACTIONS[action].confirm or ACTIONS[action].form_url:
-            raise Http404("No such action.")
-        label = ACTIONS[action].label.lower()
-        compute = self.admin.compute_for(project_id)  # an unknown project is a 404
-        try:
-            compute.act(action, [instance_id])
-        except CloudError as error:
-            messages.error(request, f"Could not {label} {instance_id}: {error.message}")
-        else:
-            messages.success(request, f"Asked the cloud to {label} {instance_id}.")
-        return redirect(self.back_to("django_nova:admin-instances"))
+    def cancel_url(self):
+        return self.back_to("django_nova:admin-instances")
+
+    def doing(self):
+        return f"{self.action.label.lower()} {self.instance_id}"
+
+    def perform(self):
+        self.compute.act(self.action.name, [self.instance_id])
+        return f"Asked the cloud to {self.action.label.lower()} {self.instance_id}."
 
 
-class ConfirmView(CloudAdminMixin, TemplateView):
+class ConfirmView(CloudAdminMixin, AdminConfirmView):
     """Ask first (GET), act on POST, then back to the list with a message."""
 
-    template_name = "django_nova/cloudadmin/confirm.html"
     list_url = ""
     verb = ""
+    kind = ""
 
     def subject(self):
+        """(name, id, what happens)."""
         raise NotImplementedError
 
-    def perform(self) -> None:
+    def act(self) -> None:
         raise NotImplementedError
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(subject=self.subject(), verb=self.verb,
-                                        list_url=self.list_url, **kwargs)
+    def load(self, **kwargs):
+        self.name, self.subject_id, self.warning = self.subject()
 
-    def post(self, request, **kwargs):
-        name = kwargs.get("instance_id") or kwargs.get("volume_id") or kwargs.get("flavor_id")
-        try:
-            self.perform()
-        except CloudError as error:
-            messages.error(request, f"Could not {self.verb.lower()} {name}: {error.message}")
-        else:
-            messages.success(request, f"{self.verb}: {name}.")
-        return redirect(self.list_url)
+    def cancel_url(self):
+        return reverse(self.list_url)
+
+    def doing(self):
+        return f"{self.verb.lower()} {self.subject_id}"
+
+    def confirmation(self):
+        return Confirmation(
+            title=f"{self.verb} {self.kind} {self.name}",
+            question=format_html('{} {} <span class="nova-name">{}</span>?', self.verb,
+                                 self.kind, self.name),
+            explanation=format_html("<code>{}</code>. {}", self.subject_id, self.warning),
+            submit=self.verb, submit_id="confirm", cancel_url=self.cancel_url())
+
+    def perform(self):
+        self.act()
+        return f"{self.verb}: {self.subject_id}."
 
 
 class AdminInstanceTerminateView(ConfirmView):
     list_url = "django_nova:admin-instances"
     verb = "Terminate"
+    kind = "instance"
 
     def subject(self):
         instance = self.admin.compute_for(self.kwargs["project_id"]).instance(
             self.kwargs["instance_id"])
-        return {"kind": "instance", "name": instance.display_name, "id": instance.id,
-                "warning": "The instance and its local disks are deleted. This cannot be undone."}
+        return (instance.display_name, instance.id,
+                "The instance and its local disks are deleted. This cannot be undone.")
 
-    def perform(self):
+    def act(self):
         self.admin.act(self.kwargs["project_id"], "terminate", self.kwargs["instance_id"])
 
 
 class AdminVolumeDeleteView(ConfirmView):
     list_url = "django_nova:admin-volumes"
     verb = "Delete"
+    kind = "volume"
 
     @cached_property
     def volumes(self):
@@ -148,11 +163,11 @@ class AdminVolumeDeleteView(ConfirmView):
 
     def subject(self):
         volume = self.volumes.volume(self.kwargs["volume_id"])
-        return {"kind": "volume", "name": volume.display_name, "id": volume.id,
-                "warning": f"The volume ({volume.size_gb} GB) and its data are deleted. "
-                           "This cannot be undone."}
+        return (volume.display_name, volume.id,
+                f"The volume ({volume.size_gb} GB) and its data are deleted. "
+                "This cannot be undone.")
 
-    def perform(self):
+    def act(self):
         self.volumes.delete(self.kwargs["volume_id"])
 
 
@@ -186,7 +201,6 @@ class FlavorCreateView(AdminFormView):
             data["name"], data["vcpus"], data["ram_mb"], data["disk_gb"], data["is_public"]))
         if not ok:
             return self.form_invalid(form)
-        annotate(self.request, target=flavor.id)
         messages.success(self.request, f"Created flavor {flavor.name}.")
         if not flavor.is_public:
             return redirect("django_nova:admin-flavor-access", flavor_id=flavor.id)
@@ -196,14 +210,15 @@ class FlavorCreateView(AdminFormView):
 class FlavorDeleteView(ComputeAdminMixin, ConfirmView):
     list_url = "django_nova:admin-flavors"
     verb = "Delete"
+    kind = "flavor"
 
     def subject(self):
         flavor = self.admin.flavor(self.kwargs["flavor_id"])
-        return {"kind": "flavor", "name": flavor.name, "id": flavor.id,
-                "warning": "Instances already running on it keep running; nobody can launch, "
-                           "resize to or rebuild on it any more."}
+        return (flavor.name, flavor.id,
+                "Instances already running on it keep running; nobody can launch, "
+                "resize to or rebuild on it any more.")
 
-    def perform(self):
+    def act(self):
         self.admin.delete_flavor(self.kwargs["flavor_id"])
 
 
@@ -226,7 +241,6 @@ class FlavorAccessView(AdminFormView):
 
     def form_valid(self, form):
         flavor_id, project_id = self.kwargs["flavor_id"], form.cleaned_data["project"]
-        annotate(self.request, target=f"{flavor_id} project {project_id}")
         _, ok = self.call_cloud(form, lambda: self.admin.add_flavor_project(flavor_id,
                                                                             project_id))
         if not ok:
@@ -235,17 +249,19 @@ class FlavorAccessView(AdminFormView):
         return redirect("django_nova:admin-flavor-access", flavor_id=flavor_id)
 
 
-class FlavorAccessRemoveView(ComputeAdminMixin, View):
-    http_method_names = ["post"]
+class FlavorAccessRemoveView(ComputeAdminMixin, AdminActView):
+    def load(self, flavor_id, project_id):
+        self.flavor_id, self.project_id = flavor_id, project_id
 
-    def post(self, request, flavor_id, project_id):
-        try:
-            self.admin.remove_flavor_project(flavor_id, project_id)
-        except CloudError as error:
-            messages.error(request, f"Could not remove project {project_id}: {error.message}")
-        else:
-            messages.success(request, f"Project {project_id} no longer has the flavor.")
-        return redirect("django_nova:admin-flavor-access", flavor_id=flavor_id)
+    def cancel_url(self):
+        return reverse("django_nova:admin-flavor-access", kwargs={"flavor_id": self.flavor_id})
+
+    def doing(self):
+        return f"remove project {self.project_id}"
+
+    def perform(self):
+        self.admin.remove_flavor_project(self.flavor_id, self.project_id)
+        return f"Project {self.project_id} no longer has the flavor."
 
 
 # Hypervisors and compute services
@@ -287,14 +303,16 @@ class ServiceDisableView(AdminFormView):
         return redirect("django_nova:admin-hypervisors")
 
 
-class ServiceEnableView(ComputeAdminMixin, View):
-    http_method_names = ["post"]
+class ServiceEnableView(ComputeAdminMixin, AdminActView):
+    def load(self, service_id):
+        self.service_id = service_id
 
-    def post(self, request, service_id):
-        try:
-            self.admin.set_compute_service(service_id, True)
-        except CloudError as error:
-            messages.error(request, f"Could not enable the service: {error.message}")
-        else:
-            messages.success(request, "Enabled the service.")
-        return redirect("django_nova:admin-hypervisors")
+    def cancel_url(self):
+        return reverse("django_nova:admin-hypervisors")
+
+    def doing(self):
+        return "enable the service"
+
+    def perform(self):
+        self.admin.set_compute_service(self.service_id, True)
+        return "Enabled the service."

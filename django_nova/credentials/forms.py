@@ -5,7 +5,7 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.utils import timezone
 
-from ..mixins import BootstrapFormMixin
+from ..forms import BootstrapFormMixin
 
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._-]*$")
 # What Keystone and IAM hand out: application credential ids are hex UUIDs,

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from ..menu import MenuEntry
 from . import views
 
 urlpatterns = [
@@ -20,4 +21,9 @@ urlpatterns = [
          name="credentials-key-status"),
     path("credentials/keys/<str:key_id>/delete/", views.AccessKeyDeleteView.as_view(),
          name="credentials-key-delete"),
+]
+
+menu = [
+    MenuEntry("Project", "API access", "credentials", id="nav-credentials", order=20,
+              project_only=True),
 ]

@@ -12,12 +12,19 @@ from functools import cached_property
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.html import format_html
 from django.views.generic import FormView, TemplateView
 
-from ..audit import annotate
-from ..exceptions import CloudError, NotFound
-from ..keypairs.views import OneTimeSecretMixin
-from ..mixins import CloudFormView, ProjectViewMixin
+from ..exceptions import CloudError, InvalidInput
+from ..mixins import (
+    ActView,
+    CloudFormView,
+    Confirmation,
+    ConfirmView,
+    OneTimeSecretMixin,
+    ProjectViewMixin,
+)
 from ..services.credentials import CredentialService
 from .forms import (
     EC2_FORMATS,
@@ -34,12 +41,12 @@ LIST_URL = "django_nova:credentials"
 class CredentialsMixin(ProjectViewMixin):
     """Login and a project first; then pages for a kind of credential the cloud lacks are 404."""
 
-    #: "access_keys" or "application_credentials": the kind of credential a view needs.
-    needs = ""
+    #: The capability a view's kind of credential needs ("has_access_keys", ...), if any.
+    needs: str = ""
 
     def dispatch(self, request, *args, **kwargs):
         if (self.needs and request.user.is_authenticated and request.nova.project is not None
-                and not getattr(self.credentials, f"has_{self.needs}")):
+                and not getattr(request.nova.capabilities, self.needs)):
             raise Http404("This cloud has no such credentials.")
         return super().dispatch(request, *args, **kwargs)
 
@@ -62,7 +69,7 @@ class CredentialsView(CredentialsMixin, TemplateView):
         except CloudError as error:
             context["error"] = f"{error.title}: {error.message}"
         if service.has_application_credentials:
-            context.update(auth_url=self.request.nova.cloud.get("AUTH_URL", ""),
+            context.update(auth_url=self.request.nova.config.get("AUTH_URL", ""),
                            keystone=self.request.nova.access)
         return super().get_context_data(**context, **kwargs)
 
@@ -70,7 +77,7 @@ class CredentialsView(CredentialsMixin, TemplateView):
 class ProjectFileView(CredentialsMixin, TemplateView):
     """openrc or clouds.yaml for the current project: no password inside, so no secret."""
 
-    needs = "application_credentials"
+    needs = "has_application_credentials"
     kind = ""
 
     def get(self, request, *args, **kwargs):
@@ -96,7 +103,7 @@ class SecretShownOnceMixin(OneTimeSecretMixin):
 
 
 class ApplicationCredentialCreateView(CredentialsMixin, SecretShownOnceMixin, CloudFormView):
-    needs = "application_credentials"
+    needs = "has_application_credentials"
     template_name = "django_nova/credentials/app_credential_form.html"
     form_class = ApplicationCredentialForm
     formats = OPENSTACK_FORMATS
@@ -113,38 +120,52 @@ class ApplicationCredentialCreateView(CredentialsMixin, SecretShownOnceMixin, Cl
             data["name"], data["description"], data["expires"], data["roles"]))
         if not ok:
             return self.form_invalid(form)
-        annotate(self.request, target=created.credential.name)
         return self.show_once(kind="application credential", credential_id=created.credential.id,
                               secret=created.secret, credential=created.credential)
 
 
-class ApplicationCredentialDeleteView(CredentialsMixin, TemplateView):
-    needs = "application_credentials"
-    template_name = "django_nova/credentials/delete.html"
+class CredentialDeleteView(CredentialsMixin, ConfirmView):
+    """Deleting a credential stops it at once, so it asks first."""
 
-    def get_context_data(self, **kwargs):
-        credential = self.credentials.application_credential(self.kwargs["credential_id"])
-        return super().get_context_data(kind="application credential", subject_id=credential.id,
-                                        subject_name=credential.name, **kwargs)
+    kind = ""
 
-    def post(self, request, credential_id):
-        try:
-            self.credentials.delete_application_credential(credential_id)
-        except NotFound:
-            messages.error(request, "You have no such application credential in this project.")
-        except CloudError as error:
-            messages.error(request, f"Could not delete the application credential: "
-                                    f"{error.message}")
-        else:
-            messages.success(request, "Deleted the application credential; it no longer "
-                                      "authenticates.")
-        return redirect(LIST_URL)
+    def cancel_url(self):
+        return reverse(LIST_URL)
+
+    def confirmation(self):
+        named = format_html(' <span class="nova-name">{}</span>', self.name) if self.name \
+            else format_html(" <code>{}</code>", self.subject_id)
+        return Confirmation(
+            title=f"Delete {self.kind}",
+            question=format_html("Delete {}{}?", self.kind, named),
+            explanation=(format_html("<code>{}</code> stops working at once: scripts and tools "
+                                     "that use it are refused. This cannot be undone.",
+                                     self.subject_id) if self.name else
+                         "It stops working at once: scripts and tools that use it are refused. "
+                         "This cannot be undone."),
+            submit="Delete", submit_id="confirm-delete", cancel_url=self.cancel_url())
+
+
+class ApplicationCredentialDeleteView(CredentialDeleteView):
+    needs = "has_application_credentials"
+    kind = "application credential"
+
+    def load(self, credential_id):
+        credential = self.credentials.application_credential(credential_id)
+        self.subject_id, self.name = credential.id, credential.name
+
+    def doing(self):
+        return "delete the application credential"
+
+    def perform(self):
+        self.credentials.delete_application_credential(self.subject_id)
+        return "Deleted the application credential; it no longer authenticates."
 
 
 class AccessKeyCreateView(CredentialsMixin, SecretShownOnceMixin, TemplateView):
     """GET explains (or says the limit is reached); POST creates and shows the secret once."""
 
-    needs = "access_keys"
+    needs = "has_access_keys"
     template_name = "django_nova/credentials/access_key_create.html"
     formats = EC2_FORMATS
 
@@ -158,50 +179,43 @@ class AccessKeyCreateView(CredentialsMixin, SecretShownOnceMixin, TemplateView):
         except CloudError as error:
             messages.error(request, error.message)
             return redirect(LIST_URL)
-        annotate(request, target=created.key.id)
         return self.show_once(kind="access key", credential_id=created.key.id,
                               secret=created.secret, user_name=created.user_name)
 
 
-class AccessKeyStatusView(CredentialsMixin, FormView):
-    needs = "access_keys"
-    http_method_names = ["post"]
-    form_class = AccessKeyStatusForm
+class AccessKeyStatusView(CredentialsMixin, ActView):
+    needs = "has_access_keys"
 
-    def form_valid(self, form):
-        key_id, active = self.kwargs["key_id"], form.cleaned_data["active"]
-        try:
-            self.credentials.set_access_key_status(key_id, active)
-        except CloudError as error:
-            messages.error(self.request, f"Could not change access key {key_id}: "
-                                         f"{error.message}")
-        else:
-            messages.success(self.request, f"Access key {key_id} is now "
-                                           f"{'active' if active else 'inactive'}.")
-        return redirect(LIST_URL)
+    def load(self, key_id):
+        self.key_id, self.form = key_id, AccessKeyStatusForm(self.request.POST)
 
-    def form_invalid(self, form):
-        messages.error(self.request, "Choose to activate or deactivate the key.")
-        return redirect(LIST_URL)
+    def cancel_url(self):
+        return reverse(LIST_URL)
+
+    def doing(self):
+        return f"change access key {self.key_id}"
+
+    def perform(self):
+        if not self.form.is_valid():
+            raise InvalidInput("Choose to activate or deactivate the key.")
+        active = self.form.cleaned_data["active"]
+        self.credentials.set_access_key_status(self.key_id, active)
+        return f"Access key {self.key_id} is now {'active' if active else 'inactive'}."
 
 
-class AccessKeyDeleteView(CredentialsMixin, TemplateView):
-    needs = "access_keys"
-    template_name = "django_nova/credentials/delete.html"
+class AccessKeyDeleteView(CredentialDeleteView):
+    needs = "has_access_keys"
+    kind = "access key"
 
-    def get_context_data(self, **kwargs):
-        key = self.credentials.access_key(self.kwargs["key_id"])
-        return super().get_context_data(kind="access key", subject_id=key.id, subject_name="",
-                                        **kwargs)
+    def load(self, key_id):
+        self.subject_id, self.name = self.credentials.access_key(key_id).id, ""
 
-    def post(self, request, key_id):
-        try:
-            self.credentials.delete_access_key(key_id)
-        except CloudError as error:
-            messages.error(request, f"Could not delete access key {key_id}: {error.message}")
-        else:
-            messages.success(request, f"Deleted access key {key_id}; it no longer works.")
-        return redirect(LIST_URL)
+    def doing(self):
+        return f"delete access key {self.subject_id}"
+
+    def perform(self):
+        self.credentials.delete_access_key(self.subject_id)
+        return f"Deleted access key {self.subject_id}; it no longer works."
 
 
 class SecretDownloadView(CredentialsMixin, OneTimeSecretMixin, FormView):
@@ -216,10 +230,10 @@ class SecretDownloadView(CredentialsMixin, OneTimeSecretMixin, FormView):
     audited = False  # changes nothing
 
     FILES = {
-        "openrc": ("application_credential_openrc", "app-cred-openrc.sh"),
-        "clouds-yaml": ("application_credential_clouds_yaml", "clouds.yaml"),
-        "aws-credentials": ("aws_credentials_file", "credentials"),
-        "aws-env": ("aws_env_file", "aws-env.sh"),
+        "openrc": (CredentialService.application_credential_openrc, "app-cred-openrc.sh"),
+        "clouds-yaml": (CredentialService.application_credential_clouds_yaml, "clouds.yaml"),
+        "aws-credentials": (CredentialService.aws_credentials_file, "credentials"),
+        "aws-env": (CredentialService.aws_env_file, "aws-env.sh"),
     }
 
     def get_form_kwargs(self):
@@ -229,8 +243,8 @@ class SecretDownloadView(CredentialsMixin, OneTimeSecretMixin, FormView):
 
     def form_valid(self, form):
         data = form.cleaned_data
-        method, filename = self.FILES[data["format"]]
-        content = getattr(self.credentials, method)(data["credential_id"], data["secret"])
+        write, filename = self.FILES[data["format"]]
+        content = write(self.credentials, data["credential_id"], data["secret"])
         return self.download(content, filename)
 
     def form_invalid(self, form):

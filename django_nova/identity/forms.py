@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth.forms import SetPasswordMixin
 from django.contrib.auth.validators import UnicodeUsernameValidator
 
-from ..mixins import BootstrapFormMixin
+from ..forms import BootstrapFormMixin
 
 NAME_MAX = 64
 

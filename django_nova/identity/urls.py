@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from ..menu import MenuEntry
 from . import views
 
 urlpatterns = [
@@ -33,4 +34,10 @@ urlpatterns = [
          name="admin-user-disable"),
     path("manage/users/<str:user_id>/delete/", views.UserDeleteView.as_view(),
          name="admin-user-delete"),
+]
+
+menu = [
+    MenuEntry("Admin", "Projects", "admin-projects", id="nav-admin-projects", order=10,
+              admin_only=True),
+    MenuEntry("Admin", "Users", "admin-users", id="nav-admin-users", order=20, admin_only=True),
 ]

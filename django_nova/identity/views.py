@@ -11,13 +11,13 @@ from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.html import format_html
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import FormView, TemplateView
 
-from ..audit import annotate
 from ..conf import nova_settings
 from ..exceptions import CloudError, NotFound
-from ..mixins import AdminRequiredMixin, CloudFormView
+from ..mixins import AdminConfirmView, AdminRequiredMixin, CloudFormView, Confirmation
 from ..services.identity import AccessKeysRemain, ProjectNotEmpty, identity_for
 from .forms import MemberAddForm, PasswordForm, ProjectForm, RoleForm, UserCreateForm, UserForm
 
@@ -85,7 +85,6 @@ class ProjectCreateView(IdentityFormView):
             data["name"], data["description"], data["enabled"], data.get("cloud", "")))
         if not ok:
             return self.form_invalid(form)
-        annotate(self.request, target=f"{project.id} {project.name}")
         messages.success(self.request, f"Created project {project.name}.")
         return redirect("django_nova:admin-project", project.id)
 
@@ -157,7 +156,6 @@ class ProjectMemberAddView(ProjectDetailView):
         except CloudError as error:
             form.add_error("user", error.message)
             return self.form_invalid(form)
-        annotate(self.request, target=f"{project.id} {user_id}")
         name = next((u.name for u in self.overview.users if u.id == user_id), user_id)
         messages.success(self.request, f"Added {name} to {project.name}.")
         return redirect("django_nova:admin-project", project.id)
@@ -193,10 +191,9 @@ class ProjectMemberRoleView(IdentityMixin, FormView):
         return self.back()
 
 
-class ConfirmView(IdentityMixin, TemplateView):
+class ConfirmView(IdentityMixin, AdminConfirmView):
     """Ask first (GET), act on POST, then go back with a message."""
 
-    template_name = TEMPLATES + "confirm.html"
     verb = ""
     danger = True
 
@@ -206,34 +203,16 @@ class ConfirmView(IdentityMixin, TemplateView):
     def explanation(self) -> str:
         return ""
 
-    def perform(self) -> str:
-        """Act; return the success message."""
-        raise NotImplementedError
+    def doing(self):
+        return f"{self.verb.lower()} {self.subject()}"
 
-    def cancel_url(self) -> str:
-        raise NotImplementedError
-
-    def done_url(self) -> str:
-        return self.cancel_url()
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            verb=self.verb, subject=self.subject(), explanation=self.explanation(),
-            cancel=self.cancel_url(), danger=self.danger, **kwargs)
-
-    def failed(self, error: CloudError):
-        messages.error(self.request, f"Could not {self.verb.lower()} {self.subject()}: "
-                                     f"{error.message}")
-        return redirect(self.cancel_url())
-
-    def post(self, request, **kwargs):
-        self.subject()  # an unknown id is a 404 page, before anything happens
-        try:
-            message = self.perform()
-        except CloudError as error:
-            return self.failed(error)
-        messages.success(request, message)
-        return redirect(self.done_url())
+    def confirmation(self, **extra):
+        return Confirmation(
+            title=f"{self.verb} {self.subject()}",
+            question=format_html('{} <span class="nova-name">{}</span>?', self.verb,
+                                 self.subject()),
+            explanation=self.explanation(), danger=self.danger, submit=self.verb,
+            cancel_url=self.cancel_url(), **extra)
 
 
 class ProjectMixin:
@@ -257,10 +236,13 @@ class ProjectDeleteView(ProjectMixin, ConfirmView):
         return ("The project and its members' access to it are deleted, with every API "
                 "access key made for it. This cannot be undone.")
 
-    def get_context_data(self, **kwargs):
-        if "resources" not in kwargs:
-            kwargs["resources"] = self.identity.project_resources(self.project.id)
-        return super().get_context_data(**kwargs)
+    def confirmation(self, resources=None):
+        resources = (self.identity.project_resources(self.project.id) if resources is None
+                     else resources)
+        refusal = ("This project still owns these resources. Delete them first; then the "
+                   "project can be deleted.") if resources else ""
+        return super().confirmation(refusal=refusal, refusal_id="blocking-resources",
+                                    resources=tuple(resources))
 
     def perform(self):
         self.identity.delete_project(self.project.id)
@@ -273,8 +255,8 @@ class ProjectDeleteView(ProjectMixin, ConfirmView):
         if not isinstance(error, ProjectNotEmpty):
             return super().failed(error)
         messages.error(self.request, f"Could not delete {self.project.name}: {error.message}")
-        return self.render_to_response(self.get_context_data(resources=error.resources),
-                                       status=409)
+        return self.render_to_response(self.get_context_data(
+            confirm=self.confirmation(resources=error.resources)), status=409)
 
 
 class MemberRemoveView(ProjectMixin, ConfirmView):
@@ -336,7 +318,6 @@ class UserCreateView(IdentityFormView):
             enabled=data["enabled"], is_admin=data.get("is_admin", False)))
         if not ok:
             return self.form_invalid(form)
-        annotate(self.request, target=f"{user.id} {user.name}")
         messages.success(self.request, f"Created user {user.name}.")
         return redirect("django_nova:admin-user", user.id)
 

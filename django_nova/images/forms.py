@@ -1,8 +1,7 @@
 from django import forms
 
-from ..mixins import BootstrapFormMixin
+from ..forms import BootstrapFormMixin, NameDescriptionForm
 from ..validators import validate_resource_name
-from ..volumes.forms import NameDescriptionForm
 
 
 class ImageEditForm(NameDescriptionForm):

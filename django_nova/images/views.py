@@ -2,12 +2,12 @@ from django.contrib import messages
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.views.generic import TemplateView, View
+from django.utils.html import format_html
+from django.views.generic import TemplateView
 
-from ..exceptions import CloudError
-from ..mixins import CloudFormView, ProjectViewMixin
+from ..forms import NameDescriptionForm
+from ..mixins import ActView, CloudFormView, Confirmation, ConfirmView, ProjectViewMixin
 from ..services.volumes import VolumeService
-from ..volumes.forms import NameDescriptionForm
 from .forms import ImageEditForm, ImageRegisterForm, ImageUploadForm
 
 
@@ -17,8 +17,9 @@ class InstanceTypeListView(ProjectViewMixin, TemplateView):
     template_name = "django_nova/flavors/list.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(instance_types=self.compute.instance_types(),
-                                        label=self.compute.driver.INSTANCE_TYPE_LABEL, **kwargs)
+        return super().get_context_data(
+            instance_types=self.compute.instance_types(),
+            label=self.request.nova.capabilities.instance_type_label, **kwargs)
 
 
 class ImageListView(ProjectViewMixin, TemplateView):
@@ -29,8 +30,8 @@ class ImageListView(ProjectViewMixin, TemplateView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             images=self.compute.launchable_images(),
-            registers=self.compute.driver.REGISTERS_FROM_SNAPSHOT,
-            uploads=self.compute.driver.UPLOADS_IMAGES, **kwargs)
+            registers=self.request.nova.capabilities.registers_from_snapshot,
+            uploads=self.request.nova.capabilities.uploads_images, **kwargs)
 
 
 class ImageFormView(CloudFormView):
@@ -95,7 +96,7 @@ class ImageEditView(ImageFormView):
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(),
-                "name_fixed": self.compute.driver.IMAGE_NAME_FIXED}
+                "name_fixed": self.request.nova.capabilities.image_name_fixed}
 
     def get_initial(self):
         return {"name": self.image.name, "description": self.image.description}
@@ -113,35 +114,43 @@ class ImageEditView(ImageFormView):
         return redirect("django_nova:images")
 
 
-class ImageVisibilityView(ProjectViewMixin, View):
-    http_method_names = ["post"]
+class ImageVisibilityView(ActView):
+    def load(self, image_id):
+        self.image_id, self.public = image_id, self.request.POST.get("public") == "1"
 
-    def post(self, request, image_id):
-        public = request.POST.get("public") == "1"
-        try:
-            self.compute.set_image_public(image_id, public)
-        except CloudError as error:
-            messages.error(request, f"Could not change {image_id}: {error.message}")
-        else:
-            messages.success(request, f"{image_id} is now {'public' if public else 'private'}.")
-        return redirect("django_nova:images")
+    def cancel_url(self):
+        return reverse("django_nova:images")
+
+    def doing(self):
+        return f"change {self.image_id}"
+
+    def perform(self):
+        self.compute.set_image_public(self.image_id, self.public)
+        return f"{self.image_id} is now {'public' if self.public else 'private'}."
 
 
-class ImageDeleteView(ProjectViewMixin, TemplateView):
-    template_name = "django_nova/images/delete.html"
+class ImageDeleteView(ConfirmView):
+    def load(self, image_id):
+        self.image = self.compute.own_image(image_id)
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(image=self.compute.own_image(self.kwargs["image_id"]),
-                                        **kwargs)
+    def cancel_url(self):
+        return reverse("django_nova:images")
 
-    def post(self, request, image_id):
-        try:
-            self.compute.delete_image(image_id)
-        except CloudError as error:
-            messages.error(request, f"Could not delete {image_id}: {error.message}")
-        else:
-            messages.success(request, f"Deleted image {image_id}.")
-        return redirect("django_nova:images")
+    def doing(self):
+        return f"delete {self.image.id}"
+
+    def confirmation(self):
+        return Confirmation(
+            title=f"Delete image {self.image.name}",
+            question=format_html('Delete image <span class="nova-name">{}</span>?',
+                                 self.image.name),
+            explanation=format_html("<code>{}</code> can no longer be launched. Running "
+                                    "instances made from it keep running.", self.image.id),
+            submit="Delete", submit_id="confirm-delete", cancel_url=self.cancel_url())
+
+    def perform(self):
+        self.compute.delete_image(self.image.id)
+        return f"Deleted image {self.image.id}."
 
 
 class ImageUploadView(ImageFormView):
@@ -154,7 +163,7 @@ class ImageUploadView(ImageFormView):
 
     def dispatch(self, request, *args, **kwargs):
         if (request.user.is_authenticated and request.nova.project is not None
-                and not self.compute.driver.UPLOADS_IMAGES):
+                and not self.request.nova.capabilities.uploads_images):
             raise Http404("This cloud does not take image uploads.")
         return super().dispatch(request, *args, **kwargs)
 

@@ -1,6 +1,6 @@
 from django import forms
 
-from ..mixins import BootstrapFormMixin
+from ..forms import BootstrapFormMixin
 from ..resources import LaunchSpec
 from ..services.compute import LaunchOptions
 from ..validators import validate_resource_name

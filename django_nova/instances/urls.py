@@ -1,8 +1,9 @@
-from django.urls import path
+from django.urls import include, path
 
+from ..menu import MenuEntry
 from . import views
 
-urlpatterns = [
+paths = [
     path("", views.InstanceListView.as_view(), name="instances"),
     path("launch/", views.LaunchView.as_view(), name="instance-launch"),
     path("bulk/", views.InstanceBulkView.as_view(), name="instances-bulk"),
@@ -18,4 +19,10 @@ urlpatterns = [
          name="instance-rebuild"),
     path("<str:instance_id>/<str:action>/", views.InstanceActionView.as_view(),
          name="instance-action"),
+]
+
+urlpatterns = [path("instances/", include(paths))]
+
+menu = [
+    MenuEntry("Compute", "Instances", "instances", id="nav-instances", order=10),
 ]

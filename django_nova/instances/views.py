@@ -2,13 +2,22 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.views.generic import FormView, TemplateView, View
+from django.utils.html import format_html
+from django.views.generic import TemplateView
 
 from .. import audit
-from ..clouds.base import ACTIONS
 from ..conf import nova_settings
-from ..exceptions import CloudError, InvalidInput, NotFound
-from ..mixins import ProjectViewMixin
+from ..exceptions import NotFound
+from ..mixins import (
+    ActView,
+    CloudFormView,
+    Confirmation,
+    ConfirmView,
+    ProjectViewMixin,
+    call_cloud,
+    simple_action,
+)
+from ..resources import ACTIONS
 from ..services.network import NetworkService
 from .forms import InstanceChoiceForm, LabelForm, LaunchForm, TagForm
 
@@ -24,7 +33,7 @@ class InstanceListView(ProjectViewMixin, TemplateView):
                                            tag=tag)
         return super().get_context_data(
             page=page, instances=page.items, marker=marker, show_terminated=show_terminated,
-            tag=tag, tag_filter_help=("a server tag" if self.compute.driver.HAS_LABELS
+            tag=tag, tag_filter_help=("a server tag" if self.request.nova.capabilities.has_labels
                                       else "key or key=value"),
             poll_seconds=nova_settings()["POLL_SECONDS"], **kwargs)
 
@@ -43,13 +52,13 @@ class InstanceDetailView(ProjectViewMixin, TemplateView):
     }
 
     def get_context_data(self, **kwargs):
-        driver = self.compute.driver
+        capabilities = self.request.nova.capabilities
         kwargs.setdefault("tag_form", TagForm())
         kwargs.setdefault("label_form", LabelForm())
         return super().get_context_data(
             instance=self.compute.instance(self.kwargs["instance_id"]),
-            poll_seconds=nova_settings()["POLL_SECONDS"], tags_label=driver.TAGS_LABEL,
-            has_labels=driver.HAS_LABELS, **kwargs)
+            poll_seconds=nova_settings()["POLL_SECONDS"], tags_label=capabilities.tags_label,
+            has_labels=capabilities.has_labels, **kwargs)
 
     def post(self, request, instance_id):
         op = request.POST.get("op", "")
@@ -60,11 +69,9 @@ class InstanceDetailView(ProjectViewMixin, TemplateView):
         if op == "delete-tag":
             form.fields["value"].required = False
         if form.is_valid():
-            try:
-                change(self.compute, instance_id, form.cleaned_data)
-            except CloudError as error:
-                form.add_error(None, f"{error.title}: {error.message}")
-            else:
+            _, ok = call_cloud(form, lambda: change(self.compute, instance_id,
+                                                    form.cleaned_data))
+            if ok:
                 messages.success(request, "Saved.")
                 return redirect("django_nova:instance", instance_id=instance_id)
         key = "label_form" if form_class is LabelForm else "tag_form"
@@ -98,51 +105,58 @@ class InstanceConsoleView(ProjectViewMixin, TemplateView):
         return super().get_context_data(instance=instance, output=output, **kwargs)
 
 
-class InstanceActionView(ProjectViewMixin, View):
+class InstanceActionView(ActView):
     """Start, stop, reboot, pause... (POST only); the row then shows the new state live."""
 
-    http_method_names = ["post"]
+    def load(self, instance_id, action):
+        self.instance_id, self.action = instance_id, simple_action(action)
 
-    def post(self, request, instance_id, action):
-        if action not in ACTIONS or ACTIONS[action].confirm or ACTIONS[action].form_url:
-            raise Http404("No such action.")
-        label = ACTIONS[action].label.lower()
-        try:
-            self.compute.act(action, [instance_id])
-        except CloudError as error:
-            messages.error(request, f"Could not {label} {instance_id}: {error.message}")
-        else:
-            messages.success(request, f"Asked the cloud to {label} {instance_id}.")
-        return redirect(self.safe_next(reverse("django_nova:instances")))
+    def cancel_url(self):
+        return self.safe_next(reverse("django_nova:instances"))
 
+    def doing(self):
+        return f"{self.action.label.lower()} {self.instance_id}"
 
-class InstanceTerminateView(ProjectViewMixin, TemplateView):
-    """Terminating cannot be undone, so it asks first (GET) and acts on POST."""
-
-    template_name = "django_nova/instances/terminate.html"
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            instance=self.compute.instance(self.kwargs["instance_id"]), **kwargs)
-
-    def post(self, request, instance_id):
-        try:
-            self.compute.act("terminate", [instance_id])
-        except CloudError as error:
-            messages.error(request, f"Could not terminate {instance_id}: {error.message}")
-        else:
-            messages.success(request, f"Terminating {instance_id}.")
-        return redirect("django_nova:instances")
+    def perform(self):
+        self.compute.act(self.action.name, [self.instance_id])
+        return f"Asked the cloud to {self.action.label.lower()} {self.instance_id}."
 
 
-class LaunchView(ProjectViewMixin, FormView):
+class InstanceTerminateView(ConfirmView):
+    """Terminating cannot be undone, so it asks first."""
+
+    def load(self, instance_id):
+        self.instance = self.compute.instance(instance_id)
+
+    def cancel_url(self):
+        return reverse("django_nova:instances")
+
+    def doing(self):
+        return f"terminate {self.instance.id}"
+
+    def confirmation(self):
+        return Confirmation(
+            title=f"Terminate {self.instance.display_name}",
+            question=format_html('Terminate <span class="nova-name">{}</span>?',
+                                 self.instance.display_name),
+            explanation=format_html("Instance <code>{}</code> and its instance-store data will "
+                                    "be deleted. This cannot be undone.", self.instance.id),
+            submit="Terminate", submit_id="confirm-terminate", cancel_url=self.cancel_url())
+
+    def perform(self):
+        self.compute.act("terminate", [self.instance.id])
+        return f"Terminating {self.instance.id}."
+
+
+class LaunchView(CloudFormView):
     template_name = "django_nova/instances/launch.html"
     form_class = LaunchForm
+    conflict_field = None
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         options = kwargs["options"] = self.compute.launch_options()
-        if self.request.nova.driver.HAS_NETWORKS:
+        if self.request.nova.capabilities.has_networks:
             kwargs["networks"] = NetworkService(self.request.nova).launch_networks()
         initial = dict(kwargs.get("initial", {}))
         if like := self.request.GET.get("like"):
@@ -165,25 +179,20 @@ class LaunchView(ProjectViewMixin, FormView):
         }
 
     def form_valid(self, form):
-        try:
-            launched = self.compute.launch(form.spec())
-        except InvalidInput as error:
-            form.add_error(None, error.message)
-            return self.form_invalid(form)
-        except CloudError as error:
-            form.add_error(None, f"{error.title}: {error.message}")
+        launched, ok = self.call_cloud(form, lambda: self.compute.launch(form.spec()))
+        if not ok:
             return self.form_invalid(form)
         names = ", ".join(i.id for i in launched)
-        audit.annotate(self.request, target=" ".join(i.id for i in launched))
         messages.success(self.request, f"Launched {form.cleaned_data['name']} ({names}).")
         return redirect("django_nova:instances")
 
 
-class InstanceChoiceView(ProjectViewMixin, FormView):
+class InstanceChoiceView(CloudFormView):
     """An action that needs one choice first: resize (a size) or rebuild (an image)."""
 
     template_name = "django_nova/instances/choice.html"
     form_class = InstanceChoiceForm
+    conflict_field = None
     title = ""
     help_text = ""
 
@@ -210,10 +219,9 @@ class InstanceChoiceView(ProjectViewMixin, FormView):
                                         help_text=self.help_text, **kwargs)
 
     def form_valid(self, form):
-        try:
-            self.perform(self.instance.id, form.cleaned_data["choice"])
-        except CloudError as error:
-            form.add_error(None, f"{error.title}: {error.message}")
+        _, ok = self.call_cloud(form, lambda: self.perform(self.instance.id,
+                                                           form.cleaned_data["choice"]))
+        if not ok:
             return self.form_invalid(form)
         messages.success(self.request, f"{self.title} of {self.instance.display_name} started.")
         return redirect("django_nova:instances")
@@ -225,7 +233,7 @@ class InstanceResizeView(InstanceChoiceView):
                  "or revert to the old size.")
 
     def field_label(self):
-        return self.compute.driver.INSTANCE_TYPE_LABEL
+        return self.request.nova.capabilities.instance_type_label
 
     def choices(self, instance):
         return [(t.id, t.label) for t in self.compute.instance_types()
@@ -267,7 +275,6 @@ class InstanceBulkView(ProjectViewMixin, TemplateView):
         context = {"action": ACTIONS[action], "ids": ids}
         if request.POST.get("confirmed") == "1":
             context["results"] = self.compute.act_each(action, ids)
-            audit.annotate_each(request, context["results"], action=f"instances-bulk:{action}")
         else:
             audit.not_a_change(request)
         return self.render_to_response(self.get_context_data(**context))

@@ -3,7 +3,7 @@ from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 from cryptography.hazmat.primitives.serialization import load_ssh_public_key
 from django import forms
 
-from ..mixins import BootstrapFormMixin
+from ..forms import BootstrapFormMixin
 from ..validators import validate_key_pair_name
 
 MIN_RSA_BITS = 2048

@@ -1,38 +1,19 @@
 from django.contrib import messages
-from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.text import get_valid_filename
 from django.views.generic import TemplateView
 
-from ..exceptions import CloudError
-from ..mixins import BulkDeleteView, CloudFormView, ProjectViewMixin
+from ..mixins import (
+    BulkDeleteView,
+    CloudFormView,
+    Confirmation,
+    ConfirmView,
+    OneTimeSecretMixin,
+    ProjectViewMixin,
+)
 from .forms import KeyPairCreateForm, KeyPairImportForm
-
-
-class OneTimeSecretMixin:
-    """For views that hand a secret over once ("download once, store nothing").
-
-    The secret passes through one response and is kept nowhere: not in the
-    database, the session, the cache or a log.  Every response of the view
-    tells browsers and proxies not to store it, and its POST data is hidden
-    from Django's error reports.  ``download`` streams a secret as a file.
-    """
-
-    def dispatch(self, request, *args, **kwargs):
-        request.sensitive_post_parameters = "__ALL__"
-        response = super().dispatch(request, *args, **kwargs)
-        response["Cache-Control"] = "no-store"
-        return response
-
-    @staticmethod
-    def download(content: str, filename: str, content_type: str = "text/plain") -> HttpResponse:
-        response = HttpResponse(content, content_type=f"{content_type}; charset=utf-8"
-                                if content_type.startswith("text/") else content_type)
-        name = get_valid_filename(filename) or "download"
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "no-store"
-        return response
 
 
 class KeyPairListView(ProjectViewMixin, TemplateView):
@@ -74,21 +55,28 @@ class KeyPairImportView(CloudFormView):
         return redirect("django_nova:keypairs")
 
 
-class KeyPairDeleteView(ProjectViewMixin, TemplateView):
-    template_name = "django_nova/keypairs/delete.html"
+class KeyPairDeleteView(ConfirmView):
+    def load(self, name):
+        self.key_pair = self.compute.key_pair(name)
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(key_pair=self.compute.key_pair(self.kwargs["name"]),
-                                        **kwargs)
+    def cancel_url(self):
+        return reverse("django_nova:keypairs")
 
-    def post(self, request, name):
-        try:
-            self.compute.delete_key_pair(name)
-        except CloudError as error:
-            messages.error(request, f"Could not delete key pair {name}: {error.message}")
-        else:
-            messages.success(request, f"Deleted key pair {name}.")
-        return redirect("django_nova:keypairs")
+    def doing(self):
+        return f"delete key pair {self.key_pair.name}"
+
+    def confirmation(self):
+        return Confirmation(
+            title=f"Delete {self.key_pair.name}",
+            question=format_html('Delete key pair <span class="nova-name">{}</span>?',
+                                 self.key_pair.name),
+            explanation="Running instances keep working, but new instances cannot use this "
+                        "key. The cloud's copy of the public key is removed.",
+            submit="Delete", submit_id="confirm-delete", cancel_url=self.cancel_url())
+
+    def perform(self):
+        self.compute.delete_key_pair(self.key_pair.name)
+        return f"Deleted key pair {self.key_pair.name}."
 
 
 class KeyPairBulkDeleteView(BulkDeleteView):

@@ -2,9 +2,16 @@ import ipaddress
 
 from django import forms
 
-from ..mixins import BootstrapFormMixin
-from ..resources import AddressTarget, Network, Router, SecurityGroup, SecurityGroupRule
-from ..services.network import DEFAULT_GROUP, NetworkFeatures, SubnetRequest, find_duplicate
+from ..forms import BootstrapFormMixin
+from ..resources import (
+    AddressTarget,
+    Capabilities,
+    Network,
+    Router,
+    SecurityGroup,
+    SecurityGroupRule,
+)
+from ..services.network import DEFAULT_GROUP, SubnetRequest, find_duplicate
 from ..validators import CONTROL_CHARS, validate_resource_name
 
 MAX_NAME = 255
@@ -22,9 +29,9 @@ class SecurityGroupForm(BootstrapFormMixin, forms.Form):
     description = forms.CharField(max_length=MAX_NAME, required=False,
                                   validators=[validate_description])
 
-    def __init__(self, *args, features: NetworkFeatures, **kwargs):
+    def __init__(self, *args, features: Capabilities, **kwargs):
         super().__init__(*args, **kwargs)
-        if features.description_required:
+        if features.group_description_required:
             self.fields["description"].required = True
             self.fields["description"].help_text = "This cloud requires a description."
 
@@ -61,7 +68,7 @@ class RuleForm(BootstrapFormMixin, forms.Form):
         help_text="Instances in this group (instead of a CIDR).")
 
     def __init__(self, *args, group: SecurityGroup, groups: list[SecurityGroup],
-                 features: NetworkFeatures, **kwargs):
+                 features: Capabilities, **kwargs):
         super().__init__(*args, **kwargs)
         self.group = group
         self.features = features
@@ -141,7 +148,7 @@ class InstanceSecurityGroupsForm(BootstrapFormMixin, forms.Form):
     groups = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple,
                                        label="Security groups")
 
-    def __init__(self, *args, groups: list[SecurityGroup], features: NetworkFeatures,
+    def __init__(self, *args, groups: list[SecurityGroup], features: Capabilities,
                  **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["groups"]

@@ -1,8 +1,9 @@
-from django.urls import path
+from django.urls import include, path
 
+from ..menu import MenuEntry
 from . import views
 
-urlpatterns = [
+paths = [
     path("security-groups/", views.SecurityGroupListView.as_view(), name="security-groups"),
     path("security-groups/create/", views.SecurityGroupCreateView.as_view(),
          name="security-group-create"),
@@ -44,4 +45,17 @@ urlpatterns = [
          views.RouterInterfaceRemoveView.as_view(), name="router-interface-remove"),
     path("routers/<str:router_id>/delete/", views.RouterDeleteView.as_view(),
          name="router-delete"),
+]
+
+urlpatterns = [path("network/", include(paths))]
+
+menu = [
+    MenuEntry("Network", "Networks", "networks", id="nav-networks", order=10, needs="has_networks",
+              project_only=True, also_for=("subnet-create", "subnet-delete")),
+    MenuEntry("Network", "Routers", "routers", id="nav-routers", order=20, needs="has_networks",
+              project_only=True),
+    MenuEntry("Network", "Security groups", "security-groups", id="nav-security-groups", order=30,
+              needs="has_security_groups"),
+    MenuEntry("Network", "Floating IPs", "addresses", id="nav-addresses", order=40,
+              needs="has_addresses", label_from="address_label"),
 ]

@@ -11,11 +11,12 @@ from functools import cached_property
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
+from django.utils.html import format_html
 from django.views.generic import TemplateView
 
-from ..exceptions import CloudError, NotFound
-from ..mixins import CloudFormView, ProjectViewMixin, cloud_message
+from ..mixins import ActView, CloudFormView, Confirmation, ConfirmView, ProjectViewMixin
 from ..resources import SecurityGroup, SecurityGroupRule
 from ..services.network import NetworkService
 from .forms import (
@@ -152,24 +153,35 @@ class SecurityGroupEditView(GroupViewMixin, CloudFormView):
         return redirect("django_nova:security-group", self.group.id)
 
 
-class SecurityGroupDeleteView(GroupViewMixin, TemplateView):
-    template_name = "django_nova/network/security_group_delete.html"
+class SecurityGroupDeleteView(NetworkViewMixin, ConfirmView):
+    def load(self, group_id):
+        self.group, self.groups = self.network.security_group(group_id)
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            refusal=self.network.deletion_refusal(self.group, self.groups), **kwargs)
+    def cancel_url(self):
+        return reverse("django_nova:security-group", args=[self.group.id])
 
-    def post(self, request, group_id):
-        try:
-            group = self.network.delete_security_group(group_id)
-        except NotFound:
-            raise
-        except CloudError as error:
-            messages.error(request, f"Could not delete security group {self.group.name}: "
-                                    f"{error.message}")
-            return redirect("django_nova:security-group", group_id)
-        messages.success(request, f"Deleted security group {group.name}.")
-        return redirect("django_nova:security-groups")
+    def done_url(self):
+        return reverse("django_nova:security-groups")
+
+    def doing(self):
+        return f"delete security group {self.group.name}"
+
+    def confirmation(self):
+        group, count = self.group, len(self.group.rules)
+        return Confirmation(
+            title=f"Delete {group.name or group.id}",
+            question=format_html('Delete security group <span class="nova-name">{}</span>?',
+                                 group.name or group.id),
+            explanation=format_html("Group <code>{}</code> and its {} rule{} will be deleted. "
+                                    "The cloud refuses while instances use it.", group.id, count,
+                                    pluralize(count)),
+            refusal=self.network.deletion_refusal(group, self.groups),
+            refusal_id="delete-refusal", back_label="Back to the group",
+            submit="Delete", submit_id="confirm-delete", cancel_url=self.cancel_url())
+
+    def perform(self):
+        group = self.network.delete_security_group(self.group.id)
+        return f"Deleted security group {group.name}."
 
 
 class RuleAddView(GroupViewMixin, CloudFormView):
@@ -193,23 +205,36 @@ class RuleAddView(GroupViewMixin, CloudFormView):
         return redirect("django_nova:security-group", self.group.id)
 
 
-class RuleDeleteView(NetworkViewMixin, TemplateView):
-    template_name = "django_nova/network/rule_delete.html"
+class RuleDeleteView(NetworkViewMixin, ConfirmView):
+    def load(self, group_id, rule_id):
+        self.group, self.rule, groups = self.network.rule(group_id, rule_id)
+        self.row = rule_row(self.rule, groups)
 
-    def get_context_data(self, **kwargs):
-        group, rule, groups = self.network.rule(self.kwargs["group_id"], self.kwargs["rule_id"])
-        return super().get_context_data(group=group, row=rule_row(rule, groups), **kwargs)
+    def cancel_url(self):
+        return reverse("django_nova:security-group", args=[self.group.id])
 
-    def post(self, request, group_id, rule_id):
-        try:
-            self.network.delete_rule(group_id, rule_id)
-        except NotFound:
-            raise
-        except CloudError as error:
-            messages.error(request, f"Could not remove the rule: {error.message}")
-        else:
-            messages.success(request, "Removed the rule.")
-        return redirect("django_nova:security-group", group_id)
+    def doing(self):
+        return "remove the rule"
+
+    def confirmation(self):
+        rule, row, name = self.rule, self.row, self.group.name or self.group.id
+        source = (format_html('group <span class="nova-name">{}</span>', row.source)
+                  if rule.remote_group_id else format_html("<code>{}</code>", row.source))
+        return Confirmation(
+            title=f"Remove rule from {name}",
+            question=format_html('Remove this rule from <span class="nova-name">{}</span>?',
+                                 name),
+            details=(("Direction", rule.direction),
+                     ("Ether type", rule.ether_type or "IPv4 and IPv6"),
+                     ("Protocol", rule.protocol), ("Port range", row.ports),
+                     ("Source" if rule.direction == "ingress" else "Destination", source)),
+            explanation="Traffic this rule admits is cut off at once for every instance in "
+                        "the group.",
+            submit="Remove", submit_id="confirm-remove", cancel_url=self.cancel_url())
+
+    def perform(self):
+        self.network.delete_rule(self.group.id, self.rule.id)
+        return "Removed the rule."
 
 
 class InstanceSecurityGroupsView(NetworkViewMixin, CloudFormView):
@@ -319,57 +344,59 @@ class AddressAssociateView(AddressViewMixin, CloudFormView):
         return redirect("django_nova:addresses")
 
 
-class AddressDisassociateView(NetworkViewMixin, TemplateView):
-    http_method_names = ["post"]
+class AddressDisassociateView(NetworkViewMixin, ActView):
+    def load(self, address_id):
+        self.address = self.network.address(address_id)
 
-    def post(self, request, address_id):
-        try:
-            address = self.network.disassociate_address(address_id)
-        except NotFound:
-            raise
-        except CloudError as error:
-            messages.error(request, f"Could not disassociate: {cloud_message(error)}")
-        else:
-            messages.success(request, f"Disassociated {address.ip} from "
-                                      f"{address.instance_label or address.port_id}.")
-        return redirect("django_nova:addresses")
+    def cancel_url(self):
+        return reverse("django_nova:addresses")
+
+    def doing(self):
+        return "disassociate"
+
+    def perform(self):
+        address = self.network.disassociate_address(self.address.id)
+        return f"Disassociated {address.ip} from {address.instance_label or address.port_id}."
 
 
-class AddressReleaseView(AddressViewMixin, TemplateView):
-    template_name = "django_nova/network/address_release.html"
+class AddressReleaseView(NetworkViewMixin, ConfirmView):
+    def load(self, address_id):
+        self.address = self.network.address(address_id)
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(refusal=self.network.release_refusal(self.address),
-                                        **kwargs)
+    def cancel_url(self):
+        return reverse("django_nova:addresses")
 
-    def post(self, request, address_id):
-        try:
-            address = self.network.release_address(address_id)
-        except NotFound:
-            raise
-        except CloudError as error:
-            messages.error(request, f"Could not release {self.address.ip}: "
-                                    f"{cloud_message(error)}")
-            return redirect("django_nova:addresses")
-        messages.success(request, f"Released {self.network.features.address_noun} "
-                                  f"{address.ip}.")
-        return redirect("django_nova:addresses")
+    def doing(self):
+        return f"release {self.address.ip}"
+
+    def confirmation(self):
+        features, address = self.network.features, self.address
+        return Confirmation(
+            title=f"Release {address.ip}",
+            question=format_html("Release {} <code>{}</code>?", features.address_noun,
+                                 address.ip),
+            explanation=format_html("The address <code>{}</code> ({}) goes back to the cloud; "
+                                    "you may not get it again.", address.ip, address.id),
+            refusal=self.network.release_refusal(address), refusal_id="release-refusal",
+            back_label=f"Back to {features.address_label}",
+            alternatives=((reverse("django_nova:address-disassociate", args=[address.id]),
+                           "disassociate", "Disassociate"),),
+            submit="Release", submit_id="confirm-release", cancel_url=self.cancel_url())
+
+    def perform(self):
+        address = self.network.release_address(self.address.id)
+        return f"Released {self.network.features.address_noun} {address.ip}."
 
 
 # Networks, subnets and routers (Neutron; 404 on clouds without them)
 
 class NeutronViewMixin(NetworkViewMixin):
-    """Pages that exist only where the driver has networks (``HAS_NETWORKS``)."""
+    """Pages that exist only where the cloud has networks (``has_networks``)."""
 
     def dispatch(self, request, *args, **kwargs):
-        if self.has_project():
-            if not request.nova.driver.HAS_NETWORKS:
-                raise Http404("This cloud has no networks to manage here.")
-            self.load(**kwargs)
+        if self.has_project() and not request.nova.capabilities.has_networks:
+            raise Http404("This cloud has no networks to manage here.")
         return super().dispatch(request, *args, **kwargs)
-
-    def load(self, **kwargs) -> None:
-        """Fetch what the page is about (or raise NotFound) before anything else."""
 
 
 class NeutronFormView(NeutronViewMixin, CloudFormView):
@@ -381,41 +408,35 @@ class NeutronFormView(NeutronViewMixin, CloudFormView):
     back = "networks"  # URL name of the list the page belongs to
     back_label = "Networks"
 
+    def dispatch(self, request, *args, **kwargs):
+        if self.has_project() and request.nova.capabilities.has_networks:
+            self.load(**kwargs)
+        return super().dispatch(request, *args, **kwargs)
+
+    def load(self, **kwargs) -> None:
+        """Fetch what the page is about (or raise NotFound) before anything else."""
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(title=self.title, submit=self.submit,
                                         back_url=reverse(f"django_nova:{self.back}"),
                                         back_label=self.back_label, **kwargs)
 
 
-class NeutronConfirmView(NeutronViewMixin, TemplateView):
-    """A GET confirm page and the POST that does it."""
+class NeutronConfirmView(NeutronViewMixin, ConfirmView):
+    """A confirm page about a network, subnet or router; back to its list when done."""
 
-    template_name = "django_nova/network/network_confirm.html"
     back = "networks"
     back_label = "Networks"
 
-    def confirm_context(self) -> dict:
-        raise NotImplementedError
+    def cancel_url(self):
+        return reverse(f"django_nova:{self.back}")
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(back_url=reverse(f"django_nova:{self.back}"),
-                                        back_label=self.back_label,
-                                        **self.confirm_context(), **kwargs)
-
-    def perform(self) -> str:
-        """Do it; return the success message (CloudError: shown as an error)."""
-        raise NotImplementedError
-
-    def post(self, request, *args, **kwargs):
-        try:
-            done = self.perform()
-        except NotFound:
-            raise
-        except CloudError as error:
-            messages.error(request, cloud_message(error))
-        else:
-            messages.success(request, done)
-        return redirect(f"django_nova:{self.back}")
+    def ask(self, title: str, subject_id: str, body: str, submit: str,
+            refusal: str = "") -> Confirmation:
+        return Confirmation(title=title, question=title, subject_id=subject_id,
+                            explanation=body, refusal=refusal, submit=submit,
+                            submit_id="confirm-submit", back_label=f"Back to {self.back_label}",
+                            cancel_url=self.cancel_url())
 
 
 class NetworkListView(NeutronViewMixin, TemplateView):
@@ -447,14 +468,15 @@ class NetworkDeleteView(NeutronConfirmView):
     def load(self, network_id):
         self.net = self.network.network(network_id)
 
-    def confirm_context(self):
+    def doing(self):
+        return f"delete network {self.net.label}"
+
+    def confirmation(self):
         subnets = ", ".join(s.cidr for s in self.net.subnets)
-        return {"title": f"Delete network {self.net.label}?",
-                "subject": self.net.label, "subject_id": self.net.id,
-                "body": "The network and its subnets"
-                        + (f" ({subnets})" if subnets else "") + " are deleted.",
-                "refusal": self.network.network_deletion_refusal(self.net),
-                "submit": "Delete network"}
+        return self.ask(f"Delete network {self.net.label}?", self.net.id,
+                        "The network and its subnets" + (f" ({subnets})" if subnets else "")
+                        + " are deleted.", "Delete network",
+                        refusal=self.network.network_deletion_refusal(self.net))
 
     def perform(self):
         network = self.network.delete_network(self.net.id)
@@ -483,12 +505,14 @@ class SubnetDeleteView(NeutronConfirmView):
     def load(self, subnet_id):
         self.subnet = self.network.subnet(subnet_id)
 
-    def confirm_context(self):
-        label = self.subnet.name or self.subnet.cidr
-        return {"title": f"Delete subnet {label}?", "subject": label,
-                "subject_id": self.subnet.id,
-                "body": f"The subnet {self.subnet.cidr} is deleted; its network stays.",
-                "refusal": "", "submit": "Delete subnet"}
+    def doing(self):
+        return f"delete subnet {self.subnet.name or self.subnet.cidr}"
+
+    def confirmation(self):
+        return self.ask(f"Delete subnet {self.subnet.name or self.subnet.cidr}?",
+                        self.subnet.id,
+                        f"The subnet {self.subnet.cidr} is deleted; its network stays.",
+                        "Delete subnet")
 
     def perform(self):
         subnet = self.network.delete_subnet(self.subnet.id)
@@ -588,14 +612,16 @@ class RouterInterfaceRemoveView(RouterMixin, NeutronConfirmView):
         super().load(router_id)
         self.interface = self.network.router_interface(self.router, subnet_id)
 
-    def confirm_context(self):
+    def doing(self):
+        return f"remove the interface from {self.router.label}"
+
+    def confirmation(self):
         subnet = self.interface.subnet
         where = subnet.cidr if subnet else self.interface.subnet_id
-        return {"title": f"Remove the interface on {where} from {self.router.label}?",
-                "subject": self.router.label, "subject_id": self.router.id,
-                "body": f"Instances on {where} no longer reach other subnets or the outside "
-                        "through this router.",
-                "refusal": "", "submit": "Remove interface"}
+        return self.ask(f"Remove the interface on {where} from {self.router.label}?",
+                        self.router.id,
+                        f"Instances on {where} no longer reach other subnets or the outside "
+                        "through this router.", "Remove interface")
 
     def perform(self):
         self.network.remove_router_interface(self.router, self.interface.subnet_id)
@@ -603,15 +629,17 @@ class RouterInterfaceRemoveView(RouterMixin, NeutronConfirmView):
 
 
 class RouterDeleteView(RouterMixin, NeutronConfirmView):
-    def confirm_context(self):
+    def doing(self):
+        return f"delete router {self.router.label}"
+
+    def confirmation(self):
         count = len(self.router.interfaces)
         body = "The router is deleted."
         if count:
             body = (f"Its {count} interface{'s are' if count > 1 else ' is'} removed first, "
                     "then the router is deleted.")
-        return {"title": f"Delete router {self.router.label}?", "subject": self.router.label,
-                "subject_id": self.router.id, "body": body, "refusal": "",
-                "submit": "Delete router"}
+        return self.ask(f"Delete router {self.router.label}?", self.router.id, body,
+                        "Delete router")
 
     def perform(self):
         router = self.network.delete_router(self.router.id)

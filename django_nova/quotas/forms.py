@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from django import forms
 from django.utils import timezone
 
-from ..mixins import BootstrapFormMixin
+from ..forms import BootstrapFormMixin
 from ..resources import QuotaUsage
 
 MAX_RANGE_DAYS = 366

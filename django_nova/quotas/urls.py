@@ -1,5 +1,6 @@
 from django.urls import path
 
+from ..menu import MenuEntry
 from . import views
 
 urlpatterns = [
@@ -8,4 +9,9 @@ urlpatterns = [
     path("manage/quotas/", views.AdminQuotaListView.as_view(), name="admin-quotas"),
     path("manage/quotas/<str:project_id>/", views.AdminQuotaEditView.as_view(),
          name="admin-quota-edit"),
+]
+
+menu = [
+    MenuEntry("Project", "Overview", "overview", id="nav-overview", order=10, project_only=True),
+    MenuEntry("Admin", "Quotas", "admin-quotas", id="nav-admin-quotas", order=30, admin_only=True),
 ]

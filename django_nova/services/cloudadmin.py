@@ -2,7 +2,7 @@
 
 Two ways to see all projects:
 
-- OpenStack: the admin's own driver lists every project in one call
+- OpenStack: the admin's own cloud lists every project in one call
   (``all_projects``); the project names and the page's images are one call
   each, independent calls run side by side.
 - EC2: each project is its own account, so "all projects" is one listing per
@@ -14,11 +14,12 @@ Two ways to see all projects:
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
-from ..concurrency import gather
+from ..clouds import site_clouds
+from ..concurrency import gather, gather_outcomes
 from ..conf import nova_settings
-from ..context import NovaContext, ProjectChoice
+from ..context import NovaContext, ProjectChoice, site_project_context
+from ..events import records
 from ..exceptions import CloudError, InvalidInput, NotFound
-from ..keystone import KeystoneSession
 from ..models import Project
 from ..resources import (
     CloudService,
@@ -28,7 +29,8 @@ from ..resources import (
     ProjectInstance,
     ProjectVolume,
 )
-from .compute import ComputeService, forget_catalogs
+from .catalogs import forget_catalogs
+from .compute import ComputeService
 from .volumes import VolumeService
 
 
@@ -75,39 +77,41 @@ class CloudAdminService:
     # Which cloud, and what it offers
     @cached_property
     def cloud_key(self) -> str:
-        """The admin's cloud; a staff user with no project yet gets the first EC2 cloud."""
+        """The admin's cloud; a staff user with no project yet gets the first site cloud."""
         if self.context.cloud_key:
             return self.context.cloud_key
-        clouds = nova_settings()["CLOUDS"]
-        return next((key for key, cloud in clouds.items() if cloud.get("DRIVER") == "ec2"), "")
+        return next(iter(site_clouds()), "")
 
     @cached_property
     def region(self) -> str:
         regions = nova_settings()["CLOUDS"].get(self.cloud_key, {}).get("REGIONS", [])
         return self.context.region or (regions[0] if regions else "")
 
-    @cached_property
-    def driver(self):
-        """The admin's own driver (OpenStack), or None (an EC2 staff user acts per project)."""
-        if isinstance(self.context.access, KeystoneSession):
-            return self.context.driver
-        return None
+    @property
+    def _cloud(self):
+        return self.context.cloud
+
+    @property
+    def all_projects(self):
+        """The cloud's all-projects part (OpenStack), or None: each project is then listed
+        with its own access (EC2 accounts)."""
+        return self._cloud.all_projects if self._cloud is not None else None
 
     @property
     def lists_all_projects(self) -> bool:
-        return bool(self.driver and self.driver.LISTS_ALL_PROJECTS)
+        return self.all_projects is not None
 
     @property
     def has_compute_admin(self) -> bool:
-        return bool(self.driver and self.driver.HAS_COMPUTE_ADMIN)
+        return self._cloud is not None and self._cloud.compute_admin is not None
 
-    def _admin_driver(self):
+    def _admin_part(self):
         if not self.has_compute_admin:
             raise InvalidInput("This cloud has no flavors, hypervisors or compute services "
                                "to manage.")
-        return self.driver
+        return self._cloud.compute_admin
 
-    # EC2: one context (and driver) per project
+    # EC2: one context (and cloud) per project
     def _project_rows(self) -> list[Project]:
         return list(Project.objects.filter(cloud=self.cloud_key).order_by("name", "pk"))
 
@@ -119,20 +123,26 @@ class CloudAdminService:
         return row
 
     def _project_context(self, row: Project) -> NovaContext:
-        choice = _row_choice(row)
-        return NovaContext(user=self.context.user, cloud_key=row.cloud, projects=[choice],
-                           project=choice, region=self.region, access=row)
+        return site_project_context(self.context, row)
+
+    def context_for(self, project_id: str) -> NovaContext:
+        """Acting in one project: the admin's own access on OpenStack (its token reaches
+        every project), the project's own account on EC2.  Either way what is done there
+        is filed under that project."""
+        if not self.lists_all_projects:
+            return self._project_context(self._project_row(project_id))
+        try:
+            name = self._cloud.identity.get_project(project_id).name
+        except CloudError:
+            name = ""
+        return self.context.acting_in(ProjectChoice(id=project_id, name=name,
+                                                    owner_id=project_id))
 
     def compute_for(self, project_id: str) -> ComputeService:
-        """Instances of one project: the admin's own driver on OpenStack, the project's on EC2."""
-        if self.lists_all_projects:
-            return ComputeService(self.context)
-        return ComputeService(self._project_context(self._project_row(project_id)))
+        return ComputeService(self.context_for(project_id))
 
     def volumes_for(self, project_id: str) -> VolumeService:
-        if self.lists_all_projects:
-            return VolumeService(self.context)
-        return VolumeService(self._project_context(self._project_row(project_id)))
+        return VolumeService(self.context_for(project_id))
 
     def _each_project(self, marker: str, project_id: str, listing,
                       make_row) -> AllProjectsPage:
@@ -148,21 +158,14 @@ class CloudAdminService:
             start = int(marker) if marker.isdigit() else 0
             window, project_marker = rows[start:start + nova_settings()["MAX_CONCURRENT_CALLS"]], ""
 
-        def one(row):
-            def run():
-                try:
-                    return listing(self._project_context(row), project_marker), ""
-                except CloudError as error:
-                    return None, error.message
-            return run
-
-        found = gather(**{f"p{n}": one(row) for n, row in enumerate(window)})
+        found = gather_outcomes(**{f"p{n}": (lambda row=row: listing(
+            self._project_context(row), project_marker)) for n, row in enumerate(window)})
         items, truncated, failed, next_marker = [], [], [], ""
         for n, row in enumerate(window):
-            page, error = found[f"p{n}"]
+            page = found[f"p{n}"]
             choice = _row_choice(row)
-            if page is None:
-                failed.append((choice, error))
+            if isinstance(page, CloudError):
+                failed.append((choice, page.message))
                 continue
             items.extend(make_row(choice, item) for item in page.items)
             if page.next_marker:
@@ -183,12 +186,12 @@ class CloudAdminService:
                 lambda context, m: ComputeService(context).instances_page(marker=m),
                 lambda p, i: ProjectInstance(project_id=p.id, project_name=p.name, instance=i))
         found = gather(
-            page=lambda: self.driver.list_all_instances(
+            page=lambda: self.all_projects.list_all_instances(
                 marker=marker, limit=nova_settings()["PAGE_SIZE"], project_id=project_id),
-            names=self.driver.project_names)
+            names=self.all_projects.project_names)
         page, names = found["page"], found["names"]
         wanted = sorted({r.instance.image_id for r in page.items if r.instance.image_id})
-        images = {i.id: i for i in self.driver.get_images(wanted)} if wanted else {}
+        images = {i.id: i for i in self._cloud.images.get_images(wanted)} if wanted else {}
         rows = [replace(r, project_name=names.get(r.project_id, ""),
                         instance=r.instance.with_image(images.get(r.instance.image_id)))
                 for r in page.items]
@@ -211,10 +214,10 @@ class CloudAdminService:
                 lambda context, _m: Page(items=VolumeService(context).volumes()),
                 lambda p, v: ProjectVolume(project_id=p.id, project_name=p.name, volume=v))
         found = gather(
-            page=lambda: self.driver.list_all_volumes(
+            page=lambda: self.all_projects.list_all_volumes(
                 marker=marker, limit=nova_settings()["PAGE_SIZE"], project_id=project_id),
-            names=self.driver.project_names,
-            servers=self.driver.all_instance_names)
+            names=self.all_projects.project_names,
+            servers=self.all_projects.all_instance_names)
         page, names, servers = found["page"], found["names"], found["servers"]
         rows = [replace(r, project_name=names.get(r.project_id, ""), volume=replace(
             r.volume, attachments=tuple(replace(a, instance_name=servers.get(a.instance_id, ""))
@@ -229,56 +232,61 @@ class CloudAdminService:
         forget_catalogs(self.cloud_key)
 
     def flavors(self) -> list[Flavor]:
-        return self._admin_driver().list_flavors()
+        return self._admin_part().list_flavors()
 
     def flavor(self, flavor_id: str) -> Flavor:
-        return self._admin_driver().get_flavor(flavor_id)
+        return self._admin_part().get_flavor(flavor_id)
 
+    @records("flavor.create", "name", made="id", in_project=False)
     def create_flavor(self, name: str, vcpus: int, ram_mb: int, disk_gb: int,
                       is_public: bool) -> Flavor:
         """Nova refuses a duplicate name (a Conflict, shown on the name field)."""
-        flavor = self._admin_driver().create_flavor(name, vcpus, ram_mb, disk_gb, is_public)
+        flavor = self._admin_part().create_flavor(name, vcpus, ram_mb, disk_gb, is_public)
         self._forget_flavor_catalog()
         return flavor
 
+    @records("flavor.delete", "flavor_id", in_project=False)
     def delete_flavor(self, flavor_id: str) -> None:
-        self._admin_driver().delete_flavor(flavor_id)
+        self._admin_part().delete_flavor(flavor_id)
         self._forget_flavor_catalog()
 
     def flavor_access(self, flavor_id: str) -> FlavorAccess:
         """The flavor, the projects with access and the others (three concurrent calls)."""
-        driver = self._admin_driver()
-        flavor = driver.get_flavor(flavor_id)
+        part = self._admin_part()
+        flavor = part.get_flavor(flavor_id)
         if flavor.is_public:
             return FlavorAccess(flavor=flavor, granted=[], available=[])
-        found = gather(granted=lambda: driver.flavor_projects(flavor_id),
-                       names=driver.project_names)
+        found = gather(granted=lambda: part.flavor_projects(flavor_id),
+                       names=self.all_projects.project_names)
         names, granted = found["names"], set(found["granted"])
         return FlavorAccess(
             flavor=flavor,
             granted=sorted((_choice(p, names) for p in granted), key=lambda p: p.name.lower()),
             available=[p for p in self._sorted_projects(names) if p.id not in granted])
 
+    @records("flavor.add-project", "flavor_id project_id", in_project=False)
     def add_flavor_project(self, flavor_id: str, project_id: str) -> None:
-        self._admin_driver().add_flavor_project(flavor_id, project_id)
+        self._admin_part().add_flavor_project(flavor_id, project_id)
         self._forget_flavor_catalog()
 
+    @records("flavor.remove-project", "flavor_id project_id", in_project=False)
     def remove_flavor_project(self, flavor_id: str, project_id: str) -> None:
-        self._admin_driver().remove_flavor_project(flavor_id, project_id)
+        self._admin_part().remove_flavor_project(flavor_id, project_id)
         self._forget_flavor_catalog()
 
     # Hypervisors and compute services (OpenStack)
     def compute_hosts(self) -> ComputeHosts:
-        driver = self._admin_driver()
-        return ComputeHosts(**gather(hypervisors=driver.list_hypervisors,
-                                     services=driver.list_compute_services))
+        part = self._admin_part()
+        return ComputeHosts(**gather(hypervisors=part.list_hypervisors,
+                                     services=part.list_compute_services))
 
     def compute_service(self, service_id: str) -> CloudService:
-        found = next((s for s in self._admin_driver().list_compute_services()
+        found = next((s for s in self._admin_part().list_compute_services()
                       if s.id == service_id), None)
         if found is None:
             raise NotFound(f"There is no compute service {service_id}.")
         return found
 
+    @records("compute-service.set-enabled", "service_id", in_project=False)
     def set_compute_service(self, service_id: str, enabled: bool, reason: str = "") -> None:
-        self._admin_driver().set_compute_service(service_id, enabled, reason)
+        self._admin_part().set_compute_service(service_id, enabled, reason)

@@ -1,15 +1,15 @@
 """Instances, images, key pairs and the launch form's catalogs for one project."""
 
-import uuid
 from dataclasses import dataclass, replace
 
-from django.core.cache import cache
-
-from ..concurrency import gather
+from ..concurrency import gather, gather_outcomes, outcome_error
 from ..conf import nova_settings
 from ..context import NovaContext
-from ..exceptions import CloudError, NotFound
+from ..events import acting, records
+from ..exceptions import NotFound
 from ..resources import (
+    ACTIONS,
+    Action,
     AvailabilityZone,
     Image,
     Instance,
@@ -20,27 +20,8 @@ from ..resources import (
     Page,
     SecurityGroup,
 )
+from .catalogs import cached, instance_types
 from .quotas import check_quota
-
-
-def _version_key(cloud_key: str) -> str:
-    return f"nova:{cloud_key}:catalog-version"
-
-
-def catalog_version(cloud_key: str) -> str:
-    """The current version of a cloud's cached catalogs (part of every catalog key)."""
-    key = _version_key(cloud_key)
-    version = cache.get(key)
-    if version is None:
-        # Never a version used before, so entries of a forgotten version cannot come back.
-        cache.add(key, uuid.uuid4().hex[:12], None)
-        version = cache.get(key) or ""
-    return version
-
-
-def forget_catalogs(cloud_key: str) -> None:
-    """Drop every cached catalog of a cloud, for every project and region (a new version)."""
-    cache.set(_version_key(cloud_key), uuid.uuid4().hex[:12], None)
 
 
 @dataclass(frozen=True)
@@ -56,30 +37,21 @@ class LaunchOptions:
 class ComputeService:
     def __init__(self, context: NovaContext):
         self.context = context
-        self.driver = context.driver
+        self.cloud = context.cloud
+        self.compute = self.cloud.compute
+        self.images = self.cloud.images
 
-    def _cached(self, name: str, fetch, per_project: bool = False):
-        """Slow-changing catalogs, cached per cloud and region (and project if it varies).
-
-        Keys carry the cloud's catalog version: ``forget_catalogs`` drops them all at once.
-        """
-        parts = ["nova", self.context.cloud_key, self.context.region, name]
-        if per_project:
-            parts.append(self.context.project.id if self.context.project else "")
-        parts.append(catalog_version(self.context.cloud_key))
-        key = ":".join(parts)
-        value = cache.get(key)
-        if value is None:
-            value = fetch()
-            cache.set(key, value, nova_settings()["CATALOG_CACHE_SECONDS"])
-        return value
+    @staticmethod
+    def action(name: str) -> Action | None:
+        """One of the instance actions any cloud may offer, by name."""
+        return ACTIONS.get(name)
 
     def _image_calls(self) -> dict:
         return {
-            "own": lambda: self.driver.list_images("own"),
-            "shared": lambda: self.driver.list_images("shared"),
-            "public": lambda: self._cached("public-images",
-                                           lambda: self.driver.list_images("public")),
+            "own": lambda: self.images.list_images("own"),
+            "shared": lambda: self.images.list_images("shared"),
+            "public": lambda: cached(self.context, "public-images",
+                                     lambda: self.images.list_images("public")),
         }
 
     def _merge_images(self, own, shared, public) -> list[Image]:
@@ -100,64 +72,63 @@ class ComputeService:
 
         Only the images the page shows are fetched, by id (not the catalog).
         """
-        page = self.driver.list_instances(marker=marker, limit=nova_settings()["PAGE_SIZE"],
+        page = self.compute.list_instances(marker=marker, limit=nova_settings()["PAGE_SIZE"],
                                           include_terminated=include_terminated, tag=tag)
         return Page(items=self._with_images(page.items), next_marker=page.next_marker)
 
     def instance(self, instance_id: str) -> Instance:
-        return self._with_images([self.driver.get_instance(instance_id)])[0]
+        return self._with_images([self.compute.get_instance(instance_id)])[0]
 
     def _with_images(self, instances: list[Instance]) -> list[Instance]:
         wanted = sorted({i.image_id for i in instances if i.image_id})
-        images = {image.id: image for image in self.driver.get_images(wanted)} if wanted else {}
+        images = {image.id: image for image in self.images.get_images(wanted)} if wanted else {}
         return [i.with_image(images.get(i.image_id)) for i in instances]
 
+    @records("instance.set-tag", "instance_id")
     def set_tag(self, instance_id: str, key: str, value: str) -> None:
-        self.driver.set_tag(instance_id, key, value)
+        self.compute.set_tag(instance_id, key, value)
 
+    @records("instance.delete-tag", "instance_id")
     def delete_tag(self, instance_id: str, key: str) -> None:
-        self.driver.delete_tag(instance_id, key)
+        self.compute.delete_tag(instance_id, key)
 
+    @records("instance.add-label", "instance_id")
     def add_label(self, instance_id: str, label: str) -> None:
-        self.driver.add_label(instance_id, label)
+        self.compute.add_label(instance_id, label)
 
+    @records("instance.remove-label", "instance_id")
     def remove_label(self, instance_id: str, label: str) -> None:
-        self.driver.remove_label(instance_id, label)
+        self.compute.remove_label(instance_id, label)
 
+    @records("instance.launch", "spec.name", made="id")
     def launch(self, spec: LaunchSpec) -> list[Instance]:
         check_quota(self.context, launch=spec)
-        return self.driver.launch(spec)
+        return self.compute.launch(spec)
 
     def act(self, action: str, instance_ids: list[str]) -> None:
-        self.driver.instance_action(action, instance_ids)
+        with acting(self.context, f"instance.{action}", *instance_ids):
+            self.compute.instance_action(action, instance_ids)
 
     def act_each(self, action: str, instance_ids: list[str]) -> list[tuple[str, str]]:
         """Run an action on each instance on its own (concurrently): (id, error or "")."""
-        def one(instance_id):
-            def run():
-                try:
-                    self.driver.instance_action(action, [instance_id])
-                except CloudError as error:
-                    return error.message
-                return ""
-            return run
-        found = gather(**{f"i{n}": one(i) for n, i in enumerate(instance_ids)})
-        return [(i, found[f"i{n}"]) for n, i in enumerate(instance_ids)]
+        found = gather_outcomes(**{f"i{n}": (lambda i=i: self.act(action, [i]))
+                                   for n, i in enumerate(instance_ids)})
+        return [(i, outcome_error(found[f"i{n}"])) for n, i in enumerate(instance_ids)]
 
+    @records("instance.resize", "instance_id")
     def resize(self, instance_id: str, instance_type_id: str) -> None:
-        self.driver.resize(instance_id, instance_type_id)
+        self.compute.resize(instance_id, instance_type_id)
 
+    @records("instance.rebuild", "instance_id")
     def rebuild(self, instance_id: str, image_id: str) -> None:
-        self.driver.rebuild(instance_id, image_id)
+        self.compute.rebuild(instance_id, image_id)
 
     def instance_types(self) -> list[InstanceType]:
-        # Per project: OpenStack lists a private flavor only to the projects granted it.
-        return self._cached("instance-types", self.driver.list_instance_types,
-                            per_project=True)
+        return instance_types(self.context)
 
     def console_output(self, instance_id: str) -> tuple[Instance, str]:
-        found = gather(instance=lambda: self.driver.get_instance(instance_id),
-                       output=lambda: self.driver.console_output(instance_id))
+        found = gather(instance=lambda: self.compute.get_instance(instance_id),
+                       output=lambda: self.compute.console_output(instance_id))
         return found["instance"], found["output"]
 
     # Images
@@ -167,71 +138,82 @@ class ComputeService:
 
     def own_image(self, image_id: str) -> Image:
         """An image of this project; others' images cannot be changed from here."""
-        image = next(iter(self.driver.get_images([image_id])), None)
+        image = next(iter(self.images.get_images([image_id])), None)
         if image is None:
             raise NotFound(f"The image {image_id} does not exist.")
         if image.owner_id != self.context.project.owner_id:
             raise NotFound(f"The image {image_id} is not one of this project's images.")
         return replace(image, is_own=True)
 
+    @records("image.create", "name", made=".")
     def create_image(self, instance_id: str, name: str, description: str) -> str:
-        return self.driver.create_image(instance_id, name, description)
+        return self.images.create_image(instance_id, name, description)
 
+    @records("image.upload", "name", made=".")
     def upload_image(self, name: str, upload, disk_format: str, container_format: str,
                      min_disk_gb: int, min_ram_mb: int) -> str:
         """Stream an uploaded file (Django keeps big ones on disk, not in memory) to the cloud."""
         upload.seek(0)
-        return self.driver.upload_image(name, upload, upload.size, disk_format,
+        return self.images.upload_image(name, upload, upload.size, disk_format,
                                         container_format, min_disk_gb, min_ram_mb)
 
+    @records("image.register", "name", made=".")
     def register_image(self, snapshot_id: str, name: str, description: str) -> str:
-        return self.driver.register_image(snapshot_id, name, description)
+        return self.images.register_image(snapshot_id, name, description)
 
+    @records("image.update", "image_id")
     def update_image(self, image_id: str, name: str, description: str) -> None:
         self.own_image(image_id)
-        self.driver.update_image(image_id, name, description)
+        self.images.update_image(image_id, name, description)
 
+    @records("image.set-visibility", "image_id")
     def set_image_public(self, image_id: str, public: bool) -> None:
         self.own_image(image_id)
-        self.driver.set_image_public(image_id, public)
+        self.images.set_image_public(image_id, public)
 
+    @records("image.delete", "image_id")
     def delete_image(self, image_id: str) -> None:
         self.own_image(image_id)
-        self.driver.delete_image(image_id)
+        self.images.delete_image(image_id)
 
     def launch_options(self) -> LaunchOptions:
         """Everything the launch form offers, fetched concurrently."""
         found = gather(
             **self._image_calls(),
             instance_types=self.instance_types,
-            key_pairs=self.driver.list_key_pairs,
-            security_groups=self.driver.list_security_groups,
-            availability_zones=lambda: self._cached(
-                "zones", self.driver.list_availability_zones, per_project=True),
+            key_pairs=self.cloud.key_pairs.list_key_pairs,
+            security_groups=(self.cloud.security_groups.list_security_groups
+                             if self.cloud.security_groups else list),
+            availability_zones=lambda: cached(
+                self.context, "zones", self.compute.list_availability_zones, per_project=True),
         )
         images = self._merge_images(found.pop("own"), found.pop("shared"), found.pop("public"))
-        return LaunchOptions(images=images, instance_type_label=self.driver.INSTANCE_TYPE_LABEL,
+        return LaunchOptions(images=images,
+                             instance_type_label=self.context.capabilities.instance_type_label,
                              **found)
 
     # Key pairs
     def key_pairs(self) -> list[KeyPair]:
-        return self.driver.list_key_pairs()
+        return self.cloud.key_pairs.list_key_pairs()
 
+    @records("keypair.create", "name")
     def create_key_pair(self, name: str, key_type: str) -> NewKeyPair:
         check_quota(self.context, key_pairs=1)
-        return self.driver.create_key_pair(name, key_type)
+        return self.cloud.key_pairs.create_key_pair(name, key_type)
 
+    @records("keypair.import", "name")
     def import_key_pair(self, name: str, public_key: str) -> KeyPair:
         check_quota(self.context, key_pairs=1)
-        return self.driver.import_key_pair(name, public_key)
+        return self.cloud.key_pairs.import_key_pair(name, public_key)
 
     def key_pair(self, name: str) -> KeyPair:
-        found = next((k for k in self.driver.list_key_pairs() if k.name == name), None)
+        found = next((k for k in self.cloud.key_pairs.list_key_pairs() if k.name == name), None)
         if found is None:
             raise NotFound(f"There is no key pair named {name} in this project.")
         return found
 
+    @records("keypair.delete", "name")
     def delete_key_pair(self, name: str) -> None:
         """Delete a key pair the project has; EC2 would silently 'delete' a missing one."""
         self.key_pair(name)
-        self.driver.delete_key_pair(name)
+        self.cloud.key_pairs.delete_key_pair(name)

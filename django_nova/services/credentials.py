@@ -14,14 +14,16 @@ from datetime import datetime
 
 import yaml
 
-from ..clouds.ec2_credentials import MAX_ACCESS_KEYS, iam_user_name
 from ..context import NovaContext
+from ..events import records
 from ..exceptions import InvalidInput, NotFound, QuotaExceeded
 from ..resources import AccessKey, ApplicationCredential, NewAccessKey, NewApplicationCredential
 
-LIMIT_MESSAGE = (f"You already have {MAX_ACCESS_KEYS} access keys, the most AWS allows one user. "
-                 "Delete one you no longer use (deactivate it first to check nothing needs it), "
-                 "then create a new one.")
+
+def limit_message(most: int) -> str:
+    return (f"You already have {most} access keys, the most AWS allows one user. "
+            "Delete one you no longer use (deactivate it first to check nothing needs it), "
+            "then create a new one.")
 
 
 @dataclass(frozen=True)
@@ -30,10 +32,11 @@ class AccessKeysOverview:
     region: str
     user_name: str
     keys: list[AccessKey]
+    max_keys: int
 
     @property
     def at_limit(self) -> bool:
-        return len(self.keys) >= MAX_ACCESS_KEYS
+        return len(self.keys) >= self.max_keys
 
 
 def _shell_exports(values: list[tuple[str, str]]) -> str:
@@ -53,54 +56,65 @@ def profile_name(project_name: str) -> str:
 class CredentialService:
     def __init__(self, context: NovaContext):
         self.context = context
-        self.driver = context.driver
+        self.cloud = context.cloud
 
     @property
     def has_access_keys(self) -> bool:
-        return self.driver.HAS_ACCESS_KEYS
+        return self.cloud.access_keys is not None
 
     @property
     def has_application_credentials(self) -> bool:
-        return self.driver.HAS_APPLICATION_CREDENTIALS
+        return self.cloud.application_credentials is not None
 
     # --- EC2: the dashboard user's IAM access keys in the project's account ---------------
 
     @property
+    def _keys(self):
+        if self.cloud.access_keys is None:
+            raise NotFound("This cloud has no access keys.")
+        return self.cloud.access_keys
+
+    @property
     def iam_user(self) -> str:
-        return iam_user_name(self.context.user.get_username())
+        return self._keys.user_name_for(self.context.user.get_username())
 
     def access_keys_overview(self) -> AccessKeysOverview:
-        return AccessKeysOverview(endpoint=self.driver.api_endpoint(), region=self.context.region,
+        return AccessKeysOverview(endpoint=self.cloud.api_endpoint(), region=self.context.region,
                                   user_name=self.iam_user,
-                                  keys=self.driver.list_access_keys(self.iam_user))
+                                  keys=self._keys.list_access_keys(self.iam_user),
+                                  max_keys=self._keys.max_keys)
 
     def access_key(self, key_id: str) -> AccessKey:
         """One of the user's own keys; any other id (another user's) is NotFound."""
-        for key in self.driver.list_access_keys(self.iam_user):
+        for key in self._keys.list_access_keys(self.iam_user):
             if key.id == key_id:
                 return key
         raise NotFound(f"You have no access key {key_id} in this project.")
 
+    @records("access-key.create", made="key.id")
     def create_access_key(self) -> NewAccessKey:
-        if len(self.driver.list_access_keys(self.iam_user)) >= MAX_ACCESS_KEYS:
-            raise QuotaExceeded(LIMIT_MESSAGE)
+        most = self._keys.max_keys
+        if len(self._keys.list_access_keys(self.iam_user)) >= most:
+            raise QuotaExceeded(limit_message(most))
         try:
-            return self.driver.create_access_key(self.iam_user)
+            return self._keys.create_access_key(self.iam_user)
         except QuotaExceeded as error:  # a key created meanwhile, in another tab
-            raise QuotaExceeded(LIMIT_MESSAGE, error.code) from error
+            raise QuotaExceeded(limit_message(most), error.code) from error
 
+    @records("access-key.set-status", "key_id")
     def set_access_key_status(self, key_id: str, active: bool) -> None:
-        self.driver.set_access_key_status(self.iam_user, key_id, active)
+        self._keys.set_access_key_status(self.iam_user, key_id, active)
 
+    @records("access-key.delete", "key_id")
     def delete_access_key(self, key_id: str) -> None:
-        self.driver.delete_access_key(self.iam_user, key_id)
+        self._keys.delete_access_key(self.iam_user, key_id)
 
     def aws_credentials_file(self, key_id: str, secret: str) -> str:
         """An AWS CLI ``credentials`` profile for the key, with the matching config lines."""
         profile = profile_name(self.context.project.name)
-        endpoint = self.driver.api_endpoint()
+        endpoint = self.cloud.api_endpoint()
         config = [f"# [profile {profile}]", f"# region = {self.context.region}"]
-        if self.context.cloud.get("ENDPOINT"):
+        if self.context.config.get("ENDPOINT"):
             config.append(f"# endpoint_url = {endpoint}")
         return "\n".join([
             "# AWS CLI credentials made by django-nova. Add this profile to ~/.aws/credentials",
@@ -117,8 +131,8 @@ class CredentialService:
         """The key as environment variables for any AWS SDK or the CLI."""
         values = [("AWS_ACCESS_KEY_ID", key_id), ("AWS_SECRET_ACCESS_KEY", secret),
                   ("AWS_DEFAULT_REGION", self.context.region)]
-        if self.context.cloud.get("ENDPOINT"):
-            values.append(("AWS_ENDPOINT_URL", self.driver.api_endpoint()))
+        if self.context.config.get("ENDPOINT"):
+            values.append(("AWS_ENDPOINT_URL", self.cloud.api_endpoint()))
         return ("# AWS credentials made by django-nova. Load them with:  . ./aws-env.sh\n"
                 "unset AWS_SESSION_TOKEN AWS_PROFILE\n" + _shell_exports(values))
 
@@ -132,8 +146,14 @@ class CredentialService:
         """The user's roles in the current project: what a new credential may get."""
         return sorted(self._keystone.roles)
 
+    @property
+    def _credentials(self):
+        if self.cloud.application_credentials is None:
+            raise NotFound("This cloud has no application credentials.")
+        return self.cloud.application_credentials
+
     def application_credentials(self) -> list[ApplicationCredential]:
-        return self.driver.list_application_credentials()
+        return self._credentials.list_application_credentials()
 
     def application_credential(self, credential_id: str) -> ApplicationCredential:
         for credential in self.application_credentials():
@@ -141,20 +161,22 @@ class CredentialService:
                 return credential
         raise NotFound(f"You have no application credential {credential_id} in this project.")
 
+    @records("application-credential.create", "name", made="credential.id")
     def create_application_credential(self, name: str, description: str,
                                       expires_at: datetime | None,
                                       roles: list[str]) -> NewApplicationCredential:
         extra = set(roles) - set(self.current_roles())
         if extra:
             raise InvalidInput("You can only delegate roles you have in this project.")
-        return self.driver.create_application_credential(name, description, expires_at,
-                                                         list(roles))
+        return self._credentials.create_application_credential(name, description, expires_at,
+                                                               list(roles))
 
+    @records("application-credential.delete", "credential_id")
     def delete_application_credential(self, credential_id: str) -> None:
-        self.driver.delete_application_credential(credential_id)
+        self._credentials.delete_application_credential(credential_id)
 
     def _where(self) -> list[tuple[str, str]]:
-        cloud = self.context.cloud
+        cloud = self.context.config
         return [("OS_AUTH_URL", cloud["AUTH_URL"]), ("OS_IDENTITY_API_VERSION", "3"),
                 ("OS_REGION_NAME", self.context.region),
                 ("OS_INTERFACE", cloud.get("INTERFACE", "public"))]
@@ -170,7 +192,7 @@ class CredentialService:
                 "project_domain_id": project_domain}
 
     def _cloud_entry(self, auth: dict, auth_type: str = "") -> dict:
-        cloud = self.context.cloud
+        cloud = self.context.config
         entry = {"auth_type": auth_type} if auth_type else {}
         entry.update({"auth": {"auth_url": cloud["AUTH_URL"], **auth},
                       "region_name": self.context.region,

@@ -23,12 +23,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
-from ..clouds import get_driver, keystone_admin
-from ..clouds.ec2_credentials import iam_user_name
-from ..concurrency import gather
+from ..clouds import identity_clouds, open_cloud, site_clouds
+from ..concurrency import gather, gather_outcomes
 from ..conf import nova_settings
+from ..events import records
 from ..exceptions import CloudError, Conflict, Forbidden, InvalidInput, NotFound, Unavailable
-from ..keystone import KeystoneSession
 from ..models import Membership, Project
 from ..resources import (
     IdentityProject,
@@ -71,20 +70,13 @@ def _refuse_self(is_self: bool, what: str) -> None:
         raise Conflict(f"You cannot {what} your own account.")
 
 
-def _iam_driver(project: Project):
-    """The project's driver when its cloud has IAM access keys (IAM is global: any region)."""
-    regions = nova_settings()["CLOUDS"][project.cloud].get("REGIONS") or ["us-east-1"]
-    driver = get_driver(project.cloud, project, regions[0])
-    return driver if getattr(driver, "HAS_ACCESS_KEYS", False) else None
+def _regions(project: Project) -> list[str]:
+    return nova_settings()["CLOUDS"][project.cloud].get("REGIONS") or [""]
 
 
-def _attempt(call):
-    """The call's result, or the CloudError it raised (so one account's failure
-    does not hide what happened in the others)."""
-    try:
-        return call()
-    except CloudError as error:
-        return error
+def _access_keys(project: Project):
+    """The project's access keys part, where its cloud has one (IAM is global: any region)."""
+    return open_cloud(project.cloud, project, _regions(project)[0]).access_keys
 
 
 def _failures(found: dict, names: dict) -> str:
@@ -93,45 +85,68 @@ def _failures(found: dict, names: dict) -> str:
                      if isinstance(result, CloudError))
 
 
+def user_name_for(project: Project, username: str) -> str:
+    """The cloud user holding a dashboard user's keys in a project ('' without keys)."""
+    keys = _access_keys(project)
+    return keys.user_name_for(username) if keys is not None else ""
+
+
 def revoke_api_access(username: str, projects: list[Project]) -> str:
     """Delete the user's access keys and IAM user in each project's account, at once.
 
     One sequence of calls per account, all side by side; returns '' or what failed.
     """
-    calls, names, iam_user = {}, {}, iam_user_name(username)
+    calls, names = {}, {}
     for project in projects:
-        driver = _iam_driver(project)
-        if driver is not None:
+        keys = _access_keys(project)
+        if keys is not None:
             names[str(project.pk)] = project.name
-            calls[str(project.pk)] = (lambda d=driver: _attempt(
-                lambda: d.revoke_api_access(iam_user)))
-    return _failures(gather(**calls) if calls else {}, names)
+            calls[str(project.pk)] = (lambda k=keys: k.revoke_api_access(
+                k.user_name_for(username)))
+    return _failures(gather_outcomes(**calls) if calls else {}, names)
 
 
 def _revoke_account(project: Project) -> str:
     """Delete every access key and IAM user the dashboard made in the project's account."""
-    driver = _iam_driver(project)
-    if driver is None:
+    keys = _access_keys(project)
+    if keys is None:
         return ""
-    iam_users = driver.dashboard_iam_users()
-    found = gather(**{f"u{n}": (lambda u=user: _attempt(lambda: driver.revoke_api_access(u)))
-                      for n, user in enumerate(iam_users)}) if iam_users else {}
-    return _failures(found, {f"u{n}": user for n, user in enumerate(iam_users)})
+    users = keys.dashboard_users()
+    found = gather_outcomes(**{f"u{n}": (lambda u=user: keys.revoke_api_access(u))
+                               for n, user in enumerate(users)}) if users else {}
+    return _failures(found, {f"u{n}": user for n, user in enumerate(users)})
+
+
+# What each store's changes are called (admin actions: filed under no project).
+EVENTS = {
+    "create_project": records("project.create", "name", made="id", in_project=False),
+    "update_project": records("project.update", "project_id", in_project=False),
+    "delete_project": records("project.delete", "project_id", in_project=False),
+    "create_user": records("user.create", "name", made="id", in_project=False),
+    "update_user": records("user.update", "user_id", in_project=False),
+    "set_enabled": records("user.set-enabled", "user_id", in_project=False),
+    "set_password": records("user.set-password", "user_id", in_project=False),
+    "delete_user": records("user.delete", "user_id", in_project=False),
+    "add_member": records("member.add", "project_id user_id", in_project=False),
+    "change_role": records("member.change-role", "project_id user_id", in_project=False),
+    "remove_member": records("member.remove", "project_id user_id", in_project=False),
+}
+
+
+def _recording(store: type) -> type:
+    """Name the changes of an identity store with EVENTS."""
+    for method, decorate in EVENTS.items():
+        setattr(store, method, decorate(getattr(store, method)))
+    return store
 
 
 # --- EC2 clouds: identity lives in Django -------------------------------------------------
 
-def ec2_clouds() -> list[str]:
-    return [key for key, cloud in nova_settings()["CLOUDS"].items()
-            if cloud.get("DRIVER") == "ec2"]
-
-
 def shadow_user_filter() -> Q:
     """Keystone users' local shadows (``<keystone id>@<cloud>``): not site users."""
     query = Q(pk__in=[])
-    for key, cloud in nova_settings()["CLOUDS"].items():
-        if cloud.get("DRIVER") == "openstack":
-            query |= Q(username__endswith=f"@{key}")
+    for key in identity_clouds():
+        query |= Q(username__endswith=f"@{key}")
     return query
 
 
@@ -156,17 +171,18 @@ def _validation_error(error: ValidationError) -> Exception:
     return InvalidInput(text)
 
 
+@_recording
 class DjangoIdentity:
     KIND = "ec2"
     ROLE_HELP = "Project admins manage the project's members; members use its resources."
 
-    def __init__(self, nova):
-        self.nova = nova
-        self.current_user_id = str(nova.user.pk)
+    def __init__(self, context):
+        self.context = context
+        self.current_user_id = str(context.user.pk)
 
     @property
     def clouds(self) -> list[str]:
-        return ec2_clouds()
+        return site_clouds()
 
     def roles(self) -> list[IdentityRole]:
         return list(EC2_ROLES)
@@ -188,7 +204,8 @@ class DjangoIdentity:
     def create_project(self, name: str, description: str = "", enabled: bool = True,
                        cloud: str = "") -> IdentityProject:
         if not cloud and self.clouds:
-            cloud = self.nova.cloud_key if self.nova.cloud_key in self.clouds else self.clouds[0]
+            current = self.context.cloud_key
+            cloud = current if current in self.clouds else self.clouds[0]
         if cloud not in self.clouds:
             raise InvalidInput(f"There is no EC2 cloud {cloud!r}.")
         try:
@@ -215,30 +232,30 @@ class DjangoIdentity:
     def project_resources(self, project_id: str) -> list[ProjectResource]:
         """What the project's account still holds, every region at once."""
         project = self._project_row(project_id)
-        regions = nova_settings()["CLOUDS"][project.cloud].get("REGIONS") or []
-        drivers = {r: get_driver(project.cloud, project, r) for r in regions}
-        calls = {}
-        for n, (region, driver) in enumerate(drivers.items()):
-            calls[f"{n}-instance"] = (lambda d=driver, r=region: [
-                ProjectResource("instance", i.id, i.name, r)
-                for i in d.list_instances(limit=RESOURCE_LIMIT).items])
-            calls[f"{n}-volume"] = (lambda d=driver, r=region: [
-                ProjectResource("volume", v.id, v.name, r) for v in d.list_volumes()])
-            calls[f"{n}-snapshot"] = (lambda d=driver, r=region: [
-                ProjectResource("snapshot", s.id, s.name, r) for s in d.list_snapshots()])
-            calls[f"{n}-address"] = (lambda d=driver, r=region: [
-                ProjectResource("elastic IP", a.id, a.ip, r) for a in d.list_addresses()])
-            calls[f"{n}-group"] = (lambda d=driver, r=region: [
-                ProjectResource("security group", g.id, g.name, r)
-                for g in d.list_security_groups() if g.name != "default"])
-            calls[f"{n}-image"] = (lambda d=driver, r=region: [
-                ProjectResource("image", i.id, i.name, r) for i in d.list_images("own")])
-        found = gather(**calls)
-        return [item for items in found.values() for item in items[:RESOURCE_LIMIT]]
+        listings = {
+            "instance": lambda c: [(i.id, i.name) for i in c.compute.list_instances(
+                limit=RESOURCE_LIMIT).items],
+            "volume": lambda c: [(v.id, v.name) for v in c.volumes.list_volumes()]
+            if c.volumes else [],
+            "snapshot": lambda c: [(s.id, s.name) for s in c.volumes.list_snapshots()]
+            if c.volumes else [],
+            "elastic IP": lambda c: [(a.id, a.ip) for a in c.addresses.list_addresses()]
+            if c.addresses else [],
+            "security group": lambda c: [(g.id, g.name)
+                                         for g in c.security_groups.list_security_groups()
+                                         if g.name != "default"] if c.security_groups else [],
+            "image": lambda c: [(i.id, i.name) for i in c.images.list_images("own")],
+        }
+        clouds = {r: open_cloud(project.cloud, project, r) for r in _regions(project)}
+        found = gather(**{f"{region}|{kind}": (lambda c=cloud, f=listing: f(c))
+                          for region, cloud in clouds.items()
+                          for kind, listing in listings.items()})
+        return [ProjectResource(key.split("|", 1)[1], rid, name, key.split("|", 1)[0])
+                for key, items in found.items() for rid, name in items[:RESOURCE_LIMIT]]
 
     def delete_project(self, project_id: str) -> None:
         project = self._project_row(project_id)
-        if self.nova.access is not None and getattr(self.nova.access, "pk", None) == project.pk:
+        if getattr(self.context.access, "pk", None) == project.pk:
             raise Conflict("This is your current project; switch to another one first.")
         resources = self.project_resources(project_id)
         if resources:
@@ -281,7 +298,7 @@ class DjangoIdentity:
     def _changeable_user_row(self, user_id: str):
         """A user whose account this admin may change: a superuser's needs a superuser."""
         user = self._user_row(user_id)
-        if user.is_superuser and not self.nova.user.is_superuser:
+        if user.is_superuser and not self.context.user.is_superuser:
             raise Forbidden(f"{user.get_username()} is a superuser; only a superuser can "
                             "change their account.")
         return user
@@ -319,11 +336,16 @@ class DjangoIdentity:
         # Disabled, or renamed (keys under the old IAM user name would stay out of
         # everyone's reach yet keep working): their API access keys go first.
         if ((user.is_active and not enabled)
-                or iam_user_name(name) != iam_user_name(user.get_username())):
+                or self._renames_api_user(user, name)):
             self._revoke_first(user.get_username(), self._member_projects(user))
         user.username, user.email, user.is_active, user.is_staff = name, email, enabled, is_admin
         user.save(update_fields=["username", "email", "is_active", "is_staff"])
         return _site_user(user)
+
+    def _renames_api_user(self, user, name: str) -> bool:
+        """Whether a new name moves the user's API keys to another cloud user in a project."""
+        return any(user_name_for(p, name) != user_name_for(p, user.get_username())
+                   for p in self._member_projects(user))
 
     def set_enabled(self, user_id: str, enabled: bool) -> None:
         """Disabling works even when a cloud is down (it is what one does in a hurry):
@@ -405,23 +427,22 @@ class DjangoIdentity:
 
 # --- OpenStack clouds: identity lives in Keystone -----------------------------------------
 
+@_recording
 class KeystoneIdentity:
     KIND = "openstack"
     ROLE_HELP = "Keystone roles; a member may hold several."
 
-    def __init__(self, nova):
-        self.nova = nova
-        keystone: KeystoneSession = nova.access
-        self.current_user_id = keystone.user_id
-        self.current_project_id = keystone.project_id
-        self.admin = keystone_admin.for_token(nova.cloud_key, nova.cloud, keystone.token,
-                                              keystone.token_body)
+    def __init__(self, context):
+        self.context = context
+        self.current_user_id = context.access.user_id
+        self.current_project_id = context.access.project_id
+        self.admin = context.cloud.identity
         for region in self.admin.regions:
             self.admin.conn_for(region)  # built up front: threads share, never build, them
 
     @property
     def clouds(self) -> list[str]:
-        return [self.nova.cloud_key]
+        return [self.context.cloud_key]
 
     def roles(self) -> list[IdentityRole]:
         return self.admin.list_roles()
@@ -450,7 +471,7 @@ class KeystoneIdentity:
         found = gather(**{
             f"{region}-{kind}": (lambda r=region, k=kind: self.admin.project_resources(
                 project_id, k, r, RESOURCE_LIMIT))
-            for region in self.admin.regions for kind in keystone_admin.RESOURCE_KINDS})
+            for region in self.admin.regions for kind in self.admin.resource_kinds()})
         return [item for items in found.values() for item in items]
 
     def delete_project(self, project_id: str) -> None:
@@ -550,8 +571,8 @@ class KeystoneIdentity:
             self.admin.unassign_role(project_id, user_id, role_id)
 
 
-def identity_for(nova) -> DjangoIdentity | KeystoneIdentity:
-    """The identity store the current admin manages: Keystone's when logged in through it."""
-    if isinstance(nova.access, KeystoneSession):
-        return KeystoneIdentity(nova)
-    return DjangoIdentity(nova)
+def identity_for(context) -> DjangoIdentity | KeystoneIdentity:
+    """The identity store the current admin manages: the cloud's own where it keeps one."""
+    if context.cloud is not None and context.cloud.identity is not None:
+        return KeystoneIdentity(context)
+    return DjangoIdentity(context)

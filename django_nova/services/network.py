@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 
 from ..concurrency import gather
 from ..context import NovaContext
+from ..events import records
 from ..exceptions import Conflict, InvalidInput, NotFound
 from ..resources import (
     Address,
@@ -43,23 +44,6 @@ class SubnetRequest:
     dhcp: bool = True
 
 
-@dataclass(frozen=True)
-class NetworkFeatures:
-    """What the current cloud allows, for forms and templates."""
-
-    groups_editable: bool
-    description_required: bool
-    instance_needs_group: bool
-    group_rules_have_ether_type: bool
-    # "Floating IPs" (OpenStack) or "Elastic IPs" (EC2), and one of them in a sentence.
-    address_label: str = "Floating IPs"
-    address_noun: str = "floating IP"
-    # What the address's origin is called: "Pool" (an external network) or "Domain" (EC2).
-    address_pool_label: str = "Pool"
-    # Whether the project manages networks, subnets and routers here (Neutron).
-    has_networks: bool = False
-
-
 def is_default(group: SecurityGroup) -> bool:
     return group.name == DEFAULT_GROUP
 
@@ -87,29 +71,39 @@ def find_duplicate(rule: SecurityGroupRule,
     return next((r for r in rules if rule_key(r) == key), None)
 
 
+def _part(part, what: str):
+    """A part the page needs; a cloud without it has no such page (404)."""
+    if part is None:
+        raise NotFound(f"This cloud has no {what} to manage here.")
+    return part
+
+
 class NetworkService:
     def __init__(self, context: NovaContext):
         self.context = context
-        self.driver = context.driver
+        self.cloud = context.cloud
 
     @property
-    def features(self) -> NetworkFeatures:
-        driver = self.driver
-        return NetworkFeatures(
-            groups_editable=driver.SECURITY_GROUPS_EDITABLE,
-            description_required=driver.SECURITY_GROUP_DESCRIPTION_REQUIRED,
-            instance_needs_group=driver.INSTANCE_NEEDS_SECURITY_GROUP,
-            group_rules_have_ether_type=driver.GROUP_RULES_HAVE_ETHER_TYPE,
-            address_label=driver.ADDRESS_LABEL,
-            address_noun=driver.ADDRESS_NOUN,
-            address_pool_label=driver.ADDRESS_POOL_LABEL,
-            has_networks=driver.HAS_NETWORKS,
-        )
+    def features(self):
+        """What the current cloud allows, for forms and templates."""
+        return self.context.capabilities
+
+    @property
+    def groups(self):
+        return _part(self.cloud.security_groups, "security groups")
+
+    @property
+    def addresses_part(self):
+        return _part(self.cloud.addresses, "floating IPs")
+
+    @property
+    def networks_part(self):
+        return _part(self.cloud.networks, "networks")
 
     # Groups
     def security_groups(self) -> list[SecurityGroup]:
         """The project's groups with their rules, ``default`` first: one call."""
-        groups = self.driver.security_groups_with_rules()
+        groups = self.groups.list_security_groups()
         return sorted(groups, key=lambda g: (not is_default(g), g.name.lower(), g.id))
 
     def security_group(self, group_id: str) -> tuple[SecurityGroup, list[SecurityGroup]]:
@@ -126,15 +120,16 @@ class NetworkService:
         if any(g.name == name and g.id != group_id for g in groups):
             raise Conflict(f"A security group named {name} already exists in this project.")
 
+    @records("security-group.create", "name", made="id")
     def create_security_group(self, name: str, description: str) -> SecurityGroup:
         """Create a group; names are unique in a project (Nova refers to groups by name)."""
-        self._check_name(name, self.driver.security_groups_with_rules())
+        self._check_name(name, self.groups.list_security_groups())
         check_quota(self.context, security_groups=1)
-        return self.driver.create_security_group(name, description)
+        return self.groups.create_security_group(name, description)
 
     def edit_refusal(self, group: SecurityGroup) -> str:
         """Why the group's name and description cannot change; "" if they can."""
-        if not self.driver.SECURITY_GROUPS_EDITABLE:
+        if not self.features.groups_editable:
             return ("This cloud cannot rename a security group or change its description "
                     "(EC2 fixes both at creation). Create a new group instead and move "
                     "instances to it; its rules can still be changed.")
@@ -142,13 +137,14 @@ class NetworkService:
             return "The default security group cannot be renamed or described differently."
         return ""
 
+    @records("security-group.update", "group_id")
     def update_security_group(self, group_id: str, name: str, description: str) -> None:
         group, groups = self.security_group(group_id)
         refusal = self.edit_refusal(group)
         if refusal:
             raise InvalidInput(refusal)
         self._check_name(name, groups, group_id)
-        self.driver.update_security_group(group_id, name, description)
+        self.groups.update_security_group(group_id, name, description)
 
     def deletion_refusal(self, group: SecurityGroup, groups: list[SecurityGroup]) -> str:
         """Why the group cannot be deleted, known without asking the cloud; "" if it may be."""
@@ -161,26 +157,28 @@ class NetworkService:
                     "remove those rules first.")
         return ""
 
+    @records("security-group.delete", "group_id")
     def delete_security_group(self, group_id: str) -> SecurityGroup:
         group, groups = self.security_group(group_id)
         refusal = self.deletion_refusal(group, groups)
         if refusal:
             raise Conflict(refusal)
         try:
-            self.driver.delete_security_group(group_id)
+            self.groups.delete_security_group(group_id)
         except Conflict as error:
             raise Conflict(f"{group.name} is in use: remove it from its instances first "
                            f"({error.message})", error.code) from error
         return group
 
     # Rules
+    @records("security-group.add-rule", "group.id")
     def add_rule(self, group: SecurityGroup, rule: SecurityGroupRule) -> None:
         """Add a rule to a group already fetched (the form checked it against its rules)."""
         duplicate = find_duplicate(rule, group.rules)
         if duplicate is not None:
             raise Conflict("This group already has this rule.")
         check_quota(self.context, security_group_rules=1)
-        self.driver.add_security_group_rule(group.id, rule)
+        self.groups.add_rule(group.id, rule)
 
     def rule(self, group_id: str, rule_id: str) -> tuple[SecurityGroup, SecurityGroupRule,
                                                           list[SecurityGroup]]:
@@ -190,20 +188,22 @@ class NetworkService:
             raise NotFound("This security group has no such rule.")
         return group, found, groups
 
+    @records("security-group.delete-rule", "group_id")
     def delete_rule(self, group_id: str, rule_id: str) -> SecurityGroupRule:
         """Remove one of the group's rules (never a rule of another group, by URL)."""
         _, rule, _ = self.rule(group_id, rule_id)
-        self.driver.delete_security_group_rule(group_id, rule_id)
+        self.groups.delete_rule(group_id, rule_id)
         return rule
 
     # Instances
     def instance_security_groups(self, instance_id: str
                                  ) -> tuple[Instance, list[SecurityGroup]]:
         """An instance with its groups' ids, and the project's groups, concurrently."""
-        found = gather(instance=lambda: self.driver.get_instance_with_security_groups(
+        found = gather(instance=lambda: self.groups.instance_with_groups(
             instance_id), groups=self.security_groups)
         return found["instance"], found["groups"]
 
+    @records("instance.set-security-groups", "instance.id")
     def set_instance_security_groups(self, instance: Instance, group_ids: list[str],
                                      groups: list[SecurityGroup]) -> None:
         """Put the instance in exactly these of the project's ``groups``.
@@ -216,38 +216,40 @@ class NetworkService:
             raise NotFound(f"There is no security group {unknown[0]} in this project.")
         kept = [g for g in instance.security_group_ids if g not in known]
         wanted = list(dict.fromkeys([*group_ids, *kept]))
-        if not wanted and self.driver.INSTANCE_NEEDS_SECURITY_GROUP:
+        if not wanted and self.features.instance_needs_group:
             raise InvalidInput("Choose at least one security group: "
                                "this cloud's instances always have one.")
-        self.driver.set_instance_security_groups(instance, wanted)
+        self.groups.set_instance_groups(instance, wanted)
 
     # Floating / elastic IPs
     def _named(self, addresses: list[Address]) -> list[Address]:
         """The addresses with their instances' names: one call, for just those instances."""
         ids = sorted({a.instance_id for a in addresses if a.instance_id})
-        names = self.driver.instance_names(ids) if ids else {}
+        names = self.cloud.compute.instance_names(ids) if ids else {}
         return [replace(a, instance_name=names.get(a.instance_id, "")) for a in addresses]
 
     def addresses(self) -> list[Address]:
         """The project's addresses, each with its instance's name: two calls at most
         (three on OpenStack, which names the pools too)."""
-        return self._named(self.driver.list_addresses())
+        return self._named(self.addresses_part.list_addresses())
 
     def address(self, address_id: str) -> Address:
         """One of the project's addresses (404 for anyone else's), its instance named."""
-        return self._named([self.driver.get_address(address_id)])[0]
+        return self._named([self.addresses_part.get_address(address_id)])[0]
 
     def address_pools(self) -> list[tuple[str, str]]:
         """(id, name) of the pools to allocate from; empty where the cloud has no choice."""
-        return self.driver.address_pools()
+        return self.addresses_part.address_pools()
 
+    @records("address.allocate", made="id")
     def allocate_address(self, pool: str = "") -> Address:
         check_quota(self.context, floating_ips=1)
-        return self.driver.allocate_address(pool)
+        return self.addresses_part.allocate_address(pool)
 
     def address_targets(self) -> list[AddressTarget]:
-        return self.driver.address_targets()
+        return self.addresses_part.address_targets()
 
+    @records("address.associate", "address.id")
     def associate_address(self, address: Address, key: str,
                           targets: list[AddressTarget]) -> AddressTarget:
         """Associate an unassociated address with one of ``targets`` (by its form key)."""
@@ -257,14 +259,15 @@ class NetworkService:
         if address.associated:
             raise Conflict(f"{address.ip} is already associated with "
                            f"{address.instance_label or address.port_id}: disassociate it first.")
-        self.driver.associate_address(address, target)
+        self.addresses_part.associate_address(address, target)
         return target
 
+    @records("address.disassociate", "address_id")
     def disassociate_address(self, address_id: str) -> Address:
         address = self.address(address_id)
         if not address.associated:
             raise Conflict(f"{address.ip} is not associated with anything.")
-        self.driver.disassociate_address(address)
+        self.addresses_part.disassociate_address(address)
         return address
 
     def release_refusal(self, address: Address) -> str:
@@ -279,19 +282,18 @@ class NetworkService:
                     "then release it.")
         return ""
 
+    @records("address.release", "address_id")
     def release_address(self, address_id: str) -> Address:
         address = self.address(address_id)
         refusal = self.release_refusal(address)
         if refusal:
             raise Conflict(refusal)
-        self.driver.release_address(address)
+        self.addresses_part.release_address(address)
         return address
 
-    # Networks, subnets and routers (Neutron only; EC2 drivers have HAS_NETWORKS = False)
+    # Networks, subnets and routers (Neutron only: other clouds have no networks part)
     def _networks(self) -> list[Network]:
-        if not self.driver.HAS_NETWORKS:
-            raise NotFound("This cloud has no networks to manage here.")
-        return self.driver.list_networks()
+        return self.networks_part.list_networks()
 
     def networks(self) -> list[Network]:
         """Every network the project sees, its own first: two calls."""
@@ -305,38 +307,32 @@ class NetworkService:
     def external_networks(self) -> list[Network]:
         return [n for n in self.networks() if n.external]
 
-    def own_subnets(self) -> list[tuple[Network, Subnet]]:
-        return [(n, s) for n in self.networks() if n.own for s in n.subnets]
-
     def network(self, network_id: str) -> Network:
         """One of the project's own networks (404 for a shared one or anyone else's)."""
-        if not self.driver.HAS_NETWORKS:
-            raise NotFound("This cloud has no networks to manage here.")
-        return self.driver.get_network(network_id)
+        return self.networks_part.get_network(network_id)
 
+    @records("network.create", "name")
     def create_network(self, name: str, subnet: SubnetRequest | None = None
                        ) -> tuple[Network, Subnet | None]:
         """A network and, optionally, its first subnet; no half-made network is left."""
-        if not self.driver.HAS_NETWORKS:
-            raise NotFound("This cloud has no networks to manage here.")
-        network = self.driver.create_network(name)
+        network = self.networks_part.create_network(name)
         if subnet is None:
             return network, None
         try:
             made = self._create_subnet(network.id, subnet)
         except Exception:
             with contextlib.suppress(Exception):
-                self.driver.delete_network(network.id)
+                self.networks_part.delete_network(network.id)
             raise
         return network, made
 
     def _create_subnet(self, network_id: str, subnet: SubnetRequest) -> Subnet:
-        return self.driver.create_subnet(network_id, subnet.name, subnet.cidr,
+        return self.networks_part.create_subnet(network_id, subnet.name, subnet.cidr,
                                          subnet.ip_version, subnet.gateway_ip, subnet.dhcp)
 
     def network_deletion_refusal(self, network: Network) -> str:
         """Why the network cannot be deleted yet; "" if it can (one call)."""
-        owners = [o for o, _ in self.driver.network_port_owners(network.id)
+        owners = [o for o, _ in self.networks_part.network_port_owners(network.id)
                   if o not in NETWORK_OWNED_PORTS]
         if not owners:
             return ""
@@ -354,33 +350,34 @@ class NetworkService:
             parts.append(f"{others} other port{'s' if others > 1 else ''}")
         return f"{network.label} is still in use: it has {' and '.join(parts)}."
 
+    @records("network.delete", "network_id")
     def delete_network(self, network_id: str) -> Network:
         network = self.network(network_id)
         refusal = self.network_deletion_refusal(network)
         if refusal:
             raise Conflict(refusal)
         try:
-            self.driver.delete_network(network_id)
+            self.networks_part.delete_network(network_id)
         except Conflict as error:  # NetworkInUse: a port appeared since the check
             raise Conflict(f"{network.label} is still in use (ports remain on it): "
                            "remove its instances and router interfaces first.",
                            error.code) from error
         return network
 
+    @records("subnet.create", "network_id")
     def create_subnet(self, network_id: str, subnet: SubnetRequest) -> tuple[Network, Subnet]:
         network = self.network(network_id)
         return network, self._create_subnet(network.id, subnet)
 
     def subnet(self, subnet_id: str) -> Subnet:
         """One of the project's own subnets (404 for anyone else's)."""
-        if not self.driver.HAS_NETWORKS:
-            raise NotFound("This cloud has no networks to manage here.")
-        return self.driver.get_subnet(subnet_id)
+        return self.networks_part.get_subnet(subnet_id)
 
+    @records("subnet.delete", "subnet_id")
     def delete_subnet(self, subnet_id: str) -> Subnet:
         subnet = self.subnet(subnet_id)
         try:
-            self.driver.delete_subnet(subnet_id)
+            self.networks_part.delete_subnet(subnet_id)
         except Conflict as error:  # SubnetInUse
             raise Conflict(f"Subnet {subnet.name or subnet.cidr} is still in use: remove its "
                            "router interface and the instances with addresses on it first.",
@@ -399,32 +396,30 @@ class NetworkService:
 
     def routers(self) -> list[Router]:
         """The project's routers, gateways and subnets named: four calls, two at a time."""
-        if not self.driver.HAS_NETWORKS:
-            raise NotFound("This cloud has no routers to manage here.")
-        found = gather(routers=self.driver.list_routers, networks=self.driver.list_networks)
+        found = gather(routers=self.networks_part.list_routers,
+                       networks=self.networks_part.list_networks)
         routers = [self._describe(r, found["networks"]) for r in found["routers"]]
         return sorted(routers, key=lambda r: (r.name.lower(), r.id))
 
     def router(self, router_id: str) -> tuple[Router, list[Network]]:
         """One of the project's routers (404 otherwise), and the networks it may use."""
-        if not self.driver.HAS_NETWORKS:
-            raise NotFound("This cloud has no routers to manage here.")
-        found = gather(router=lambda: self.driver.get_router(router_id),
+        found = gather(router=lambda: self.networks_part.get_router(router_id),
                        networks=self.networks)
         return self._describe(found["router"], found["networks"]), found["networks"]
 
+    @records("router.create", "name", made="id")
     def create_router(self, name: str, external_network_id: str = "") -> Router:
-        if not self.driver.HAS_NETWORKS:
-            raise NotFound("This cloud has no routers to manage here.")
-        return self.driver.create_router(name, external_network_id)
+        return self.networks_part.create_router(name, external_network_id)
 
+    @records("router.set-gateway", "router.id")
     def set_router_gateway(self, router: Router, external_network_id: str,
                            networks: list[Network]) -> None:
         if external_network_id and external_network_id not in {
                 n.id for n in networks if n.external}:
             raise InvalidInput("Choose one of the external networks offered.")
-        self.driver.set_router_gateway(router.id, external_network_id)
+        self.networks_part.set_router_gateway(router.id, external_network_id)
 
+    @records("router.add-interface", "router.id")
     def add_router_interface(self, router: Router, subnet_id: str,
                              networks: list[Network]) -> Subnet:
         subnet = next((s for n in networks if n.own for s in n.subnets if s.id == subnet_id),
@@ -433,7 +428,7 @@ class NetworkService:
             raise InvalidInput("Choose one of this project's subnets.")
         if any(i.subnet_id == subnet_id for i in router.interfaces):
             raise Conflict(f"{router.label} already has an interface on this subnet.")
-        self.driver.add_router_interface(router.id, subnet_id)
+        self.networks_part.add_router_interface(router.id, subnet_id)
         return subnet
 
     def router_interface(self, router: Router, subnet_id: str) -> RouterInterface:
@@ -442,23 +437,25 @@ class NetworkService:
             raise NotFound(f"{router.label} has no interface on subnet {subnet_id}.")
         return found
 
+    @records("router.remove-interface", "router.id")
     def remove_router_interface(self, router: Router, subnet_id: str) -> RouterInterface:
         interface = self.router_interface(router, subnet_id)
         try:
-            self.driver.remove_router_interface(router.id, subnet_id)
+            self.networks_part.remove_router_interface(router.id, subnet_id)
         except Conflict as error:  # RouterInterfaceInUseByFloatingIP
             raise Conflict("Floating IPs of instances on this subnet reach the outside "
                            "through this interface: disassociate them first "
                            f"({error.message})", error.code) from error
         return interface
 
+    @records("router.delete", "router_id")
     def delete_router(self, router_id: str) -> Router:
         """Remove the router's interfaces, then the router (the confirm page says so)."""
         router, _ = self.router(router_id)
         for interface in router.interfaces:
             self.remove_router_interface(router, interface.subnet_id)
         try:
-            self.driver.delete_router(router_id)
+            self.networks_part.delete_router(router_id)
         except Conflict as error:
             raise Conflict(f"{router.label} is still in use: {error.message}",
                            error.code) from error

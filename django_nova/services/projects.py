@@ -3,11 +3,19 @@
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from ..clouds import keystone as keystone_api
-from ..conf import cloud_config
+from ..clouds import identity_clouds, kind_of
+from ..clouds.openstack import keystone as keystone_api
+from ..conf import cloud_config, nova_settings
 from ..context import SESSION_PROJECT, SESSION_REGION, ProjectChoice
 from ..keystone import KeystoneSession
 from ..models import Membership, Project, new_account_id
+
+
+def keystone_clouds() -> dict[str, str]:
+    """The clouds people sign in to with their Keystone credentials, with their default
+    domain."""
+    clouds = nova_settings()["CLOUDS"]
+    return {key: clouds[key].get("DEFAULT_DOMAIN", "Default") for key in identity_clouds()}
 
 
 @transaction.atomic
@@ -51,7 +59,7 @@ def switch_project(request, project_id: str) -> ProjectChoice:
     project = next((p for p in context.projects if p.id == str(project_id)), None)
     if project is None:
         raise PermissionDenied("You are not a member of that project.")
-    if isinstance(context.access, KeystoneSession):
+    if kind_of(context.cloud_key).KEEPS_IDENTITY:
         keystone = context.access
         keystone.apply_scope(keystone_api.scope(cloud_config(keystone.cloud),
                                                 keystone.unscoped_token, project.id))

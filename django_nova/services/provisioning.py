@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 
-from ..clouds import keystone_admin
+from ..clouds import kind_of
 from ..conf import cloud_config, nova_settings
 from ..exceptions import CloudError, Conflict
 from ..models import Membership, Project
@@ -81,7 +81,7 @@ def provision_user(user, cloud_key: str, password: str | None = None) -> Provisi
         raise ProvisioningError(f"There is no cloud {cloud_key!r} to provision on.") from None
     if not provisioning_enabled(cloud_key):
         raise ProvisioningError(f"Provisioning is not enabled on cloud {cloud_key!r}.")
-    if config.get("DRIVER") == "openstack":
+    if kind_of(cloud_key).KEEPS_IDENTITY:
         return _provision_keystone(user, cloud_key, config, password)
     return _provision_django(user, cloud_key)
 
@@ -120,7 +120,7 @@ def _provision_keystone(user, cloud_key: str, config: dict,
     created: list[tuple[str, str]] = []  # ("user"|"project", id), undone in reverse
     admin = None
     try:
-        admin = keystone_admin.for_service(cloud_key, config)
+        admin = kind_of(cloud_key).service_identity(cloud_key, config)
         if admin.find_user(username) is not None:
             raise ProvisioningError(f"The cloud already has a user named {username!r}; "
                                     "ask an administrator to link or rename it.")
@@ -172,10 +172,10 @@ def deprovision(provisioned: Provisioned) -> bool:
     """
     try:
         config = cloud_config(provisioned.cloud)
-        if config.get("DRIVER") != "openstack":
+        if not kind_of(provisioned.cloud).KEEPS_IDENTITY:
             Project.objects.filter(cloud=provisioned.cloud, pk=provisioned.project_id).delete()
             return True
-        admin = keystone_admin.for_service(provisioned.cloud, config)
+        admin = kind_of(provisioned.cloud).service_identity(provisioned.cloud, config)
     except (KeyError, CloudError) as error:
         log.error("undoing the provisioning of project %s on %s failed: %s",
                   provisioned.project_id, provisioned.cloud, error)
@@ -190,7 +190,7 @@ def set_cloud_password(cloud_key: str, cloud_user_id: str, password: str) -> Non
     Raises ProvisioningError (a readable message) when the cloud refuses or fails.
     """
     try:
-        admin = keystone_admin.for_service(cloud_key, cloud_config(cloud_key))
+        admin = kind_of(cloud_key).service_identity(cloud_key, cloud_config(cloud_key))
         admin.set_password(cloud_user_id, password)
     except KeyError:
         raise ProvisioningError(f"There is no cloud {cloud_key!r}.") from None

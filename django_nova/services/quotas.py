@@ -21,13 +21,15 @@ from functools import cached_property
 
 from django.db import transaction
 
-from ..clouds import get_driver
-from ..concurrency import gather
-from ..conf import DEFAULTS, cloud_config, nova_settings
-from ..context import NovaContext, ProjectChoice
+from ..clouds import site_clouds
+from ..concurrency import gather, gather_outcomes
+from ..conf import DEFAULTS, nova_settings
+from ..context import NovaContext, site_project_context
+from ..events import records
 from ..exceptions import CloudError, NotFound, QuotaExceeded
 from ..models import Project, Quota
 from ..resources import IdentityProject, InstanceType, LaunchSpec, QuotaUsage
+from .catalogs import instance_types_by_key
 
 UNLIMITED = Quota.UNLIMITED
 # Instances in these states hold their vCPUs and RAM (shutting-down ones are going).
@@ -66,26 +68,24 @@ SOURCE_OF = {"instances": "instances", "cores": "instances", "ram": "instances",
              "security_groups": "groups", "security_group_rules": "groups"}
 FETCH = {
     # Terminated ones too: the overview's usage table needs them (still one call).
-    "instances": lambda d: d.list_instances(limit=1000, include_terminated=True).items,
-    "key_pairs": lambda d: d.list_key_pairs(),
-    "volumes": lambda d: d.list_volumes(),
-    "snapshots": lambda d: d.list_snapshots(),
-    "addresses": lambda d: d.list_addresses(),
-    "groups": lambda d: d.security_groups_with_rules(),
+    "instances": lambda c: c.compute.list_instances(limit=1000, include_terminated=True).items,
+    "key_pairs": lambda c: c.key_pairs.list_key_pairs(),
+    "volumes": lambda c: c.volumes.list_volumes() if c.volumes else [],
+    "snapshots": lambda c: c.volumes.list_snapshots() if c.volumes else [],
+    "addresses": lambda c: c.addresses.list_addresses() if c.addresses else [],
+    "groups": lambda c: c.security_groups.list_security_groups() if c.security_groups else [],
 }
 
 
-def region_drivers(context: NovaContext) -> dict:
-    """A driver for each region of the context's cloud (the current region's own one)."""
-    regions = context.regions or [context.region]
-    return {region: context.driver if region == context.region
-            else get_driver(context.cloud_key, context.access, region) for region in regions}
+def region_clouds(context: NovaContext) -> dict:
+    """The project in each region of its cloud (the current region's own Cloud)."""
+    return {region: context.cloud_in(region) for region in context.regions or [context.region]}
 
 
-def listing_calls(drivers: dict, sources) -> dict:
+def listing_calls(clouds: dict, sources) -> dict:
     """One call per listing (see FETCH) per region, named ``q_<listing>@<region>``."""
-    return {f"q_{name}@{region}": (lambda f=FETCH[name], d=driver: f(d))
-            for region, driver in drivers.items() for name in sorted(sources)}
+    return {f"q_{name}@{region}": (lambda f=FETCH[name], c=cloud: f(c))
+            for region, cloud in clouds.items() for name in sorted(sources)}
 
 
 def merged_listings(found: dict) -> dict[str, list]:
@@ -140,125 +140,148 @@ def exceeded_message(resource: str, used: int, limit: int, wanted: int, noun: st
     return message + "."
 
 
-def context_for(context: NovaContext, project: Project) -> NovaContext:
-    """The context of another django-nova project, for a cloud admin's pages about it."""
-    regions = list(cloud_config(project.cloud).get("REGIONS", []))
-    region = context.region if context.region in regions else (regions[0] if regions else "")
-    return NovaContext(user=context.user, cloud_key=project.cloud,
-                       project=ProjectChoice(id=str(project.pk), name=project.name,
-                                             owner_id=project.account_id),
-                       region=region, access=project, is_cloud_admin=context.is_cloud_admin)
+def _label(context: NovaContext, resource: str) -> str:
+    if resource == "floating_ips":
+        return context.capabilities.address_label
+    return BY_KEY[resource].label
+
+
+class CloudKeptQuotas:
+    """The cloud keeps and enforces quotas itself (OpenStack's quota sets): read them there."""
+
+    def __init__(self, context: NovaContext):
+        self.context = context
+        self.part = context.cloud.quotas
+        self.services = context.capabilities.quota_services
+        # The cloud counts usage itself, across its regions.
+        self.regions: list[str] = []
+
+    def usage_calls(self, project_id: str = "", sources=None) -> dict:
+        project_id = project_id or self.context.project.id
+        return {f"q_{service}": (lambda s=service: self.part.quota_usage(project_id, s))
+                for service in self.services}
+
+    def usage_from(self, found: dict) -> dict[str, QuotaUsage]:
+        return {q.resource: q for service in self.services for q in found[f"q_{service}"]}
+
+    def check(self, launch: LaunchSpec | None = None, **wanted: int) -> None:
+        """The cloud refuses what goes over its quotas: nothing to check here."""
+
+    def set_limits(self, project_id: str, limits: dict[str, int]) -> None:
+        by_service = {}
+        for key, value in limits.items():
+            by_service.setdefault(BY_KEY[key].service, {})[key] = value
+        gather(**{service: (lambda s=service, v=values: self.part.set_quotas(project_id, s, v))
+                  for service, values in by_service.items()})
+
+
+class SiteKeptQuotas:
+    """django-nova keeps the quotas (Quota rows) and counts usage across the cloud's regions."""
+
+    def __init__(self, context: NovaContext):
+        self.context = context
+
+    @cached_property
+    def clouds(self) -> dict:
+        return region_clouds(self.context)
+
+    @property
+    def regions(self) -> list[str]:
+        return list(self.clouds)
+
+    def usage_calls(self, project_id: str = "", sources=None) -> dict:
+        """One call per listing per region (``merged_listings`` puts them together), and the
+        instance types."""
+        sources = set(FETCH) if sources is None else set(sources)
+        calls = listing_calls(self.clouds, sources)
+        if "instances" in sources:
+            calls["q_types"] = lambda: instance_types_by_key(self.context)
+        return calls
+
+    def _used(self, found: dict) -> dict[str, int]:
+        return count_usage(merged_listings(found), found.get("q_types") or {})
+
+    def usage_from(self, found: dict) -> dict[str, QuotaUsage]:
+        used = self._used(found)
+        limits = project_limits(self.context.access)
+        return {key: QuotaUsage(resource=key, limit=limits.get(key, UNLIMITED),
+                                used=used.get(key, 0)) for key in used}
+
+    def check(self, launch: LaunchSpec | None = None, **wanted: int) -> None:
+        if launch is not None:
+            wanted["instances"] = wanted.get("instances", 0) + launch.count
+            size = instance_types_by_key(self.context).get(launch.instance_type)
+            if size is not None:
+                wanted["cores"] = wanted.get("cores", 0) + launch.count * size.vcpus
+                wanted["ram"] = wanted.get("ram", 0) + launch.count * size.memory_mib
+        limits = project_limits(self.context.access)
+        relevant = {key: amount for key, amount in wanted.items()
+                    if amount > 0 and limits.get(key, UNLIMITED) != UNLIMITED}
+        if not relevant:
+            return
+        used = self._used(gather(**self.usage_calls(
+            sources={SOURCE_OF[key] for key in relevant})))
+        for key, amount in relevant.items():
+            if used.get(key, 0) + amount > limits[key]:
+                noun = (f"{self.context.capabilities.address_noun}s" if key == "floating_ips"
+                        else "")
+                raise QuotaExceeded(exceeded_message(key, used.get(key, 0), limits[key], amount,
+                                                     noun), code="QuotaExceeded")
+
+    def set_limits(self, project_id: str, limits: dict[str, int]) -> None:
+        with transaction.atomic():
+            for key, value in limits.items():
+                Quota.objects.update_or_create(project=self.context.access, resource=key,
+                                               defaults={"limit": value})
+
+
+def quota_keeper(context: NovaContext) -> CloudKeptQuotas | SiteKeptQuotas:
+    """Whoever keeps this project's quotas: the cloud where it has a quotas part."""
+    return CloudKeptQuotas(context) if context.cloud.quotas else SiteKeptQuotas(context)
 
 
 class QuotaService:
     def __init__(self, context: NovaContext):
         self.context = context
-        self.driver = context.driver
+        self.keeper = quota_keeper(context)
 
     @property
-    def cloud_keeps_quotas(self) -> bool:
-        return self.driver.ENFORCES_QUOTAS
-
-    @cached_property
-    def drivers(self) -> dict:
-        """The project's driver in each region: usage is counted project-wide."""
-        return region_drivers(self.context)
-
-    def _label(self, resource: str) -> str:
-        if resource == "floating_ips":
-            return getattr(self.driver, "ADDRESS_LABEL", "") or BY_KEY[resource].label
-        return BY_KEY[resource].label
-
-    def _instance_types(self) -> dict[str, InstanceType]:
-        from .compute import ComputeService  # compute imports this module
-
-        types = ComputeService(self.context).instance_types()
-        return {key: t for t in types for key in {t.id, t.name}}
+    def regions(self) -> list[str]:
+        """The regions counted for the project (none where the cloud counts itself)."""
+        return self.keeper.regions
 
     # Usage: the calls, then the assembly, so pages can gather them with their own calls.
     def usage_calls(self, project_id: str = "", sources=None) -> dict:
-        """Independent calls that fetch what ``usage_from`` needs (names prefixed ``q_``).
-
-        EC2: one call per listing per region (``merged_listings`` puts them together),
-        and the instance types.
-        """
-        if self.cloud_keeps_quotas:
-            project_id = project_id or self.context.project.id
-            return {f"q_{service}": (lambda s=service: self.driver.quota_usage(project_id, s))
-                    for service in self.driver.QUOTA_SERVICES}
-        sources = set(FETCH) if sources is None else set(sources)
-        calls = listing_calls(self.drivers, sources)
-        if "instances" in sources:
-            calls["q_types"] = self._instance_types
-        return calls
+        """Independent calls that fetch what ``usage_from`` needs (names prefixed ``q_``)."""
+        return self.keeper.usage_calls(project_id, sources)
 
     def usage_from(self, found: dict) -> list[QuotaUsage]:
         """Every resource's limit and usage, labelled, in RESOURCES order."""
-        if self.cloud_keeps_quotas:
-            items = {q.resource: q for service in self.driver.QUOTA_SERVICES
-                     for q in found[f"q_{service}"]}
-        else:
-            used = count_usage(merged_listings(found), found.get("q_types") or {})
-            limits = project_limits(self.context.access)
-            items = {key: QuotaUsage(resource=key, limit=limits.get(key, UNLIMITED),
-                                     used=used.get(key, 0)) for key in used}
-        return [replace(items[r.key], label=self._label(r.key), unit=r.unit)
+        items = self.keeper.usage_from(found)
+        return [replace(items[r.key], label=_label(self.context, r.key), unit=r.unit)
                 for r in RESOURCES if r.key in items]
 
     def usage(self, project_id: str = "") -> list[QuotaUsage]:
         """The project's quotas with usage: one concurrent round of calls."""
         return self.usage_from(gather(**self.usage_calls(project_id)))
 
-    # Enforcement where the cloud has none
-    def check(self, **wanted: int) -> None:
-        if self.cloud_keeps_quotas:
-            return
-        limits = project_limits(self.context.access)
-        relevant = {key: amount for key, amount in wanted.items()
-                    if amount > 0 and limits.get(key, UNLIMITED) != UNLIMITED}
-        if not relevant:
-            return
-        found = gather(**self.usage_calls(sources={SOURCE_OF[key] for key in relevant}))
-        used = count_usage(merged_listings(found), found.get("q_types") or {})
-        for key, amount in relevant.items():
-            if used.get(key, 0) + amount > limits[key]:
-                noun = (f"{self.driver.ADDRESS_NOUN}s" if key == "floating_ips"
-                        and getattr(self.driver, "ADDRESS_NOUN", "") else "")
-                raise QuotaExceeded(exceeded_message(key, used.get(key, 0), limits[key], amount,
-                                                     noun), code="QuotaExceeded")
+    def check(self, launch: LaunchSpec | None = None, **wanted: int) -> None:
+        """Refuse (QuotaExceeded) what would take the project over a quota django-nova keeps.
+
+        ``wanted`` is what the action adds (``volumes=1, gigabytes=20``); a
+        ``launch`` adds its instances, vCPUs and RAM.  Where the cloud keeps
+        the quotas it refuses by itself.  Check and create are not atomic: two
+        simultaneous requests may both pass.
+        """
+        self.keeper.check(launch, **wanted)
 
 
 def check_quota(context: NovaContext, launch: LaunchSpec | None = None, **wanted: int) -> None:
-    """Refuse (QuotaExceeded) what would take the project over a quota django-nova keeps.
-
-    ``wanted`` is what the action adds (``volumes=1, gigabytes=20``); a
-    ``launch`` adds its instances, vCPUs and RAM.  A no-op on clouds that
-    enforce their own quotas.  Check and create are not atomic: two
-    simultaneous requests may both pass.
-    """
-    service = QuotaService(context)
-    if service.cloud_keeps_quotas:
-        return
-    if launch is not None:
-        wanted["instances"] = wanted.get("instances", 0) + launch.count
-        size = service._instance_types().get(launch.instance_type)
-        if size is not None:
-            wanted["cores"] = wanted.get("cores", 0) + launch.count * size.vcpus
-            wanted["ram"] = wanted.get("ram", 0) + launch.count * size.memory_mib
-    service.check(**wanted)
+    """``QuotaService(context).check(...)``, for services that create things."""
+    QuotaService(context).check(launch, **wanted)
 
 
 # --- cloud admins: every project's quotas ----------------------------------------------
-
-def _returning_errors(call):
-    """``call``, giving back a CloudError instead of raising it (to decide after a gather)."""
-    def run():
-        try:
-            return call()
-        except CloudError as error:
-            return error
-    return run
-
 
 class AdminQuotaService:
     """Quotas of any project of the admin's cloud (AdminRequiredMixin guards the pages)."""
@@ -267,20 +290,25 @@ class AdminQuotaService:
         self.context = context
 
     @property
+    def _cloud_quotas(self):
+        """The admin's cloud's own quotas part, where the cloud keeps quotas."""
+        return self.context.cloud.quotas if self.context.cloud is not None else None
+
+    @property
     def cloud_keeps_quotas(self) -> bool:
-        return bool(self.context.cloud_key) and self.context.driver.ENFORCES_QUOTAS
+        """The cloud keeps and enforces the quotas itself (else django-nova does)."""
+        return self._cloud_quotas is not None
 
     def _rows(self):
         if self.context.cloud_key:
             return Project.objects.filter(cloud=self.context.cloud_key)
-        clouds = [k for k, c in nova_settings()["CLOUDS"].items() if c.get("DRIVER") == "ec2"]
-        return Project.objects.filter(cloud__in=clouds)
+        return Project.objects.filter(cloud__in=site_clouds())
 
     def projects(self) -> list[IdentityProject]:
-        if self.cloud_keeps_quotas:
-            return self.context.driver.quota_projects()
+        if self._cloud_quotas:
+            return self._cloud_quotas.quota_projects()
         return [IdentityProject(id=str(p.pk), name=p.name, description=p.description,
-                             enabled=p.enabled) for p in self._rows()]
+                                enabled=p.enabled) for p in self._rows()]
 
     def _row(self, project_id: str) -> Project:
         row = self._rows().filter(pk=int(project_id)).first() if project_id.isdigit() else None
@@ -290,14 +318,16 @@ class AdminQuotaService:
 
     def project(self, project_id: str) -> tuple[IdentityProject, list[QuotaUsage]]:
         """One project and its quotas with usage: one concurrent round of calls."""
-        if self.cloud_keeps_quotas:
+        if self._cloud_quotas:
             service = QuotaService(self.context)
             # Quota calls about a project id that does not exist fail in their own ways
             # (Neutron: 400); a missing project is a 404 whatever they said.
-            found = gather(projects=self.context.driver.quota_projects,
-                           **{name: _returning_errors(call)
-                              for name, call in service.usage_calls(project_id).items()})
-            project = next((p for p in found["projects"] if p.id == project_id), None)
+            found = gather_outcomes(projects=self._cloud_quotas.quota_projects,
+                                    **service.usage_calls(project_id))
+            projects = found["projects"]
+            if isinstance(projects, CloudError):
+                raise projects
+            project = next((p for p in projects if p.id == project_id), None)
             if project is None:
                 raise NotFound(f"There is no project {project_id} on this cloud.")
             for value in found.values():
@@ -306,24 +336,17 @@ class AdminQuotaService:
             return project, service.usage_from(found)
         row = self._row(project_id)
         project = IdentityProject(id=str(row.pk), name=row.name, description=row.description,
-                               enabled=row.enabled)
-        return project, QuotaService(context_for(self.context, row)).usage()
+                                  enabled=row.enabled)
+        return project, QuotaService(site_project_context(self.context, row)).usage()
 
+    @records("quota.update", "project_id", in_project=False)
     def set_limits(self, project_id: str, limits: dict[str, int]) -> None:
         """Set the given limits (only those; -1 = unlimited)."""
         limits = {key: int(value) for key, value in limits.items() if key in BY_KEY}
         if not limits:
             return
-        if self.cloud_keeps_quotas:
-            driver = self.context.driver
-            by_service = {}
-            for key, value in limits.items():
-                by_service.setdefault(BY_KEY[key].service, {})[key] = value
-            gather(**{service: (lambda s=service, v=values: driver.set_quotas(project_id, s, v))
-                      for service, values in by_service.items()})
-            return
-        row = self._row(project_id)
-        with transaction.atomic():
-            for key, value in limits.items():
-                Quota.objects.update_or_create(project=row, resource=key,
-                                               defaults={"limit": value})
+        if self._cloud_quotas:
+            CloudKeptQuotas(self.context).set_limits(project_id, limits)
+        else:
+            SiteKeptQuotas(site_project_context(self.context, self._row(project_id))
+                           ).set_limits(project_id, limits)

@@ -13,7 +13,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from django.db.models import Q
 from django.utils import timezone
 
 from ..concurrency import gather
@@ -22,13 +21,8 @@ from ..models import AuditEntry
 from ..resources import Instance, InstanceType, InstanceUsage, QuotaUsage
 from .quotas import QuotaService, merged_listings
 
-# Audit actions that terminate instances; their target is the instance id (older
-# bulk entries: the space-separated ids).  A bulk action writes one entry per id.
-TERMINATE_ACTIONS = ("instance-terminate", "instance-action:terminate",
-                     "instances-bulk:terminate")
-# A cloud admin's terminations (all-instances page): filed under no project, with
-# "<project id> <instance id>" as the target.
-ADMIN_TERMINATE_ACTIONS = ("admin-instance-terminate", "admin-instance-action:terminate")
+# The event that ends an instance's usage (django_nova.events); its target is the instance.
+TERMINATE_EVENT = "instance.terminate"
 # The quotas the overview charts.
 CHARTED = ("instances", "cores", "ram", "volumes", "gigabytes", "floating_ips",
            "security_groups")
@@ -73,16 +67,17 @@ def period(start: date, end: date) -> tuple[datetime, datetime]:
 
 
 def termination_times(cloud_key: str, project_id: str) -> dict[str, datetime]:
-    """When each instance was terminated, by the audit log's first successful entry (one query)."""
-    by_members = Q(project_id=project_id, action__in=TERMINATE_ACTIONS)
-    by_admins = Q(action__in=ADMIN_TERMINATE_ACTIONS, target__startswith=f"{project_id} ")
+    """When each instance was terminated, by the audit log's first successful entry (one query).
+
+    Terminations are filed under the instance's project, whoever made them.
+    """
     entries = (AuditEntry.objects
-               .filter(by_members | by_admins, cloud=cloud_key, outcome=AuditEntry.SUCCESS)
+               .filter(cloud=cloud_key, project_id=project_id, action=TERMINATE_EVENT,
+                       outcome=AuditEntry.SUCCESS)
                .order_by("created_at").values_list("target", "created_at"))
     ended: dict[str, datetime] = {}
     for target, created_at in entries:
-        for instance_id in target.split():
-            ended.setdefault(instance_id, created_at)
+        ended.setdefault(target, created_at)
     return ended
 
 
@@ -149,15 +144,16 @@ def usage_csv(report: UsageReport) -> str:
 class UsageService:
     def __init__(self, context: NovaContext):
         self.context = context
-        self.driver = context.driver
+        self.cloud = context.cloud
         self.quotas = QuotaService(context)
 
     def _usage_calls(self, begin: datetime, finish: datetime) -> dict:
-        if self.driver.ENFORCES_QUOTAS:
-            project_id = self.context.project.id
-            return {"usage": lambda: self.driver.instance_usage(project_id, begin, finish)}
-        # EC2: the instance listings (every region) and the types come with the quota calls.
-        return {}
+        """The cloud's own usage report where it keeps one; otherwise the instance listings
+        (every region) and the types come with the quota calls."""
+        if self.cloud.usage is None:
+            return self.quotas.usage_calls(sources={"instances"})
+        project_id = self.context.project.id
+        return {"usage": lambda: self.cloud.usage.instance_usage(project_id, begin, finish)}
 
     def _report(self, found: dict, start: date, end: date, begin: datetime,
                 finish: datetime) -> UsageReport:
@@ -172,11 +168,8 @@ class UsageService:
 
     def report(self, start: date, end: date) -> UsageReport:
         begin, finish = period(start, end)
-        if self.driver.ENFORCES_QUOTAS:
-            calls = self._usage_calls(begin, finish)
-        else:
-            calls = self.quotas.usage_calls(sources={"instances"})
-        return self._report(gather(**calls), start, end, begin, finish)
+        return self._report(gather(**self._usage_calls(begin, finish)), start, end, begin,
+                            finish)
 
     def overview(self, start: date | None, end: date | None) -> Overview:
         """Everything the overview shows, in one concurrent round of calls.
@@ -187,20 +180,21 @@ class UsageService:
         if start and end:
             begin, finish = period(start, end)
             calls.update(self._usage_calls(begin, finish))
-        if self.driver.ENFORCES_QUOTAS:
-            calls.update(instances=lambda: self.driver.list_instances(limit=1000).items,
-                         volumes=self.driver.list_volumes)
+        listings_counted = any(key.startswith("q_instances@") for key in calls)
+        if not listings_counted:
+            calls.update(instances=lambda: self.cloud.compute.list_instances(limit=1000).items,
+                         volumes=self.cloud.volumes.list_volumes if self.cloud.volumes else list)
         found = gather(**calls)
         quotas = self.quotas.usage_from(found)
-        if self.driver.ENFORCES_QUOTAS:
-            instances, volumes = found["instances"], found["volumes"]
-        else:
+        if listings_counted:
             # The whole project: every region's instances and volumes.
             listings = merged_listings(found)
             instances = [i for i in listings["instances"] if i.state != "terminated"]
             volumes = listings["volumes"]
+        else:
+            instances, volumes = found["instances"], found["volumes"]
         return Overview(
             quotas=[q for q in quotas if q.resource in CHARTED],
             instance_states=_states(instances), volume_states=_states(volumes),
             usage=self._report(found, start, end, begin, finish) if start and end else None,
-            regions=[] if self.driver.ENFORCES_QUOTAS else list(self.quotas.drivers))
+            regions=self.quotas.regions)

@@ -4,7 +4,8 @@ from dataclasses import dataclass, replace
 
 from ..concurrency import gather
 from ..context import NovaContext
-from ..exceptions import Conflict, InvalidInput
+from ..events import records
+from ..exceptions import Conflict, InvalidInput, NotFound
 from ..resources import Image, Instance, Snapshot, Volume, VolumeSpec
 from .quotas import check_quota
 
@@ -23,86 +24,99 @@ class VolumeOptions:
 class VolumeService:
     def __init__(self, context: NovaContext):
         self.context = context
-        self.driver = context.driver
+        self.cloud = context.cloud
+        if self.cloud.volumes is None:
+            raise NotFound("This cloud has no volumes.")
+        self.part = self.cloud.volumes
 
     def _with_instance_names(self, volumes: list[Volume]) -> list[Volume]:
         """Label attachments with instance names: one call for the whole page."""
         ids = sorted({a.instance_id for v in volumes for a in v.attachments})
-        names = self.driver.instance_names(ids)
+        names = self.cloud.compute.instance_names(ids)
         return [replace(v, attachments=tuple(replace(a, instance_name=names.get(a.instance_id, ""))
                                              for a in v.attachments)) for v in volumes]
 
     def volumes(self) -> list[Volume]:
-        return self._with_instance_names(self.driver.list_volumes())
+        return self._with_instance_names(self.part.list_volumes())
 
     def volume(self, volume_id: str) -> Volume:
-        return self._with_instance_names([self.driver.get_volume(volume_id)])[0]
+        return self._with_instance_names([self.part.get_volume(volume_id)])[0]
 
     def create_options(self) -> VolumeOptions:
-        sources = self.driver.VOLUME_SOURCES
+        sources = self.context.capabilities.volume_sources
         found = gather(
-            volume_types=self.driver.list_volume_types,
-            zones=lambda: [z.name for z in self.driver.list_availability_zones()],
-            snapshots=lambda: [s for s in self.driver.list_snapshots()
+            volume_types=self.part.list_volume_types,
+            zones=lambda: [z.name for z in self.cloud.compute.list_availability_zones()],
+            snapshots=lambda: [s for s in self.part.list_snapshots()
                                if s.state in ("completed", "available")],
-            images=(lambda: self.driver.list_images("public") + self.driver.list_images("own"))
+            images=(lambda: self.cloud.images.list_images("public")
+                    + self.cloud.images.list_images("own"))
             if "image" in sources else list,
         )
         return VolumeOptions(**found)
 
+    @records("volume.create", "spec.name", made="id")
     def create(self, spec: VolumeSpec) -> Volume:
         check_quota(self.context, volumes=1, gigabytes=spec.size_gb)
-        return self.driver.create_volume(spec)
+        return self.part.create_volume(spec)
 
+    @records("volume.update", "volume_id")
     def update(self, volume_id: str, name: str, description: str) -> None:
-        self.driver.update_volume(volume_id, name, description)
+        self.part.update_volume(volume_id, name, description)
 
+    @records("volume.extend", "volume_id")
     def extend(self, volume_id: str, size_gb: int) -> None:
-        volume = self.driver.get_volume(volume_id)
+        volume = self.part.get_volume(volume_id)
         if size_gb <= volume.size_gb:
             raise InvalidInput(f"A volume only grows: pick more than its {volume.size_gb} GB.")
         check_quota(self.context, gigabytes=size_gb - volume.size_gb)
-        self.driver.extend_volume(volume_id, size_gb)
+        self.part.extend_volume(volume_id, size_gb)
 
     def attachable_instances(self, volume: Volume) -> list[Instance]:
         """Instances that can take this volume (same zone, settled state)."""
-        instances = self.driver.list_instances(limit=1000).items
-        same_zone = self.driver.ATTACH_SAME_ZONE
+        instances = self.cloud.compute.list_instances(limit=1000).items
+        same_zone = self.context.capabilities.attach_same_zone
         return [i for i in instances if i.state in ATTACHABLE_STATES
                 and (not same_zone or i.availability_zone == volume.availability_zone)]
 
+    @records("volume.attach", "volume_id")
     def attach(self, volume_id: str, instance_id: str, device: str) -> None:
-        self.driver.attach_volume(volume_id, instance_id, device)
+        self.part.attach_volume(volume_id, instance_id, device)
 
+    @records("volume.detach", "volume_id")
     def detach(self, volume_id: str) -> Volume:
-        volume = self.driver.get_volume(volume_id)
+        volume = self.part.get_volume(volume_id)
         if not volume.attachments:
             raise Conflict("The volume is not attached to an instance.")
         for attachment in volume.attachments:
-            self.driver.detach_volume(volume_id, attachment.instance_id)
+            self.part.detach_volume(volume_id, attachment.instance_id)
         return volume
 
+    @records("volume.delete", "volume_id")
     def delete(self, volume_id: str) -> None:
         volume = self.volume(volume_id)
         if volume.in_use:
             names = ", ".join(a.instance_name or a.instance_id for a in volume.attachments)
             raise Conflict(f"The volume is attached to {names or 'an instance'}; "
                            "detach it first.")
-        self.driver.delete_volume(volume_id)
+        self.part.delete_volume(volume_id)
 
     # Snapshots
     def snapshots(self) -> list[Snapshot]:
-        return self.driver.list_snapshots()
+        return self.part.list_snapshots()
 
     def snapshot(self, snapshot_id: str) -> Snapshot:
-        return self.driver.get_snapshot(snapshot_id)
+        return self.part.get_snapshot(snapshot_id)
 
+    @records("snapshot.create", "name", made="id")
     def create_snapshot(self, volume_id: str, name: str, description: str) -> Snapshot:
         check_quota(self.context, snapshots=1)
-        return self.driver.create_snapshot(volume_id, name, description)
+        return self.part.create_snapshot(volume_id, name, description)
 
+    @records("snapshot.update", "snapshot_id")
     def update_snapshot(self, snapshot_id: str, name: str, description: str) -> None:
-        self.driver.update_snapshot(snapshot_id, name, description)
+        self.part.update_snapshot(snapshot_id, name, description)
 
+    @records("snapshot.delete", "snapshot_id")
     def delete_snapshot(self, snapshot_id: str) -> None:
-        self.driver.delete_snapshot(snapshot_id)
+        self.part.delete_snapshot(snapshot_id)

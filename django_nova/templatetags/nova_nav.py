@@ -2,6 +2,8 @@
 
 from django import template
 
+from ..navigation import sidebar
+
 register = template.Library()
 
 
@@ -13,3 +15,9 @@ def startswith(path: str, prefix: str) -> bool:
     ``/instances/`` link.
     """
     return bool(prefix) and str(path).startswith(str(prefix))
+
+
+@register.simple_tag(takes_context=True)
+def nova_sidebar(context):
+    """The sidebar's sections and links for this request (django_nova.navigation)."""
+    return sidebar(context["request"])

@@ -2,19 +2,12 @@ import re
 
 from django import forms
 
-from ..mixins import BootstrapFormMixin
+from ..forms import BootstrapFormMixin, NameDescriptionForm
 from ..resources import Instance, VolumeSpec
 from ..services.volumes import VolumeOptions
-from ..validators import validate_resource_name
 
 MAX_VOLUME_GB = 16384  # EBS's and most Cinder backends' ceiling
 DEVICE = re.compile(r"^/dev/[a-z][a-z0-9]{1,15}$")
-
-
-class NameDescriptionForm(BootstrapFormMixin, forms.Form):
-    name = forms.CharField(max_length=255, validators=[validate_resource_name])
-    description = forms.CharField(max_length=255, required=False,
-                                  validators=[validate_resource_name])
 
 
 class VolumeCreateForm(NameDescriptionForm):

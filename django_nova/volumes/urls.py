@@ -1,8 +1,9 @@
-from django.urls import path
+from django.urls import include, path
 
+from ..menu import MenuEntry
 from . import views
 
-urlpatterns = [
+paths = [
     path("", views.VolumeListView.as_view(), name="volumes"),
     path("create/", views.VolumeCreateView.as_view(), name="volume-create"),
     path("delete/", views.VolumeBulkDeleteView.as_view(), name="volumes-bulk-delete"),
@@ -23,4 +24,12 @@ urlpatterns = [
     path("<str:volume_id>/snapshot/", views.SnapshotCreateView.as_view(),
          name="volume-snapshot"),
     path("<str:volume_id>/delete/", views.VolumeDeleteView.as_view(), name="volume-delete"),
+]
+
+urlpatterns = [path("volumes/", include(paths))]
+
+menu = [
+    MenuEntry("Storage", "Volumes", "volumes", id="nav-volumes", order=10, needs="has_volumes"),
+    MenuEntry("Storage", "Snapshots", "snapshots", id="nav-snapshots", order=20,
+              needs="has_volumes"),
 ]

@@ -5,11 +5,20 @@ from functools import cached_property
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.html import format_html
 from django.views.generic import TemplateView
 
 from ..conf import nova_settings
-from ..exceptions import CloudError, NotFound
-from ..mixins import BulkDeleteView, CloudFormView, ProjectViewMixin
+from ..exceptions import NotFound
+from ..mixins import (
+    ActView,
+    BulkDeleteView,
+    CloudFormView,
+    Confirmation,
+    ConfirmView,
+    ProjectViewMixin,
+)
 from ..services.volumes import VolumeService
 from .forms import NameDescriptionForm, VolumeAttachForm, VolumeCreateForm, VolumeExtendForm
 
@@ -151,55 +160,65 @@ class SnapshotCreateView(VolumeFormView):
                                      form.cleaned_data["description"])
 
 
-class VolumeDetachView(VolumeMixin, ProjectViewMixin, TemplateView):
-    http_method_names = ["post"]
+class VolumeDetachView(VolumeMixin, ActView):
+    def load(self, volume_id):
+        self.volume_id = volume_id
 
-    def post(self, request, volume_id):
-        try:
-            self.volumes.detach(volume_id)
-        except CloudError as error:
-            messages.error(request, f"Could not detach {volume_id}: {error.message}")
-        else:
-            messages.success(request, f"Detaching {volume_id}.")
-        return redirect("django_nova:volumes")
+    def cancel_url(self):
+        return reverse("django_nova:volumes")
+
+    def doing(self):
+        return f"detach {self.volume_id}"
+
+    def perform(self):
+        self.volumes.detach(self.volume_id)
+        return f"Detaching {self.volume_id}."
 
 
-class DeleteView(VolumeMixin, ProjectViewMixin, TemplateView):
+class DeleteView(VolumeMixin, ConfirmView):
     """Asks first (GET), deletes on POST; the cloud's refusal becomes a message."""
 
-    template_name = "django_nova/volumes/delete.html"
     kind = ""
     list_url = ""
 
-    def lookup(self):
+    def lookup(self, resource_id: str):
         raise NotImplementedError
 
-    def delete(self, resource_id: str) -> None:
+    def remove(self, resource_id: str) -> None:
         raise NotImplementedError
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(subject=self.lookup(), kind=self.kind, **kwargs)
+    def load(self, **kwargs):
+        self.subject = self.lookup(*kwargs.values())
 
-    def post(self, request, **kwargs):
-        resource_id = next(iter(kwargs.values()))
-        try:
-            self.delete(resource_id)
-        except CloudError as error:
-            messages.error(request, f"Could not delete {self.kind} {resource_id}: "
-                                    f"{error.message}")
-        else:
-            messages.success(request, f"Deleting {self.kind} {resource_id}.")
-        return redirect(self.list_url)
+    def cancel_url(self):
+        return reverse(self.list_url)
+
+    def doing(self):
+        return f"delete {self.kind} {self.subject.id}"
+
+    def confirmation(self):
+        subject = self.subject
+        return Confirmation(
+            title=f"Delete {self.kind} {subject.display_name}",
+            question=format_html('Delete {} <span class="nova-name">{}</span>?', self.kind,
+                                 subject.display_name),
+            explanation=format_html("<code>{}</code> ({} GB) and its data are deleted. This "
+                                    "cannot be undone.", subject.id, subject.size_gb),
+            submit="Delete", submit_id="confirm-delete", cancel_url=self.cancel_url())
+
+    def perform(self):
+        self.remove(self.subject.id)
+        return f"Deleting {self.kind} {self.subject.id}."
 
 
 class VolumeDeleteView(DeleteView):
     kind = "volume"
     list_url = "django_nova:volumes"
 
-    def lookup(self):
-        return self.volumes.volume(self.kwargs["volume_id"])
+    def lookup(self, resource_id):
+        return self.volumes.volume(resource_id)
 
-    def delete(self, resource_id):
+    def remove(self, resource_id):
         self.volumes.delete(resource_id)
 
 
@@ -249,10 +268,10 @@ class SnapshotDeleteView(DeleteView):
     kind = "snapshot"
     list_url = "django_nova:snapshots"
 
-    def lookup(self):
-        return self.volumes.snapshot(self.kwargs["snapshot_id"])
+    def lookup(self, resource_id):
+        return self.volumes.snapshot(resource_id)
 
-    def delete(self, resource_id):
+    def remove(self, resource_id):
         self.volumes.delete_snapshot(resource_id)
 
 

@@ -9,7 +9,7 @@ from django.core.validators import RegexValidator
 from django_registration.forms import RegistrationFormUniqueEmail
 
 from django_nova.backends import keystone_identity
-from django_nova.mixins import BootstrapFormMixin
+from django_nova.forms import BootstrapFormMixin
 from django_nova.services.provisioning import provisioning_enabled, set_cloud_password
 
 from .models import Signup

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.shortcuts import render
 from django_ratelimit.core import is_ratelimited
 
-from django_nova.conf import nova_settings
+from django_nova.clouds import identity_clouds
 
 
 def attempt_username(request, credentials) -> str:
@@ -24,8 +24,7 @@ def attempt_username(request, credentials) -> str:
     data = credentials or getattr(request, "POST", None) or {}
     cloud = data.get("cloud") or ""
     name = data.get("cloud_username") or data.get("username") or ""
-    driver = nova_settings()["CLOUDS"].get(cloud, {}).get("DRIVER")
-    return f"{name} ({cloud})" if name and driver == "openstack" else name
+    return f"{name} ({cloud})" if name and cloud in identity_clouds() else name
 
 
 def signup_limited(request) -> bool:

@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from django_nova.backends import make_shadow_username
+from django_nova.clouds import identity_clouds
 from django_nova.conf import nova_settings
 from django_nova.services import provisioning
 
@@ -34,7 +35,7 @@ class SignupFailed(Exception):
 
 
 def is_keystone_cloud(cloud: str) -> bool:
-    return nova_settings()["CLOUDS"].get(cloud, {}).get("DRIVER") == "openstack"
+    return cloud in identity_clouds()
 
 
 def registration_clouds() -> dict[str, str]:

@@ -19,12 +19,12 @@ def test_address_allocate_associate_release(live_server, transactional_db, make_
                                             make_project, browser):
     user = make_user("demo")
     project = make_project("demo", user)
-    from django_nova.clouds import get_driver
+    from django_nova.clouds import open_cloud
     from django_nova.resources import LaunchSpec
 
-    driver = get_driver("embedded", project, "us-east-1")
-    (instance,) = driver.launch(LaunchSpec(name="app-server", image_id="ami-0cafe000000000004",
-                                           instance_type="t3.micro"))
+    cloud = open_cloud("embedded", project, "us-east-1")
+    (instance,) = cloud.compute.launch(LaunchSpec(
+        name="app-server", image_id="ami-0cafe000000000004", instance_type="t3.micro"))
 
     browser.get(live_server.url + "/network/addresses/")
     browser.find_element(By.ID, "id_username").send_keys("demo")
@@ -69,4 +69,4 @@ def test_address_allocate_associate_release(live_server, transactional_db, make_
     wait(browser).until(lambda d: address_rows(d) == [])
     assert f"Released elastic IP {ip}." in browser.find_element(
         By.CSS_SELECTOR, ".nova-messages").text
-    assert driver.list_addresses() == []
+    assert cloud.addresses.list_addresses() == []

@@ -27,8 +27,7 @@ from tests.helpers import url
 NEW_PASSWORD = "Granite-lantern-orbit-2931"  # noqa: S105  (passes Django's validators)
 LIMITS = {"instances": 3, "volumes": 4}
 # URL name of each change, as the audit middleware records it.
-AUDITED = ("admin-project-create", "admin-user-create", "admin-project-member-add",
-           "admin-quota-edit", "admin-user-disable")
+AUDITED = ("project.create", "user.create", "member.add", "quota.update", "user.set-enabled")
 
 
 def unique(prefix):
@@ -157,18 +156,17 @@ def audit_rows(driver, admin_label):
 
 def check_audit(driver, admin_label, made, filename):
     project_id, user_id = made["project_id"], made["user_id"]
-    project_name, user_name = made["project_name"], made["user_name"]
     rows = audit_rows(driver, admin_label)
     shot(driver, filename)
     for action in AUDITED:
         assert [outcome for _, outcome in rows.get(action, [])] == ["success"], (action, rows)
-    # The target is the URL's ids, plus what the view added (the new id and its name).
+    # The target is what the change was about: the new project or user, the membership.
     target = {action: rows[action][0][0].split() for action in AUDITED}
-    assert target["admin-project-create"] == [project_id, project_name], target
-    assert target["admin-user-create"] == [user_id, user_name], target
-    assert target["admin-project-member-add"] == [project_id, user_id], target
-    assert target["admin-quota-edit"] == [project_id], target
-    assert target["admin-user-disable"] == [user_id], target
+    assert target["project.create"] == [project_id], target
+    assert target["user.create"] == [user_id], target
+    assert target["member.add"] == [project_id, user_id], target
+    assert target["quota.update"] == [project_id], target
+    assert target["user.set-enabled"] == [user_id], target
     # Nothing the admin did failed.
     assert all(outcome == "success" for entries in rows.values() for _, outcome in entries)
 

@@ -15,7 +15,7 @@ def test_overview_and_admin_quotas_in_a_browser(live_server, transactional_db, m
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as EC
 
-    from django_nova.clouds import get_driver
+    from django_nova.clouds import open_cloud
     from django_nova.resources import LaunchSpec, VolumeSpec
     from tests.browsing import shot, wait
     from tests.data import PASSWORD
@@ -24,10 +24,11 @@ def test_overview_and_admin_quotas_in_a_browser(live_server, transactional_db, m
     project = make_project("demo", user)
     Quota.objects.create(project=project, resource="instances", limit=3)
     Quota.objects.create(project=project, resource="cores", limit=4)
-    driver = get_driver("embedded", project, "us-east-1")
-    driver.launch(LaunchSpec(name=HOSTILE, image_id="ami-0cafe000000000004",
-                             instance_type="t3.micro", count=2))
-    driver.create_volume(VolumeSpec(name="data", size_gb=20, availability_zone="us-east-1a"))
+    cloud = open_cloud("embedded", project, "us-east-1")
+    cloud.compute.launch(LaunchSpec(name=HOSTILE, image_id="ami-0cafe000000000004",
+                                    instance_type="t3.micro", count=2))
+    cloud.volumes.create_volume(VolumeSpec(name="data", size_gb=20,
+                                           availability_zone="us-east-1a"))
 
     browser.get(live_server.url + OVERVIEW)
     browser.find_element(By.ID, "id_username").send_keys("demo")

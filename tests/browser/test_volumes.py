@@ -27,14 +27,14 @@ def test_volume_create_attach_detach_delete(live_server, transactional_db, make_
                                             make_project, launch, browser):
     user = make_user("demo")
     project = make_project("demo", user)
-    from django_nova.clouds import get_driver
+    from django_nova.clouds import open_cloud
 
-    driver = get_driver("embedded", project, "us-east-1")
+    cloud = open_cloud("embedded", project, "us-east-1")
     from django_nova.resources import LaunchSpec
 
-    (instance,) = driver.launch(LaunchSpec(name="app-server", image_id="ami-0cafe000000000004",
-                                           instance_type="t3.micro",
-                                           availability_zone="us-east-1a"))
+    (instance,) = cloud.compute.launch(LaunchSpec(
+        name="app-server", image_id="ami-0cafe000000000004", instance_type="t3.micro",
+        availability_zone="us-east-1a"))
 
     browser.get(live_server.url + "/volumes/")
     browser.find_element(By.ID, "id_username").send_keys("demo")

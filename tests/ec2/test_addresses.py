@@ -1,4 +1,4 @@
-"""Elastic IPs on the EC2 driver against moto: allocate, associate, disassociate, release
+"""Elastic IPs on the EC2 cloud against moto: allocate, associate, disassociate, release
 through the views, isolation, escaping and call counts."""
 
 from collections import Counter
@@ -7,9 +7,10 @@ import pytest
 from botocore.exceptions import ClientError
 from django.test import Client
 
-from django_nova.clouds import get_driver
-from django_nova.clouds.base import cloud_call
-from django_nova.clouds.ec2 import EC2Driver, translate_client_error
+from django_nova.clouds import open_cloud
+from django_nova.clouds.calls import cloud_call
+from django_nova.clouds.ec2.addresses import EC2Addresses
+from django_nova.clouds.ec2.session import translate_client_error
 from tests.helpers import messages_of
 
 HOSTILE = "<img src=x onerror=alert(1)>"
@@ -136,7 +137,7 @@ def test_quota_error_is_a_readable_form_error(member_client, monkeypatch, ec2):
             {"Error": {"Code": "AddressLimitExceeded",
                        "Message": "The maximum number of addresses has been reached."}},
             "AllocateAddress"))
-    monkeypatch.setattr(EC2Driver, "allocate_address", refuse)
+    monkeypatch.setattr(EC2Addresses, "allocate_address", refuse)
     response = member_client.post("/network/addresses/allocate/")
     assert response.status_code == 200
     assert b"The maximum number of addresses has been reached." in response.content
@@ -159,11 +160,11 @@ def intruder(make_user, make_project):
     project = make_project("gamma", user)
     client = Client()
     client.force_login(user)
-    return client, get_driver("embedded", project, "us-east-1")
+    return client, open_cloud("embedded", project, "us-east-1")
 
 
 def test_other_projects_address_is_invisible_also_by_url(intruder, ec2, launch, allocate):
-    client, intruder_driver = intruder
+    client, intruder_cloud = intruder
     (instance_id,) = launch()
     allocation = allocate()
     allocation_id = allocation["AllocationId"]
@@ -176,8 +177,8 @@ def test_other_projects_address_is_invisible_also_by_url(intruder, ec2, launch, 
     for suffix in ("associate/", "release/"):
         assert client.get(base + suffix).status_code == 404, suffix
     # The intruder's own instance as the target of a hijack attempt.
-    intruder_instance = intruder_driver._call(
-        intruder_driver.ec2, "run_instances", ImageId="ami-0cafe000000000004",
+    intruder_instance = intruder_cloud.session.ec2_call(
+        "run_instances", ImageId="ami-0cafe000000000004",
         InstanceType="t3.micro", MinCount=1, MaxCount=1)["Instances"][0]["InstanceId"]
     for suffix in ("associate/", "disassociate/", "release/"):
         response = client.post(base + suffix, {"target": f"{intruder_instance}//"})

@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from django_nova.clouds.ec2 import EC2Driver
+from django_nova.clouds.ec2.images import EC2Images
 
 IMAGES = ["ami-0cafe000000000001", "ami-0cafe000000000002", "ami-0cafe000000000003"]
 
@@ -16,13 +16,13 @@ IMAGES = ["ami-0cafe000000000001", "ami-0cafe000000000002", "ami-0cafe0000000000
 def image_requests(monkeypatch):
     """The image ids each page asked the cloud for (the real method still runs)."""
     asked = []
-    original = EC2Driver.get_images
+    original = EC2Images.get_images
 
     def spy(self, image_ids):
         asked.append(sorted(image_ids))
         return original(self, image_ids)
 
-    monkeypatch.setattr(EC2Driver, "get_images", spy)
+    monkeypatch.setattr(EC2Images, "get_images", spy)
     return asked
 
 

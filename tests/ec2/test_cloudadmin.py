@@ -6,7 +6,7 @@ import boto3
 import pytest
 from django.urls import reverse
 
-from django_nova.clouds import get_driver
+from django_nova.clouds import open_cloud
 from django_nova.models import AuditEntry
 from tests.data import IMAGE_ID
 from tests.helpers import messages_of
@@ -20,9 +20,9 @@ OPENSTACK_ONLY_URLS = ["django_nova:admin-flavors", "django_nova:admin-hyperviso
 
 
 def ec2_of(project):
-    driver = get_driver("embedded", project, "us-east-1")
-    key, secret, token = driver._credentials()
-    return boto3.client("ec2", endpoint_url=driver._endpoint(), region_name="us-east-1",
+    cloud = open_cloud("embedded", project, "us-east-1")
+    key, secret, token = cloud.session.credentials()
+    return boto3.client("ec2", endpoint_url=cloud.session.endpoint(), region_name="us-east-1",
                         aws_access_key_id=key, aws_secret_access_key=secret,
                         aws_session_token=token)
 
@@ -160,8 +160,10 @@ def test_admin_stops_and_terminates_another_projects_instance(admin_client, beta
     assert response.status_code == 302 and response["Location"] == f"{list_url}?project={beta.pk}"
     assert state_of(beta, instance_id) in ("stopping", "stopped")
     entry = AuditEntry.objects.latest("created_at")
-    assert (entry.action, entry.target, entry.outcome) == (
-        "admin-instance-action:stop", f"{beta.pk} {instance_id}", AuditEntry.SUCCESS)
+    # Filed under the project acted in, which that project's members see in its log.
+    assert (entry.action, entry.target, entry.project_id, entry.project_name,
+            entry.outcome) == ("instance.stop", instance_id, str(beta.pk), beta.name,
+                               AuditEntry.SUCCESS)
 
     terminate = reverse("django_nova:admin-instance-terminate", args=[beta.pk, instance_id])
     confirm = admin_client.get(terminate)
@@ -227,17 +229,17 @@ def test_hostile_names_are_escaped(admin_client, make_project):
 def test_one_unreachable_project_does_not_break_the_page(admin_client, project, beta,
                                                          monkeypatch):
     launch_in(project, "alpha-vm")
-    from django_nova.clouds.ec2 import EC2Driver
+    from django_nova.clouds.ec2.compute import EC2Compute
     from django_nova.exceptions import Forbidden
 
-    original = EC2Driver.list_instances
+    original = EC2Compute.list_instances
 
     def refuse_beta(self, *args, **kwargs):
-        if self.access.pk == beta.pk:
+        if self.session.project.pk == beta.pk:
             raise Forbidden("The role cannot be assumed.")
         return original(self, *args, **kwargs)
 
-    monkeypatch.setattr(EC2Driver, "list_instances", refuse_beta)
+    monkeypatch.setattr(EC2Compute, "list_instances", refuse_beta)
     response = admin_client.get(reverse("django_nova:admin-instances"))
     assert response.status_code == 200
     html = response.content.decode()

@@ -4,27 +4,26 @@ snapshot, edit, make public or private, delete; others' images stay read-only.""
 
 from django_nova.resources import VolumeSpec
 from tests.data import IMAGE_ID
-from tests.helpers import messages_of
 
 
-def own_images(driver):
-    return driver.list_images("own")
+def own_images(cloud):
+    return cloud.images.list_images("own")
 
 
-def test_create_image_from_instance(member_client, launch, driver):
+def test_create_image_from_instance(member_client, launch, cloud):
     (instance_id,) = launch(name="golden")
     response = member_client.post(f"/images/from-instance/{instance_id}/",
                                   {"name": "golden-v1", "description": "base"})
     assert response.status_code == 302
-    (image,) = own_images(driver)
+    (image,) = own_images(cloud)
     assert (image.name, image.description) == ("golden-v1", "base")
     listing = member_client.get("/images/").context["images"]
     assert listing[0].id == image.id and listing[0].is_own
 
 
-def test_edit_visibility_and_delete_own_image(member_client, launch, driver):
+def test_edit_visibility_and_delete_own_image(member_client, launch, cloud):
     (instance_id,) = launch()
-    image_id = driver.create_image(instance_id, "mine", "")
+    image_id = cloud.images.create_image(instance_id, "mine", "")
     form = member_client.get(f"/images/{image_id}/edit/").context["form"]
     assert form.fields["name"].disabled  # EC2 fixes AMI names
     saved = member_client.post(f"/images/{image_id}/edit/", {"name": "ignored",
@@ -32,45 +31,46 @@ def test_edit_visibility_and_delete_own_image(member_client, launch, driver):
     assert saved.status_code == 302
     # The name stays; moto accepts but ignores description changes (AWS applies them), so
     # editing is proven against Glance in test_openstack.py.
-    assert own_images(driver)[0].name == "mine"
+    assert own_images(cloud)[0].name == "mine"
 
     member_client.post(f"/images/{image_id}/visibility/", {"public": "1"})
-    assert own_images(driver)[0].is_public
+    assert own_images(cloud)[0].is_public
     member_client.post(f"/images/{image_id}/visibility/", {"public": "0"})
-    assert not own_images(driver)[0].is_public
+    assert not own_images(cloud)[0].is_public
 
     assert member_client.get(f"/images/{image_id}/delete/").status_code == 200
     member_client.post(f"/images/{image_id}/delete/")
-    assert own_images(driver) == []
+    assert own_images(cloud) == []
 
 
-def test_public_images_of_others_cannot_be_changed(member_client, driver):
+def test_public_images_of_others_cannot_be_changed(member_client, cloud):
     assert member_client.get(f"/images/{IMAGE_ID}/edit/").status_code == 404
     assert member_client.get(f"/images/{IMAGE_ID}/delete/").status_code == 404
-    response = member_client.post(f"/images/{IMAGE_ID}/delete/", follow=True)
-    assert any("not one of this project's images" in m for m in messages_of(response))
-    assert IMAGE_ID in {i.id for i in driver.list_images("public")}
+    response = member_client.post(f"/images/{IMAGE_ID}/delete/")
+    assert response.status_code == 404
+    assert b"not one of this project&#x27;s images" in response.content
+    assert IMAGE_ID in {i.id for i in cloud.images.list_images("public")}
 
 
-def test_register_image_from_snapshot(member_client, driver):
-    volume = driver.create_volume(VolumeSpec(name="root", size_gb=8,
+def test_register_image_from_snapshot(member_client, cloud):
+    volume = cloud.volumes.create_volume(VolumeSpec(name="root", size_gb=8,
                                              availability_zone="us-east-1a"))
-    snapshot = driver.create_snapshot(volume.id, "root-snap", "")
+    snapshot = cloud.volumes.create_snapshot(volume.id, "root-snap", "")
     form = member_client.get(f"/images/register/?snapshot={snapshot.id}").context["form"]
     assert form.initial["snapshot"] == snapshot.id
     response = member_client.post("/images/register/", {"name": "from-snap", "description": "",
                                                         "snapshot": snapshot.id})
     assert response.status_code == 302
-    assert [i.name for i in own_images(driver)] == ["from-snap"]
+    assert [i.name for i in own_images(cloud)] == ["from-snap"]
     bad = member_client.post("/images/register/", {"name": "x", "snapshot": "snap-nope"})
     assert bad.context["form"].errors["snapshot"]
 
 
-def test_image_forms_validate(member_client, launch, driver):
+def test_image_forms_validate(member_client, launch, cloud):
     (instance_id,) = launch()
     response = member_client.post(f"/images/from-instance/{instance_id}/", {"name": ""})
     assert response.status_code == 200 and response.context["form"].errors["name"]
-    assert own_images(driver) == []
+    assert own_images(cloud) == []
 
 
 def test_ec2_takes_no_uploads(member_client):
@@ -78,10 +78,10 @@ def test_ec2_takes_no_uploads(member_client):
     assert b"Upload image" not in member_client.get("/images/").content
 
 
-def test_hostile_image_names_are_escaped(member_client, launch, driver):
+def test_hostile_image_names_are_escaped(member_client, launch, cloud):
     hostile = "<img src=x onerror=alert(1)>"
     (instance_id,) = launch()
-    image_id = driver.create_image(instance_id, hostile, hostile)
+    image_id = cloud.images.create_image(instance_id, hostile, hostile)
     for url in ("/images/", f"/images/{image_id}/edit/", f"/images/{image_id}/delete/",
                 "/instances/launch/"):
         html = member_client.get(url).content.decode()

@@ -1,4 +1,4 @@
-"""Views through the real driver against moto: pages, forms, errors (the instances pages,
+"""Views through the real cloud against moto: pages, forms, errors (the instances pages,
 and the key pair, image, login and project pages around them)."""
 
 import pytest
@@ -28,20 +28,20 @@ def test_instances_table_shows_the_columns(member_client, launch):
         assert expected in html
 
 
-def test_terminated_instances_are_hidden_unless_asked(member_client, launch, driver):
+def test_terminated_instances_are_hidden_unless_asked(member_client, launch, cloud):
     keep, gone = launch(count=2, name="pair")
-    driver.instance_action("terminate", [gone])
+    cloud.compute.instance_action("terminate", [gone])
     assert gone not in member_client.get("/instances/").content.decode()
     assert gone in member_client.get("/instances/?terminated=1").content.decode()
 
 
-def test_transitional_rows_poll_and_settled_rows_do_not(member_client, launch, driver):
+def test_transitional_rows_poll_and_settled_rows_do_not(member_client, launch, cloud):
     (instance_id,) = launch()
     row = member_client.get(f"/instances/{instance_id}/row/").content.decode()
     assert row.startswith("<tr") and "hx-trigger" not in row
-    driver.instance_action("stop", [instance_id])
+    cloud.compute.instance_action("stop", [instance_id])
     listing = member_client.get("/instances/").content.decode()
-    state = driver.get_instance(instance_id).state
+    state = cloud.compute.get_instance(instance_id).state
     assert ("hx-trigger" in listing) == (state == "stopping")
 
 
@@ -85,13 +85,13 @@ def test_launch_prefills_the_image(member_client):
     assert form.initial["image"] == IMAGE_ID
 
 
-def test_launch_creates_instances(member_client, driver):
+def test_launch_creates_instances(member_client, cloud):
     response = member_client.post("/instances/launch/", {
         "name": "batch", "image": IMAGE_ID, "instance_type": "t3.small", "count": 3,
         "availability_zone": "us-east-1b", "user_data": "#!/bin/sh\necho hi\n",
     })
     assert response.status_code == 302
-    launched = [i for i in driver.list_instances().items if i.name == "batch"]
+    launched = [i for i in cloud.compute.list_instances().items if i.name == "batch"]
     assert len(launched) == 3
     assert {i.instance_type for i in launched} == {"t3.small"}
     assert {i.availability_zone for i in launched} == {"us-east-1b"}
@@ -107,27 +107,27 @@ def test_launch_creates_instances(member_client, driver):
     ("count", "21", "less than or equal to 20"),
     ("user_data", "x" * (16 * 1024 + 1), "the limit is 16,384"),
 ])
-def test_launch_form_errors_are_field_errors(member_client, driver, field, value, error):
+def test_launch_form_errors_are_field_errors(member_client, cloud, field, value, error):
     data = {"name": "ok", "image": IMAGE_ID, "instance_type": "t3.micro", "count": 1}
     data[field] = value
     response = member_client.post("/instances/launch/", data)
     assert response.status_code == 200
     assert error in " ".join(response.context["form"].errors[field])
     assert b"is-invalid" in response.content
-    assert driver.list_instances().items == []
+    assert cloud.compute.list_instances().items == []
 
 
-def test_instance_actions_and_terminate(member_client, launch, driver):
+def test_instance_actions_and_terminate(member_client, launch, cloud):
     (instance_id,) = launch()
     response = member_client.post(f"/instances/{instance_id}/stop/")
     assert response.status_code == 302
-    assert driver.get_instance(instance_id).state in {"stopping", "stopped"}
+    assert cloud.compute.get_instance(instance_id).state in {"stopping", "stopped"}
     member_client.post(f"/instances/{instance_id}/start/")
-    assert driver.get_instance(instance_id).state in {"pending", "running"}
+    assert cloud.compute.get_instance(instance_id).state in {"pending", "running"}
     confirm = member_client.get(f"/instances/{instance_id}/terminate/")
     assert confirm.status_code == 200 and b"cannot be undone" in confirm.content
     member_client.post(f"/instances/{instance_id}/terminate/")
-    assert driver.get_instance(instance_id).state in {"shutting-down", "terminated"}
+    assert cloud.compute.get_instance(instance_id).state in {"shutting-down", "terminated"}
 
 
 def test_unknown_action_is_404_and_get_is_refused(member_client, launch):
@@ -151,13 +151,13 @@ def test_images_page_lists_own_images_first(member_client, ec2, launch):
     assert not any(i.is_own for i in images[1:])
 
 
-def test_key_pair_create_downloads_the_private_key_once(member_client, driver):
+def test_key_pair_create_downloads_the_private_key_once(member_client, cloud):
     response = member_client.post("/keypairs/create/", {"name": "deploy", "key_type": "ed25519"})
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="deploy.pem"'
     assert response["Cache-Control"] == "no-store"
     assert b"PRIVATE KEY" in response.content
-    assert [k.name for k in driver.list_key_pairs()] == ["deploy"]
+    assert [k.name for k in cloud.key_pairs.list_key_pairs()] == ["deploy"]
     listing = member_client.get("/keypairs/")
     assert b"deploy" in listing.content and b"PRIVATE KEY" not in listing.content
     duplicate = member_client.post("/keypairs/create/", {"name": "deploy", "key_type": "rsa"})
@@ -171,21 +171,21 @@ def test_key_pair_create_downloads_the_private_key_once(member_client, driver):
     (RSA_1024, "at least 2048 bits"),
     ("", "This field is required."),
 ])
-def test_key_pair_import_rejects_bad_keys(member_client, driver, public_key, error):
+def test_key_pair_import_rejects_bad_keys(member_client, cloud, public_key, error):
     response = member_client.post("/keypairs/import/", {"name": "k", "public_key": public_key})
     assert response.status_code == 200
     assert error in " ".join(response.context["form"].errors["public_key"])
-    assert driver.list_key_pairs() == []
+    assert cloud.key_pairs.list_key_pairs() == []
 
 
-def test_key_pair_import_and_delete(member_client, driver):
+def test_key_pair_import_and_delete(member_client, cloud):
     response = member_client.post("/keypairs/import/",
                                   {"name": "laptop", "public_key": ED25519_KEY})
     assert response.status_code == 302
-    assert [k.name for k in driver.list_key_pairs()] == ["laptop"]
+    assert [k.name for k in cloud.key_pairs.list_key_pairs()] == ["laptop"]
     assert member_client.get("/keypairs/laptop/delete/").status_code == 200
     member_client.post("/keypairs/laptop/delete/")
-    assert driver.list_key_pairs() == []
+    assert cloud.key_pairs.list_key_pairs() == []
     assert member_client.get("/keypairs/laptop/delete/").status_code == 404
 
 
@@ -239,7 +239,7 @@ def test_wrong_password_is_refused(client, member):
 
 
 def test_instance_of_another_project_is_not_found_by_url(client, make_user, make_project,
-                                                         launch, driver):
+                                                         launch, cloud):
     (instance_id,) = launch()
     intruder = make_user("mallory")
     make_project("gamma", intruder)
@@ -247,7 +247,7 @@ def test_instance_of_another_project_is_not_found_by_url(client, make_user, make
     assert client.get(f"/instances/{instance_id}/").status_code == 404
     assert client.get(f"/instances/{instance_id}/console/").status_code == 404
     client.post(f"/instances/{instance_id}/terminate/")
-    assert driver.get_instance(instance_id).state == "running"
+    assert cloud.compute.get_instance(instance_id).state == "running"
 
 
 def test_embedded_cloud_that_cannot_start_gives_a_readable_page(member_client, settings):

@@ -10,6 +10,7 @@ from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from django_nova.models import AuditEntry, Quota
@@ -36,7 +37,7 @@ def test_overview_is_in_the_project_nav(member_client):
     assert f'href="{OVERVIEW}" id="nav-overview"' in html
 
 
-def test_overview_numbers_match_what_exists(member_client, project, driver, launch, ec2):
+def test_overview_numbers_match_what_exists(member_client, project, cloud, launch, ec2):
     ids = launch(count=2, instance_type="t3.small")  # 2 vCPUs, 2048 MiB each
     launch(name="small")  # t3.micro: 2 vCPUs, 1024 MiB
     ec2.stop_instances(InstanceIds=[ids[0]])
@@ -47,7 +48,7 @@ def test_overview_numbers_match_what_exists(member_client, project, driver, laun
     response = member_client.get(OVERVIEW)
     assert response.status_code == 200
     quotas = quotas_of(response)
-    volumes = driver.list_volumes()
+    volumes = cloud.volumes.list_volumes()
     assert (quotas["instances"].used, quotas["instances"].limit) == (3, 4)
     assert quotas["instances"].level == "success" and quotas["instances"].percent == 75
     assert (quotas["cores"].used, quotas["ram"].used) == (6, 2048 * 2 + 1024)
@@ -130,11 +131,11 @@ def test_usage_from_launch_time_and_an_audit_terminate_entry(member_client, proj
     launched = ec2.describe_instances(InstanceIds=[gone])["Reservations"][0]["Instances"][0][
         "LaunchTime"]
     AuditEntry.objects.create(created_at=launched + timedelta(seconds=1), cloud="embedded",
-                              project_id=str(project.pk), action="instances-bulk:terminate",
-                              target=f"{gone} i-0000000000000dead", outcome="success")
+                              project_id=str(project.pk), action="instance.terminate",
+                              target=gone, outcome="success")
     # A failed attempt and another project's entry change nothing.
     AuditEntry.objects.create(cloud="embedded", project_id=str(project.pk),
-                              action="instance-terminate", target=kept, outcome="failure")
+                              action="instance.terminate", target=kept, outcome="failure")
     time.sleep(1.1)
     today = timezone.now().date()
     response = member_client.get(OVERVIEW, {"start": today.isoformat(),
@@ -178,18 +179,18 @@ def test_future_end_is_refused(member_client):
 # --- the whole project: every region (review M4) ---------------------------------------------
 
 def test_overview_counts_every_region(member_client, project, launch):
-    from django_nova.clouds import get_driver
+    from django_nova.clouds import open_cloud
     from django_nova.resources import LaunchSpec, VolumeSpec
 
     launch(name="east")
-    west = get_driver("embedded", project, "eu-west-1")
-    (west_vm,) = west.launch(LaunchSpec(name="west", image_id="ami-0cafe000000000004",
+    west = open_cloud("embedded", project, "eu-west-1")
+    (west_vm,) = west.compute.launch(LaunchSpec(name="west", image_id="ami-0cafe000000000004",
                                         instance_type="t3.small", count=1))
-    west.create_volume(VolumeSpec(name="west", size_gb=3, availability_zone="eu-west-1a"))
-    west.allocate_address()
+    west.volumes.create_volume(VolumeSpec(name="west", size_gb=3, availability_zone="eu-west-1a"))
+    west.addresses.allocate_address()
     Quota.objects.create(project=project, resource="instances", limit=4)
     volumes = [v for region in ("us-east-1", "eu-west-1")
-               for v in get_driver("embedded", project, region).list_volumes()]
+               for v in open_cloud("embedded", project, region).volumes.list_volumes()]
     assert "west" in {v.name for v in volumes}
     today = timezone.now().date().isoformat()
     for region in ("us-east-1", "eu-west-1"):
@@ -226,7 +227,7 @@ def test_bulk_terminate_audit_entries_end_usage_per_id(member_client, project, l
         "action": "terminate", "ids": [gone, missing], "confirmed": "1"})
     assert response.status_code == 200
     entries = {e.target: e.outcome for e in AuditEntry.objects.filter(
-        action="instances-bulk:terminate", project_id=str(project.pk))}
+        action="instance.terminate", project_id=str(project.pk))}
     assert entries == {gone: "success", missing: "failure"}
     ended = termination_times("embedded", str(project.pk))
     assert set(ended) == {gone}
@@ -318,15 +319,35 @@ def test_unreachable_cloud_gives_a_readable_page(member_client, settings, closed
     assert b"did not answer" in response.content or b"could not be reached" in response.content
 
 
-def test_an_admins_termination_ends_usage_too(project, db):
-    """Terminations from the all-instances page are filed under no project; they count."""
-    from django_nova.models import AuditEntry
+def test_an_admins_termination_ends_usage_too(client, make_user, project, launch):
+    """A termination from the all-instances page is filed under the instance's project."""
+    from django_nova.services.usage import termination_times
+
+    (instance_id,) = launch()
+    client.force_login(make_user("root", is_staff=True))
+    client.post(reverse("django_nova:admin-instance-terminate", args=[project.pk, instance_id]))
+    assert set(termination_times("embedded", str(project.pk))) == {instance_id}
+
+
+def test_terminations_logged_before_event_names_still_end_usage(project, db):
+    """Entries named after URLs (member, bulk and admin ones) become instance.terminate."""
+    import importlib
+
+    from django.apps import apps
+
     from django_nova.services.usage import termination_times
 
     make = AuditEntry.objects.create
+    make(cloud="embedded", project_id=str(project.pk), action="instance-terminate",
+         target="i-01", outcome=AuditEntry.SUCCESS)
+    make(cloud="embedded", project_id=str(project.pk), action="instances-bulk:terminate",
+         target="i-02 i-03", outcome=AuditEntry.SUCCESS)
     make(cloud="embedded", project_id="", action="admin-instance-terminate",
-         target=f"{project.pk} i-0aaaaaaaaaaaaaaaa", outcome=AuditEntry.SUCCESS)
-    make(cloud="embedded", project_id="", action="admin-instance-terminate",
-         target="999999 i-0bbbbbbbbbbbbbbbb", outcome=AuditEntry.SUCCESS)
-    ended = termination_times("embedded", str(project.pk))
-    assert "i-0aaaaaaaaaaaaaaaa" in ended and "i-0bbbbbbbbbbbbbbbb" not in ended
+         target=f"{project.pk} i-04", outcome=AuditEntry.SUCCESS)
+    make(cloud="embedded", project_id="", action="admin-instance-action:terminate",
+         target="999999 i-05", outcome=AuditEntry.SUCCESS)
+    migration = importlib.import_module("django_nova.migrations.0004_audit_event_names")
+    migration.to_events(apps, None)
+    assert set(termination_times("embedded", str(project.pk))) == {"i-01", "i-02", "i-03",
+                                                                   "i-04"}
+    assert set(termination_times("embedded", "999999")) == {"i-05"}

@@ -6,8 +6,8 @@ from collections import Counter
 
 import pytest
 
-from django_nova.clouds import get_driver
-from django_nova.clouds.base import cloud_call
+from django_nova.clouds import open_cloud
+from django_nova.clouds.calls import cloud_call
 from django_nova.conf import EMBEDDED_CLOUD
 from django_nova.models import Quota
 from django_nova.services.quotas import count_usage, default_limits, project_limits
@@ -21,8 +21,8 @@ REGIONS = EMBEDDED_CLOUD["REGIONS"]
 
 
 def in_every_region(project, listing) -> int:
-    """How many items ``listing(driver)`` finds in all the cloud's regions together."""
-    return sum(len(listing(get_driver("embedded", project, region))) for region in REGIONS)
+    """How many items ``listing(cloud)`` finds in all the cloud's regions together."""
+    return sum(len(listing(open_cloud("embedded", project, region))) for region in REGIONS)
 
 
 def set_quota(project, **limits):
@@ -56,25 +56,25 @@ def test_missing_rows_use_the_documented_defaults(project, settings):
 
 # --- enforcement, one resource kind at a time -----------------------------------------------
 
-def test_second_instance_refused_on_the_form(member_client, project, driver):
+def test_second_instance_refused_on_the_form(member_client, project, cloud):
     set_quota(project, instances=1)
     data = {"name": "one", "image": IMAGE_ID, "instance_type": "t3.micro", "count": 1}
     assert member_client.post("/instances/launch/", data).status_code == 302
     refused = member_client.post("/instances/launch/", {**data, "name": "two"})
     assert "Quota exceeded: 1 of 1 instances in use." in form_errors(refused)
     assert b"Quota exceeded: 1 of 1 instances in use." in refused.content
-    assert [i.name for i in driver.list_instances().items] == ["one"]
+    assert [i.name for i in cloud.compute.list_instances().items] == ["one"]
 
 
-def test_launch_of_several_counts_them_all(member_client, project, driver):
+def test_launch_of_several_counts_them_all(member_client, project, cloud):
     set_quota(project, instances=2)
     data = {"name": "many", "image": IMAGE_ID, "instance_type": "t3.micro", "count": 3}
     refused = member_client.post("/instances/launch/", data)
     assert "0 of 2 instances in use; this needs 3 more." in form_errors(refused)
-    assert driver.list_instances().items == []
+    assert cloud.compute.list_instances().items == []
 
 
-def test_cores_and_ram_come_from_the_instance_type(member_client, project, driver, launch):
+def test_cores_and_ram_come_from_the_instance_type(member_client, project, cloud, launch):
     launch(instance_type="t3.small")  # 2 vCPUs, 2048 MiB
     set_quota(project, cores=3)
     data = {"name": "big", "image": IMAGE_ID, "instance_type": "t3.small", "count": 1}
@@ -83,13 +83,13 @@ def test_cores_and_ram_come_from_the_instance_type(member_client, project, drive
     set_quota(project, cores=-1, ram=3000)
     refused = member_client.post("/instances/launch/", data)
     assert "2048 of 3000 MiB of RAM in use; this needs 2048 more." in form_errors(refused)
-    assert len(driver.list_instances().items) == 1
+    assert len(cloud.compute.list_instances().items) == 1
     set_quota(project, ram=4096)
     assert member_client.post("/instances/launch/", data).status_code == 302
-    assert len(driver.list_instances().items) == 2
+    assert len(cloud.compute.list_instances().items) == 2
 
 
-def test_terminated_instances_free_their_quota(member_client, project, driver, launch, ec2):
+def test_terminated_instances_free_their_quota(member_client, project, cloud, launch, ec2):
     (instance_id,) = launch()
     set_quota(project, instances=1)
     ec2.terminate_instances(InstanceIds=[instance_id])
@@ -97,11 +97,11 @@ def test_terminated_instances_free_their_quota(member_client, project, driver, l
     assert member_client.post("/instances/launch/", data).status_code == 302
 
 
-def test_second_key_pair_refused_create_and_import(member_client, project, driver):
+def test_second_key_pair_refused_create_and_import(member_client, project, cloud):
     set_quota(project, key_pairs=1)
     assert member_client.post("/keypairs/create/",
                               {"name": "first", "key_type": "ed25519"}).status_code == 200
-    assert [k.name for k in driver.list_key_pairs()] == ["first"]
+    assert [k.name for k in cloud.key_pairs.list_key_pairs()] == ["first"]
     refused = member_client.post("/keypairs/create/", {"name": "second", "key_type": "rsa"})
     assert "Quota exceeded: 1 of 1 key pairs in use." in form_errors(refused)
     public_key = ("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGsy0c8pbZP0pZwQ8dO1v8JqEEP9l5r8"
@@ -109,7 +109,7 @@ def test_second_key_pair_refused_create_and_import(member_client, project, drive
     refused = member_client.post("/keypairs/import/", {"name": "laptop",
                                                        "public_key": public_key})
     assert "Quota exceeded: 1 of 1 key pairs in use." in form_errors(refused)
-    assert [k.name for k in driver.list_key_pairs()] == ["first"]
+    assert [k.name for k in cloud.key_pairs.list_key_pairs()] == ["first"]
 
 
 def create_volume(client, **fields):
@@ -117,37 +117,37 @@ def create_volume(client, **fields):
                                             "availability_zone": "us-east-1a", **fields})
 
 
-def test_second_volume_refused(member_client, project, driver):
+def test_second_volume_refused(member_client, project, cloud):
     set_quota(project, volumes=1)
     assert create_volume(member_client).status_code == 302
     refused = create_volume(member_client, name="more")
     assert "Quota exceeded: 1 of 1 volumes in use." in form_errors(refused)
-    assert [v.name for v in driver.list_volumes()] == ["data"]
+    assert [v.name for v in cloud.volumes.list_volumes()] == ["data"]
 
 
-def test_volume_gigabytes_refused_on_create_and_extend(member_client, project, driver):
+def test_volume_gigabytes_refused_on_create_and_extend(member_client, project, cloud):
     set_quota(project, gigabytes=5)
     assert create_volume(member_client, size_gb=3).status_code == 302
     refused = create_volume(member_client, name="more", size_gb=3)
     assert "3 of 5 GB of volume storage in use; this needs 3 more." in form_errors(refused)
-    (volume,) = driver.list_volumes()
+    (volume,) = cloud.volumes.list_volumes()
     refused = member_client.post(f"/volumes/{volume.id}/extend/", {"size_gb": 6})
     assert "3 of 5 GB of volume storage in use" in refused.content.decode()
-    assert driver.get_volume(volume.id).size_gb == 3
+    assert cloud.volumes.get_volume(volume.id).size_gb == 3
 
 
-def test_second_snapshot_refused(member_client, project, driver):
+def test_second_snapshot_refused(member_client, project, cloud):
     assert create_volume(member_client).status_code == 302
-    (volume,) = driver.list_volumes()
+    (volume,) = cloud.volumes.list_volumes()
     # moto gives every account the seeded images' snapshots (in each region); they count.
-    existing = in_every_region(project, lambda d: d.list_snapshots())
+    existing = in_every_region(project, lambda d: d.volumes.list_snapshots())
     set_quota(project, snapshots=existing + 1)
     url = f"/volumes/{volume.id}/snapshot/"
     assert member_client.post(url, {"name": "one", "description": ""}).status_code == 302
     refused = member_client.post(url, {"name": "two", "description": ""})
     limit = existing + 1
     assert f"Quota exceeded: {limit} of {limit} snapshots in use." in form_errors(refused)
-    assert [s.name for s in driver.list_snapshots() if s.name] == ["one"]
+    assert [s.name for s in cloud.volumes.list_snapshots() if s.name] == ["one"]
 
 
 def test_second_address_refused(member_client, project, ec2):
@@ -158,25 +158,26 @@ def test_second_address_refused(member_client, project, ec2):
     assert len(ec2.describe_addresses()["Addresses"]) == 1
 
 
-def test_second_security_group_refused(member_client, project, driver):
+def test_second_security_group_refused(member_client, project, cloud):
     # The account's default group (one per region) counts, as it does on Neutron.
-    assert len(driver.security_groups_with_rules()) == 1
-    assert in_every_region(project, lambda d: d.security_groups_with_rules()) == 2
+    assert len(cloud.security_groups.list_security_groups()) == 1
+    assert in_every_region(project, lambda d: d.security_groups.list_security_groups()) == 2
     set_quota(project, security_groups=3)
     data = {"name": "web", "description": "web servers"}
     assert member_client.post("/network/security-groups/create/", data).status_code == 302
     refused = member_client.post("/network/security-groups/create/",
                                  {"name": "db", "description": "databases"})
     assert "Quota exceeded: 3 of 3 security groups in use." in form_errors(refused)
-    assert sorted(g.name for g in driver.security_groups_with_rules()) == ["default", "web"]
+    groups = cloud.security_groups.list_security_groups()
+    assert sorted(g.name for g in groups) == ["default", "web"]
 
 
-def test_second_rule_refused(member_client, project, driver):
+def test_second_rule_refused(member_client, project, cloud):
     member_client.post("/network/security-groups/create/",
                        {"name": "web", "description": "web servers"})
-    (web,) = [g for g in driver.security_groups_with_rules() if g.name == "web"]
+    (web,) = [g for g in cloud.security_groups.list_security_groups() if g.name == "web"]
     existing = in_every_region(
-        project, lambda d: [r for g in d.security_groups_with_rules() for r in g.rules])
+        project, lambda d: [r for g in d.security_groups.list_security_groups() for r in g.rules])
     set_quota(project, security_group_rules=existing + 1)
     url = f"/network/security-groups/{web.id}/rules/add/"
     rule = {"direction": "ingress", "ether_type": "IPv4", "protocol": "tcp",
@@ -185,11 +186,11 @@ def test_second_rule_refused(member_client, project, driver):
     refused = member_client.post(url, {**rule, "port_min": "80"})
     expected = f"Quota exceeded: {existing + 1} of {existing + 1} security group rules in use."
     assert expected in form_errors(refused)
-    (web,) = [g for g in driver.security_groups_with_rules() if g.name == "web"]
+    (web,) = [g for g in cloud.security_groups.list_security_groups() if g.name == "web"]
     assert [r.port_min for r in web.rules if r.direction == "ingress"] == [22]
 
 
-def test_unlimited_needs_no_counting(member_client, project, driver, calls):
+def test_unlimited_needs_no_counting(member_client, project, cloud, calls):
     set_quota(project, key_pairs=-1)
     member_client.get("/keypairs/")  # warm: assumed-role credentials
     calls.clear()
@@ -322,31 +323,31 @@ def test_admin_edit_of_a_missing_project_is_404(staff_client):
 # --- a quota covers the whole project: every region counts (review M4) ----------------------
 
 @pytest.fixture
-def eu_driver(project):
+def eu_cloud(project):
     """The project in the cloud's other region."""
-    return get_driver("embedded", project, "eu-west-1")
+    return open_cloud("embedded", project, "eu-west-1")
 
 
 def switch_region(client, region):
     assert client.post("/switch/region/", {"region": region}).status_code == 302
 
 
-def test_instance_quota_is_not_reset_by_switching_region(member_client, project, driver,
-                                                         eu_driver):
+def test_instance_quota_is_not_reset_by_switching_region(member_client, project, cloud,
+                                                         eu_cloud):
     set_quota(project, instances=2)
     data = {"name": "east", "image": IMAGE_ID, "instance_type": "t3.micro", "count": 2}
     assert member_client.post("/instances/launch/", data).status_code == 302
     switch_region(member_client, "eu-west-1")
     refused = member_client.post("/instances/launch/", {**data, "name": "west", "count": 1})
     assert "Quota exceeded: 2 of 2 instances in use." in form_errors(refused)
-    assert eu_driver.list_instances().items == []
-    assert len(driver.list_instances().items) == 2
+    assert eu_cloud.compute.list_instances().items == []
+    assert len(cloud.compute.list_instances().items) == 2
 
 
-def test_cores_and_ram_count_instances_of_every_region(member_client, project, eu_driver):
+def test_cores_and_ram_count_instances_of_every_region(member_client, project, eu_cloud):
     from django_nova.resources import LaunchSpec
 
-    eu_driver.launch(LaunchSpec(name="west", image_id=IMAGE_ID, instance_type="t3.small",
+    eu_cloud.compute.launch(LaunchSpec(name="west", image_id=IMAGE_ID, instance_type="t3.small",
                                 count=1))
     set_quota(project, cores=3)
     data = {"name": "east", "image": IMAGE_ID, "instance_type": "t3.small", "count": 1}
@@ -355,12 +356,12 @@ def test_cores_and_ram_count_instances_of_every_region(member_client, project, e
 
 
 def test_key_pairs_addresses_groups_volumes_of_another_region_count(member_client, project,
-                                                                    eu_driver, driver):
+                                                                    eu_cloud, cloud):
     from django_nova.resources import VolumeSpec
 
-    eu_driver.create_key_pair("west", "ed25519")
-    eu_driver.allocate_address()
-    eu_driver.create_volume(VolumeSpec(name="west", size_gb=4,
+    eu_cloud.key_pairs.create_key_pair("west", "ed25519")
+    eu_cloud.addresses.allocate_address()
+    eu_cloud.volumes.create_volume(VolumeSpec(name="west", size_gb=4,
                                        availability_zone="eu-west-1a"))
     set_quota(project, key_pairs=1, floating_ips=1, volumes=1, gigabytes=5,
               security_groups=2)  # the default group of each region
@@ -376,16 +377,16 @@ def test_key_pairs_addresses_groups_volumes_of_another_region_count(member_clien
     refused = member_client.post("/network/security-groups/create/",
                                  {"name": "web", "description": "web servers"})
     assert "Quota exceeded: 2 of 2 security groups in use." in form_errors(refused)
-    assert driver.list_key_pairs() == [] and driver.list_volumes() == []
-    assert [g.name for g in driver.security_groups_with_rules()] == ["default"]
+    assert cloud.key_pairs.list_key_pairs() == [] and cloud.volumes.list_volumes() == []
+    assert [g.name for g in cloud.security_groups.list_security_groups()] == ["default"]
 
 
 def test_admin_quota_page_shows_usage_of_every_region(staff_client, project, launch,
-                                                      eu_driver):
+                                                      eu_cloud):
     from django_nova.resources import LaunchSpec
 
     launch(count=2)
-    eu_driver.launch(LaunchSpec(name="west", image_id=IMAGE_ID, instance_type="t3.micro",
+    eu_cloud.compute.launch(LaunchSpec(name="west", image_id=IMAGE_ID, instance_type="t3.micro",
                                 count=1))
     page = staff_client.get(f"{ADMIN_LIST}{project.pk}/")
     assert page.context["form"].quotas["instances"].used == 3

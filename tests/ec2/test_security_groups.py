@@ -1,4 +1,4 @@
-"""Security groups and rules on the EC2 driver against moto: driver, service rules, views."""
+"""Security groups and rules on the EC2 cloud against moto: cloud, service rules, views."""
 
 import re
 from collections import Counter
@@ -6,8 +6,8 @@ from collections import Counter
 import pytest
 from django.test import Client
 
-from django_nova.clouds import get_driver
-from django_nova.clouds.base import cloud_call
+from django_nova.clouds import open_cloud
+from django_nova.clouds.calls import cloud_call
 from django_nova.exceptions import Conflict, InvalidInput, NotFound
 from django_nova.resources import SecurityGroupRule
 from tests.helpers import messages_of
@@ -17,12 +17,12 @@ HOSTILE_ESCAPED = "&lt;img src=x onerror=alert(1)&gt;"
 DUPLICATE = "This group already has this rule."
 
 
-def group_named(driver, name):
-    return next((g for g in driver.security_groups_with_rules() if g.name == name), None)
+def group_named(cloud, name):
+    return next((g for g in cloud.security_groups.list_security_groups() if g.name == name), None)
 
 
-def ingress(driver, name):
-    return [r for r in group_named(driver, name).rules if r.direction == "ingress"]
+def ingress(cloud, name):
+    return [r for r in group_named(cloud, name).rules if r.direction == "ingress"]
 
 
 @pytest.fixture
@@ -45,9 +45,9 @@ def allow(ec2, group_id, protocol="tcp", low=22, high=22, cidr="10.0.0.0/8"):
          "IpRanges": [{"CidrIp": cidr}]}])
 
 
-# --- the driver ------------------------------------------------------------------------
+# --- the cloud ------------------------------------------------------------------------
 
-def test_driver_lists_groups_with_their_rules_as_one_rule_per_source(driver, ec2, make_group,
+def test_driver_lists_groups_with_their_rules_as_one_rule_per_source(cloud, ec2, make_group,
                                                                     default_id):
     web = make_group()
     ec2.authorize_security_group_ingress(GroupId=web, IpPermissions=[
@@ -59,7 +59,7 @@ def test_driver_lists_groups_with_their_rules_as_one_rule_per_source(driver, ec2
         {"IpProtocol": "udp", "FromPort": 0, "ToPort": 65535,
          "IpRanges": [{"CidrIp": "1.2.3.4/32"}]},
     ])
-    group = group_named(driver, "web")
+    group = group_named(cloud, "web")
     assert group.id == web and group.description == "web servers"
     rules = {(r.direction, r.protocol, r.port_min, r.port_max, r.remote_cidr or r.remote_group_id,
               r.ether_type) for r in group.rules}
@@ -76,7 +76,7 @@ def test_driver_lists_groups_with_their_rules_as_one_rule_per_source(driver, ec2
     assert len({r.id for r in group.rules}) == len(group.rules)
 
 
-def test_driver_adds_and_removes_each_kind_of_rule(driver, make_group, default_id):
+def test_driver_adds_and_removes_each_kind_of_rule(cloud, make_group, default_id):
     web = make_group()
     added = [
         SecurityGroupRule(id="", direction="ingress", protocol="tcp", port_min=8000,
@@ -90,55 +90,55 @@ def test_driver_adds_and_removes_each_kind_of_rule(driver, make_group, default_i
                           remote_cidr="10.0.0.2/32"),
     ]
     for rule in added:
-        driver.add_security_group_rule(web, rule)
-    listed = group_named(driver, "web").rules
+        cloud.security_groups.add_rule(web, rule)
+    listed = group_named(cloud, "web").rules
     shown = {(r.direction, r.protocol, r.port_min, r.port_max, r.remote_cidr,
               r.remote_group_id, r.ether_type) for r in listed}
     for rule in added:
         assert (rule.direction, rule.protocol, rule.port_min, rule.port_max, rule.remote_cidr,
                 rule.remote_group_id, rule.ether_type) in shown
     for rule in listed:
-        driver.delete_security_group_rule(web, rule.id)
-    assert group_named(driver, "web").rules == ()
+        cloud.security_groups.delete_rule(web, rule.id)
+    assert group_named(cloud, "web").rules == ()
 
 
-def test_driver_maps_ec2_errors(driver, make_group, launch, ec2):
+def test_driver_maps_ec2_errors(cloud, make_group, launch, ec2):
     web = make_group()
     rule = SecurityGroupRule(id="", direction="ingress", protocol="tcp", port_min=22,
                              port_max=22, remote_cidr="10.0.0.0/8")
-    driver.add_security_group_rule(web, rule)
+    cloud.security_groups.add_rule(web, rule)
     with pytest.raises(Conflict) as duplicate:
-        driver.add_security_group_rule(web, rule)
+        cloud.security_groups.add_rule(web, rule)
     assert duplicate.value.code == "InvalidPermission.Duplicate"
     with pytest.raises(NotFound):
-        driver.delete_security_group_rule(web, "not-a-rule-id")
+        cloud.security_groups.delete_rule(web, "not-a-rule-id")
     with pytest.raises(InvalidInput):
-        driver.update_security_group(web, "renamed", "x")
+        cloud.security_groups.update_security_group(web, "renamed", "x")
     with pytest.raises(Conflict):
-        driver.create_security_group("web", "again")
+        cloud.security_groups.create_security_group("web", "again")
     (instance_id,) = launch()
     ec2.modify_instance_attribute(InstanceId=instance_id, Groups=[web])
     with pytest.raises(Conflict) as in_use:
-        driver.delete_security_group(web)
+        cloud.security_groups.delete_security_group(web)
     assert instance_id in in_use.value.message
-    driver.instance_action("terminate", [instance_id])
-    driver.delete_security_group(web)
-    assert group_named(driver, "web") is None
+    cloud.compute.instance_action("terminate", [instance_id])
+    cloud.security_groups.delete_security_group(web)
+    assert group_named(cloud, "web") is None
     with pytest.raises(NotFound):
-        driver.delete_security_group(web)
+        cloud.security_groups.delete_security_group(web)
 
 
-def test_driver_sets_an_instances_groups(driver, make_group, launch, default_id):
+def test_driver_sets_an_instances_groups(cloud, make_group, launch, default_id):
     web, db = make_group("web"), make_group("db")
     (instance_id,) = launch()
-    driver.set_instance_security_groups(driver.get_instance(instance_id), [web, db])
-    instance = driver.get_instance_with_security_groups(instance_id)
+    cloud.security_groups.set_instance_groups(cloud.compute.get_instance(instance_id), [web, db])
+    instance = cloud.security_groups.instance_with_groups(instance_id)
     assert set(instance.security_group_ids) == {web, db}
     assert set(instance.security_groups) == {"web", "db"}
     with pytest.raises(InvalidInput):
-        driver.set_instance_security_groups(instance, [])
+        cloud.security_groups.set_instance_groups(instance, [])
     with pytest.raises(NotFound):
-        driver.get_instance_with_security_groups("i-0123456789abcdef0")
+        cloud.security_groups.instance_with_groups("i-0123456789abcdef0")
 
 
 # --- pages -----------------------------------------------------------------------------
@@ -173,10 +173,10 @@ def test_sidebar_and_instance_menu_link_here(member_client, launch):
     assert detail.index("Edit security groups") < detail.index("Launch more like this")
 
 
-def test_create_group(member_client, driver):
+def test_create_group(member_client, cloud):
     response = member_client.post("/network/security-groups/create/",
                                   {"name": "api", "description": "API servers"})
-    group = group_named(driver, "api")
+    group = group_named(cloud, "api")
     assert group is not None and group.description == "API servers"
     assert response.status_code == 302
     assert response["Location"] == f"/network/security-groups/{group.id}/"
@@ -192,17 +192,17 @@ def test_create_group(member_client, driver):
     ({"name": "fresh", "description": ""}, "description", "This field is required."),
     ({"name": "fresh", "description": "two\nlines"}, "description", "control characters"),
 ])
-def test_create_group_errors_are_field_errors(member_client, make_group, driver, data, field,
+def test_create_group_errors_are_field_errors(member_client, make_group, cloud, data, field,
                                               error):
     make_group("web")
     response = member_client.post("/network/security-groups/create/", data)
     assert response.status_code == 200
     assert error in " ".join(response.context["form"].errors[field])
     assert b"is-invalid" in response.content
-    assert {g.name for g in driver.security_groups_with_rules()} == {"default", "web"}
+    assert {g.name for g in cloud.security_groups.list_security_groups()} == {"default", "web"}
 
 
-def test_ec2_groups_cannot_be_edited_and_say_so(member_client, make_group, driver):
+def test_ec2_groups_cannot_be_edited_and_say_so(member_client, make_group, cloud):
     web = make_group("web", "old")
     page = member_client.get(f"/network/security-groups/{web}/edit/")
     assert page.status_code == 200
@@ -211,33 +211,33 @@ def test_ec2_groups_cannot_be_edited_and_say_so(member_client, make_group, drive
                                   {"name": "renamed", "description": "new"})
     assert response.status_code == 200
     assert "cannot rename" in " ".join(response.context["form"].non_field_errors())
-    group = group_named(driver, "web")
-    assert group.description == "old" and group_named(driver, "renamed") is None
+    group = group_named(cloud, "web")
+    assert group.description == "old" and group_named(cloud, "renamed") is None
     assert b"/edit/" not in member_client.get(f"/network/security-groups/{web}/").content
 
 
-def test_delete_group_after_confirming(member_client, make_group, driver):
+def test_delete_group_after_confirming(member_client, make_group, cloud):
     web = make_group("web")
     confirm = member_client.get(f"/network/security-groups/{web}/delete/")
     assert confirm.status_code == 200 and b'id="confirm-delete"' in confirm.content
-    assert group_named(driver, "web") is not None  # GET changes nothing
+    assert group_named(cloud, "web") is not None  # GET changes nothing
     response = member_client.post(f"/network/security-groups/{web}/delete/")
     assert response["Location"] == "/network/security-groups/"
-    assert group_named(driver, "web") is None
+    assert group_named(cloud, "web") is None
     assert "Deleted security group web." in messages_of(response)
 
 
-def test_default_group_cannot_be_deleted(member_client, driver, default_id):
+def test_default_group_cannot_be_deleted(member_client, cloud, default_id):
     confirm = member_client.get(f"/network/security-groups/{default_id}/delete/")
     assert confirm.status_code == 200
     assert b"cannot be deleted" in confirm.content and b'id="confirm-delete"' not in confirm.content
     response = member_client.post(f"/network/security-groups/{default_id}/delete/", follow=True)
     assert response.status_code == 200
     assert any("default security group cannot be deleted" in m for m in messages_of(response))
-    assert group_named(driver, "default") is not None
+    assert group_named(cloud, "default") is not None
 
 
-def test_group_in_use_cannot_be_deleted(member_client, make_group, launch, ec2, driver):
+def test_group_in_use_cannot_be_deleted(member_client, make_group, launch, ec2, cloud):
     web = make_group("web")
     (instance_id,) = launch()
     ec2.modify_instance_attribute(InstanceId=instance_id, Groups=[web])
@@ -246,11 +246,11 @@ def test_group_in_use_cannot_be_deleted(member_client, make_group, launch, ec2, 
     shown = " ".join(messages_of(response))
     assert "Could not delete security group web" in shown and "in use" in shown
     assert instance_id in shown
-    assert group_named(driver, "web") is not None
+    assert group_named(cloud, "web") is not None
 
 
 def test_group_referred_to_by_another_groups_rule_cannot_be_deleted(member_client, make_group,
-                                                                    ec2, driver):
+                                                                    ec2, cloud):
     web, db = make_group("web"), make_group("db")
     ec2.authorize_security_group_ingress(GroupId=db, IpPermissions=[
         {"IpProtocol": "tcp", "FromPort": 5432, "ToPort": 5432,
@@ -258,7 +258,7 @@ def test_group_referred_to_by_another_groups_rule_cannot_be_deleted(member_clien
     confirm = member_client.get(f"/network/security-groups/{web}/delete/")
     assert b"Rules of db refer to this group" in confirm.content
     member_client.post(f"/network/security-groups/{web}/delete/")
-    assert group_named(driver, "web") is not None
+    assert group_named(cloud, "web") is not None
 
 
 def test_group_page_shows_rules(member_client, ec2, make_group, default_id):
@@ -290,18 +290,18 @@ def test_group_page_shows_rules(member_client, ec2, make_group, default_id):
     ({"protocol": "tcp", "port_min": "443", "ether_type": "IPv6", "remote_cidr": "::/0"},
      (443, 443), "::/0", "IPv6"),
 ])
-def test_add_rule(member_client, make_group, driver, data, ports, source, ether_type):
+def test_add_rule(member_client, make_group, cloud, data, ports, source, ether_type):
     web = make_group("web")
     form = {"direction": "ingress", "ether_type": "IPv4", **data}
     response = member_client.post(f"/network/security-groups/{web}/rules/add/", form)
     assert response.status_code == 302, response.context["form"].errors
     assert response["Location"] == f"/network/security-groups/{web}/"
-    (rule,) = ingress(driver, "web")
+    (rule,) = ingress(cloud, "web")
     assert (rule.protocol, rule.port_min, rule.port_max) == (data["protocol"], *ports)
     assert (rule.remote_cidr, rule.ether_type) == (source, ether_type)
 
 
-def test_add_rule_from_a_source_group_and_egress(member_client, make_group, driver,
+def test_add_rule_from_a_source_group_and_egress(member_client, make_group, cloud,
                                                  default_id):
     web = make_group("web")
     member_client.post(f"/network/security-groups/{web}/rules/add/", {
@@ -310,7 +310,7 @@ def test_add_rule_from_a_source_group_and_egress(member_client, make_group, driv
     member_client.post(f"/network/security-groups/{web}/rules/add/", {
         "direction": "egress", "ether_type": "IPv4", "protocol": "udp", "port_min": "53",
         "remote_cidr": "10.0.0.2/32"})
-    group = group_named(driver, "web")
+    group = group_named(cloud, "web")
     (from_group,) = [r for r in group.rules if r.remote_group_id]
     assert (from_group.direction, from_group.protocol, from_group.port_min) == (
         "ingress", "tcp", 5432)
@@ -347,7 +347,7 @@ def test_add_rule_from_a_source_group_and_egress(member_client, make_group, driv
     ({"direction": "sideways"}, "direction", "Select a valid choice"),
     ({"ether_type": "IPX"}, "ether_type", "Select a valid choice"),
 ])
-def test_rule_form_errors_are_field_errors(member_client, make_group, driver, default_id, data,
+def test_rule_form_errors_are_field_errors(member_client, make_group, cloud, default_id, data,
                                            field, error):
     web = make_group("web")
     form = {"direction": "ingress", "ether_type": "IPv4", "protocol": "tcp", "port_min": "22",
@@ -358,11 +358,11 @@ def test_rule_form_errors_are_field_errors(member_client, make_group, driver, de
     errors = response.context["form"].errors
     assert error in " ".join(errors.get(field, [])), errors
     assert b"is-invalid" in response.content
-    assert ingress(driver, "web") == []
+    assert ingress(cloud, "web") == []
 
 
 def test_duplicate_rule_is_a_field_error_before_the_cloud(member_client, make_group, ec2,
-                                                          driver, default_id):
+                                                          cloud, default_id):
     web = make_group("web")
     allow(ec2, web, low=22, high=22, cidr="10.0.0.0/8")
     ec2.authorize_security_group_ingress(GroupId=web, IpPermissions=[
@@ -389,10 +389,10 @@ def test_duplicate_rule_is_a_field_error_before_the_cloud(member_client, make_gr
     assert from_group.context["form"].errors["remote_group"] == [DUPLICATE]
     assert egress.context["form"].errors["remote_cidr"] == [DUPLICATE]
     assert not [c for c in calls if c.startswith("Authorize")], calls
-    assert len(ingress(driver, "web")) == 2
+    assert len(ingress(cloud, "web")) == 2
 
 
-def test_clouds_duplicate_error_is_a_field_error(member_client, make_group, ec2, driver,
+def test_clouds_duplicate_error_is_a_field_error(member_client, make_group, ec2, cloud,
                                                  monkeypatch):
     """A rule someone added since the page loaded: the cloud says duplicate."""
     from django_nova.network import forms
@@ -407,38 +407,38 @@ def test_clouds_duplicate_error_is_a_field_error(member_client, make_group, ec2,
         "remote_cidr": "10.0.0.0/8"})
     assert response.status_code == 200
     assert response.context["form"].errors["remote_cidr"] == [DUPLICATE]
-    assert len(ingress(driver, "web")) == 1
+    assert len(ingress(cloud, "web")) == 1
 
 
-def test_remove_rule_after_confirming(member_client, make_group, ec2, driver):
+def test_remove_rule_after_confirming(member_client, make_group, ec2, cloud):
     web = make_group("web")
     allow(ec2, web, low=22, high=22)
     allow(ec2, web, protocol="icmp", low=-1, high=-1, cidr="0.0.0.0/0")
-    tcp = next(r for r in ingress(driver, "web") if r.protocol == "tcp")
+    tcp = next(r for r in ingress(cloud, "web") if r.protocol == "tcp")
     url = f"/network/security-groups/{web}/rules/{tcp.id}/delete/"
     confirm = member_client.get(url)
     assert confirm.status_code == 200 and b"10.0.0.0/8" in confirm.content
-    assert len(ingress(driver, "web")) == 2
+    assert len(ingress(cloud, "web")) == 2
     response = member_client.post(url)
     assert response["Location"] == f"/network/security-groups/{web}/"
-    assert [r.protocol for r in ingress(driver, "web")] == ["icmp"]
+    assert [r.protocol for r in ingress(cloud, "web")] == ["icmp"]
     assert member_client.get(url).status_code == 404
     assert member_client.post(url).status_code == 404
 
 
-def test_rule_of_another_group_or_made_up_is_404(member_client, make_group, ec2, driver):
+def test_rule_of_another_group_or_made_up_is_404(member_client, make_group, ec2, cloud):
     web, db = make_group("web"), make_group("db")
     allow(ec2, web)
-    (rule,) = ingress(driver, "web")
+    (rule,) = ingress(cloud, "web")
     for url in (f"/network/security-groups/{db}/rules/{rule.id}/delete/",
                 f"/network/security-groups/{web}/rules/bm90LWEtcnVsZQ/delete/",
                 f"/network/security-groups/{web}/rules/%3Cimg%3E/delete/"):
         assert member_client.get(url).status_code == 404, url
         assert member_client.post(url).status_code == 404, url
-    assert len(ingress(driver, "web")) == 1
+    assert len(ingress(cloud, "web")) == 1
 
 
-def test_instance_security_groups_page(member_client, launch, make_group, ec2, driver,
+def test_instance_security_groups_page(member_client, launch, make_group, ec2, cloud,
                                        default_id):
     web, db = make_group("web"), make_group("db")
     (instance_id,) = launch()
@@ -454,7 +454,7 @@ def test_instance_security_groups_page(member_client, launch, make_group, ec2, d
     assert checked == [web]
     response = member_client.post(url, {"groups": [db, default_id]})
     assert response.status_code == 302 and response["Location"] == f"/instances/{instance_id}/"
-    after = driver.get_instance_with_security_groups(instance_id)
+    after = cloud.security_groups.instance_with_groups(instance_id)
     assert set(after.security_group_ids) == {db, default_id}
     assert any("is now in" in m for m in messages_of(response))
     assert set(member_client.get(url).context["form"].initial["groups"]) == {db, default_id}
@@ -464,7 +464,7 @@ def test_instance_security_groups_page(member_client, launch, make_group, ec2, d
     ([], "at least one security group"),
     (["sg-0123456789abcdef0"], "Select a valid choice"),
 ])
-def test_instance_security_groups_errors(member_client, launch, make_group, ec2, driver,
+def test_instance_security_groups_errors(member_client, launch, make_group, ec2, cloud,
                                          groups, error):
     web = make_group("web")
     (instance_id,) = launch()
@@ -473,7 +473,7 @@ def test_instance_security_groups_errors(member_client, launch, make_group, ec2,
                                   {"groups": groups})
     assert response.status_code == 200
     assert error in " ".join(response.context["form"].errors["groups"])
-    assert driver.get_instance_with_security_groups(instance_id).security_group_ids == (web,)
+    assert cloud.security_groups.instance_with_groups(instance_id).security_group_ids == (web,)
 
 
 def test_missing_group_is_404_not_500(member_client):
@@ -501,15 +501,15 @@ def intruder(make_user, make_project):
     project = make_project("gamma", user)
     client = Client()
     client.force_login(user)
-    return client, get_driver("embedded", project, "us-east-1")
+    return client, open_cloud("embedded", project, "us-east-1")
 
 
-def test_other_projects_groups_are_invisible_also_by_url(intruder, make_group, ec2, driver,
+def test_other_projects_groups_are_invisible_also_by_url(intruder, make_group, ec2, cloud,
                                                          launch):
     client, _ = intruder
     web = make_group("a-secret-group")
     allow(ec2, web)
-    (rule,) = ingress(driver, "a-secret-group")
+    (rule,) = ingress(cloud, "a-secret-group")
     (instance_id,) = launch()
     listing = client.get("/network/security-groups/")
     assert listing.status_code == 200
@@ -527,19 +527,19 @@ def test_other_projects_groups_are_invisible_also_by_url(intruder, make_group, e
                                  "protocol": "any", "direction": "ingress",
                                  "ether_type": "IPv4", "remote_cidr": "0.0.0.0/0"}
                            ).status_code == 404, url
-    group = group_named(driver, "a-secret-group")
+    group = group_named(cloud, "a-secret-group")
     assert group is not None and [r.id for r in group.rules if r.direction == "ingress"] == [
         rule.id]
 
 
-def test_hostile_group_name_is_escaped_everywhere(member_client, make_group, ec2, driver,
+def test_hostile_group_name_is_escaped_everywhere(member_client, make_group, ec2, cloud,
                                                   launch, default_id):
     evil = make_group(HOSTILE, HOSTILE)
     allow(ec2, evil)
     ec2.authorize_security_group_ingress(GroupId=default_id, IpPermissions=[
         {"IpProtocol": "tcp", "FromPort": 1, "ToPort": 2, "UserIdGroupPairs": [{"GroupId": evil}]}])
-    (rule,) = ingress(driver, HOSTILE)
-    from_evil = next(r for r in ingress(driver, "default") if r.remote_group_id == evil)
+    (rule,) = ingress(cloud, HOSTILE)
+    from_evil = next(r for r in ingress(cloud, "default") if r.remote_group_id == evil)
     (instance_id,) = launch()
     ec2.modify_instance_attribute(InstanceId=instance_id, Groups=[evil])
     pages = ["/network/security-groups/", f"/network/security-groups/{evil}/",
@@ -563,13 +563,13 @@ def test_hostile_group_name_is_escaped_everywhere(member_client, make_group, ec2
     assert HOSTILE not in html and HOSTILE_ESCAPED in html
 
 
-def test_hostile_name_through_the_create_form_is_escaped(member_client, driver):
+def test_hostile_name_through_the_create_form_is_escaped(member_client, cloud):
     response = member_client.post("/network/security-groups/create/",
                                   {"name": HOSTILE, "description": HOSTILE}, follow=True)
     html = response.content.decode()
     assert response.status_code == 200 and "Created security group" in html
     assert HOSTILE not in html and HOSTILE_ESCAPED in html
-    assert group_named(driver, HOSTILE) is not None
+    assert group_named(cloud, HOSTILE) is not None
 
 
 # --- speed -----------------------------------------------------------------------------

@@ -10,8 +10,8 @@ HOSTILE = "<img src=x onerror=alert(1)>"
 
 
 @pytest.fixture
-def volumes(driver):
-    return driver
+def volumes(cloud):
+    return cloud
 
 
 def create(client, **fields):
@@ -21,42 +21,43 @@ def create(client, **fields):
     return response
 
 
-def named_volumes(driver):
+def named_volumes(cloud):
     """Volumes the test made (they have names; instances' root volumes have none)."""
-    return [v for v in driver.list_volumes() if v.name]
+    return [v for v in cloud.volumes.list_volumes() if v.name]
 
 
-def only_volume(driver):
-    (volume,) = named_volumes(driver)
+def only_volume(cloud):
+    (volume,) = named_volumes(cloud)
     return volume
 
 
-def our_snapshots(driver):
+def our_snapshots(cloud):
     """Snapshots the test made (moto gives every account the seeded AMIs' snapshots too)."""
-    return [s for s in driver.list_snapshots() if not s.description.startswith("Auto-created")]
+    return [s for s in cloud.volumes.list_snapshots()
+            if not s.description.startswith("Auto-created")]
 
 
-def test_create_list_edit_extend_delete(member_client, driver):
+def test_create_list_edit_extend_delete(member_client, cloud):
     create(member_client, name="db-data", size_gb=5, volume_type="gp3",
            description="Postgres data")
-    volume = only_volume(driver)
+    volume = only_volume(cloud)
     assert (volume.name, volume.size_gb, volume.volume_type, volume.description) == (
         "db-data", 5, "gp3", "Postgres data")
     page = member_client.get("/volumes/")
     assert page.status_code == 200 and b"db-data" in page.content and b"5 GB" in page.content
 
     member_client.post(f"/volumes/{volume.id}/edit/", {"name": "pg", "description": ""})
-    edited = only_volume(driver)
+    edited = only_volume(cloud)
     assert edited.name == "pg" and edited.description == ""
 
     member_client.post(f"/volumes/{volume.id}/extend/", {"size_gb": 8})
-    assert only_volume(driver).size_gb == 8
+    assert only_volume(cloud).size_gb == 8
     shrink = member_client.post(f"/volumes/{volume.id}/extend/", {"size_gb": 4})
     assert "only grows" in " ".join(shrink.context["form"].errors["size_gb"])
 
     assert member_client.get(f"/volumes/{volume.id}/delete/").status_code == 200
     member_client.post(f"/volumes/{volume.id}/delete/")
-    assert named_volumes(driver) == []
+    assert named_volumes(cloud) == []
 
 
 @pytest.mark.parametrize("field, value, error", [
@@ -66,18 +67,18 @@ def test_create_list_edit_extend_delete(member_client, driver):
     ("availability_zone", "mars-1a", "Select a valid choice"),
     ("volume_type", "floppy", "Select a valid choice"),
 ])
-def test_create_form_errors(member_client, driver, field, value, error):
+def test_create_form_errors(member_client, cloud, field, value, error):
     data = {"name": "v", "size_gb": 1, "availability_zone": "us-east-1a", field: value}
     response = member_client.post("/volumes/create/", data)
     assert response.status_code == 200
     assert error in " ".join(response.context["form"].errors[field])
-    assert named_volumes(driver) == []
+    assert named_volumes(cloud) == []
 
 
-def test_attach_detach_and_in_use_delete_is_refused(member_client, driver, launch):
+def test_attach_detach_and_in_use_delete_is_refused(member_client, cloud, launch):
     (instance_id,) = launch(name="app")
     create(member_client, name="logs")
-    volume = only_volume(driver)
+    volume = only_volume(cloud)
     form = member_client.get(f"/volumes/{volume.id}/attach/").context["form"]
     assert instance_id in dict(form.fields["instance"].choices)
     bad = member_client.post(f"/volumes/{volume.id}/attach/",
@@ -85,34 +86,34 @@ def test_attach_detach_and_in_use_delete_is_refused(member_client, driver, launc
     assert bad.context["form"].errors["device"]
     member_client.post(f"/volumes/{volume.id}/attach/",
                        {"instance": instance_id, "device": "/dev/sdh"})
-    attached = only_volume(driver)
+    attached = only_volume(cloud)
     assert [(a.instance_id, a.device) for a in attached.attachments] == [(instance_id, "/dev/sdh")]
     listing = member_client.get("/volumes/").content.decode()
     assert "app" in listing and "/dev/sdh" in listing
 
     refused = member_client.post(f"/volumes/{volume.id}/delete/", follow=True)
     assert any("attached to app" in m for m in messages_of(refused))
-    assert only_volume(driver).id == volume.id
+    assert only_volume(cloud).id == volume.id
 
     member_client.post(f"/volumes/{volume.id}/detach/")
-    assert only_volume(driver).attachments == ()
+    assert only_volume(cloud).attachments == ()
     member_client.post(f"/volumes/{volume.id}/delete/")
-    assert named_volumes(driver) == []
+    assert named_volumes(cloud) == []
 
 
-def test_snapshots_and_volume_from_snapshot(member_client, driver):
+def test_snapshots_and_volume_from_snapshot(member_client, cloud):
     create(member_client, name="source", size_gb=3)
-    source = only_volume(driver)
+    source = only_volume(cloud)
     member_client.post(f"/volumes/{source.id}/snapshot/", {"name": "nightly",
                                                           "description": "before upgrade"})
-    (snapshot,) = our_snapshots(driver)
+    (snapshot,) = our_snapshots(cloud)
     assert (snapshot.name, snapshot.volume_id, snapshot.size_gb) == ("nightly", source.id, 3)
     page = member_client.get("/volumes/snapshots/")
     assert b"nightly" in page.content
 
     member_client.post(f"/volumes/snapshots/{snapshot.id}/edit/", {"name": "weekly",
                                                                   "description": ""})
-    assert driver.get_snapshot(snapshot.id).name == "weekly"
+    assert cloud.volumes.get_snapshot(snapshot.id).name == "weekly"
 
     form = member_client.get(f"/volumes/create/?snapshot={snapshot.id}").context["form"]
     assert form.initial["snapshot"] == snapshot.id
@@ -121,23 +122,23 @@ def test_snapshots_and_volume_from_snapshot(member_client, driver):
         "snapshot": snapshot.id})
     assert "at least 3 GB" in " ".join(too_small.context["form"].errors["size_gb"])
     create(member_client, name="copy", size_gb=3, snapshot=snapshot.id)
-    copy = next(v for v in driver.list_volumes() if v.name == "copy")
+    copy = next(v for v in cloud.volumes.list_volumes() if v.name == "copy")
     assert copy.snapshot_id == snapshot.id
 
     member_client.post(f"/volumes/snapshots/{snapshot.id}/delete/")
-    assert our_snapshots(driver) == []
+    assert our_snapshots(cloud) == []
 
 
-def test_volumes_page_labels_attachments_in_one_call(member_client, driver, launch):
+def test_volumes_page_labels_attachments_in_one_call(member_client, cloud, launch):
     from collections import Counter
 
-    from django_nova.clouds.base import cloud_call
+    from django_nova.clouds.calls import cloud_call
 
     instances = launch(count=3, name="node")
     for n in range(len(instances)):
         create(member_client, name=f"disk-{n}")
-    for volume in named_volumes(driver):
-        driver.attach_volume(volume.id, instances[int(volume.name[-1])], "/dev/sdf")
+    for volume in named_volumes(cloud):
+        cloud.volumes.attach_volume(volume.id, instances[int(volume.name[-1])], "/dev/sdf")
     calls = []
 
     def record(sender, operation, **_):
@@ -156,9 +157,9 @@ def test_volumes_page_labels_attachments_in_one_call(member_client, driver, laun
 
 
 def test_other_projects_volume_is_not_found(client, make_user, make_project, member_client,
-                                            driver):
+                                            cloud):
     create(member_client, name="mine")
-    volume = only_volume(driver)
+    volume = only_volume(cloud)
     intruder = make_user("mallory")
     make_project("gamma", intruder)
     client.force_login(intruder)
@@ -166,14 +167,14 @@ def test_other_projects_volume_is_not_found(client, make_user, make_project, mem
                 f"/volumes/{volume.id}/attach/", f"/volumes/{volume.id}/row/"):
         assert client.get(url).status_code == 404, url
     client.post(f"/volumes/{volume.id}/delete/")
-    assert only_volume(driver).id == volume.id
+    assert only_volume(cloud).id == volume.id
 
 
-def test_hostile_names_are_escaped(member_client, driver, ec2):
+def test_hostile_names_are_escaped(member_client, cloud, ec2):
     create(member_client, name="x")
-    volume = only_volume(driver)
+    volume = only_volume(cloud)
     ec2.create_tags(Resources=[volume.id], Tags=[{"Key": "Name", "Value": HOSTILE}])
-    snapshot = driver.create_snapshot(volume.id, HOSTILE, HOSTILE)
+    snapshot = cloud.volumes.create_snapshot(volume.id, HOSTILE, HOSTILE)
     for url in ("/volumes/", f"/volumes/{volume.id}/row/", f"/volumes/{volume.id}/edit/",
                 f"/volumes/{volume.id}/delete/", "/volumes/snapshots/",
                 f"/volumes/snapshots/{snapshot.id}/edit/",
@@ -183,10 +184,10 @@ def test_hostile_names_are_escaped(member_client, driver, ec2):
         assert "&lt;img src=x onerror=alert(1)&gt;" in html, url
 
 
-def test_snapshots_are_only_the_projects_own(driver):
+def test_snapshots_are_only_the_projects_own(cloud):
     """moto answers OwnerIds=self with the public images' snapshots too; we list our own."""
-    assert driver.list_snapshots() == []
-    volume = driver.create_volume(VolumeSpec(name="v", size_gb=1,
+    assert cloud.volumes.list_snapshots() == []
+    volume = cloud.volumes.create_volume(VolumeSpec(name="v", size_gb=1,
                                              availability_zone="us-east-1a"))
-    snapshot = driver.create_snapshot(volume.id, "mine", "")
-    assert [s.id for s in driver.list_snapshots()] == [snapshot.id]
+    snapshot = cloud.volumes.create_snapshot(volume.id, "mine", "")
+    assert [s.id for s in cloud.volumes.list_snapshots()] == [snapshot.id]

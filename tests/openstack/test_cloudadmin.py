@@ -13,7 +13,7 @@ import pytest
 from django.urls import reverse
 from openstack import exceptions as sdk_exceptions
 
-from django_nova.clouds.base import cloud_call
+from django_nova.clouds.calls import cloud_call
 from django_nova.models import AuditEntry
 from tests.helpers import messages_of, wait_for
 
@@ -215,7 +215,7 @@ def test_flavor_create_access_and_delete(admin, os_conn, flavor_name):
     access_url = reverse("django_nova:admin-flavor-access", args=[flavor.id])
     assert created.status_code == 302 and created["Location"] == access_url
     entry = AuditEntry.objects.latest("created_at")
-    assert (entry.action, entry.target) == ("admin-flavor-create", flavor.id)
+    assert (entry.action, entry.target) == ("flavor.create", flavor.id)
 
     listed = admin.get(reverse("django_nova:admin-flavors"))
     assert name in listed.content.decode()
@@ -331,13 +331,13 @@ def test_hostile_names_are_escaped(admin, make_server, os_conn):
 
 
 def test_a_failing_nova_gives_a_readable_page(admin, monkeypatch):
-    from django_nova.clouds.openstack_admin import OpenStackAdminMixin
+    from django_nova.clouds.openstack.admin import OpenStackComputeAdmin
     from django_nova.exceptions import Unavailable
 
     def down(self):
         raise Unavailable("Nova did not answer.")
 
-    monkeypatch.setattr(OpenStackAdminMixin, "list_hypervisors", down)
+    monkeypatch.setattr(OpenStackComputeAdmin, "list_hypervisors", down)
     response = admin.get(reverse("django_nova:admin-hypervisors"))
     assert response.status_code == 503
     assert "Nova did not answer." in response.content.decode()

@@ -220,8 +220,8 @@ def test_application_credential_lifecycle(keystone_client, client, with_openstac
     assert name in page and credential_id in page and "member" in page
     assert expires.isoformat() in page
     assert secret not in page
-    entry = AuditEntry.objects.get(action="credentials-app-create")
-    assert entry.outcome == AuditEntry.SUCCESS and entry.target == name
+    entry = AuditEntry.objects.get(action="application-credential.create")
+    assert entry.outcome == AuditEntry.SUCCESS and entry.target == credential_id
     for entry in AuditEntry.objects.all():
         assert secret not in f"{entry.target} {entry.error} {entry.action}"
 
@@ -269,9 +269,7 @@ def test_other_users_never_see_or_delete_my_credential(keystone_client, client, 
     assert name not in other.get(PAGE).content.decode()
     delete_url = f"/credentials/application/{credential_id}/delete/"
     assert other.get(delete_url).status_code == 404
-    response = other.post(delete_url)
-    assert any("no such application credential" in m for m in messages_of(response)), \
-        messages_of(response)
+    assert other.post(delete_url).status_code == 404
     conn = demo_keystone["conn"]
     still = conn.identity.get_application_credential(demo_keystone["user_id"], credential_id)
     assert still.name == name

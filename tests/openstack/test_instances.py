@@ -141,7 +141,7 @@ def test_other_projects_server_is_invisible_also_by_url(keystone_client, client,
 def test_instances_page_calls_do_not_grow(keystone_client, client, os_conn, ids):
     from collections import Counter
 
-    from django_nova.clouds.base import cloud_call
+    from django_nova.clouds.calls import cloud_call
 
     keystone_client("demo")
     calls = []
@@ -273,7 +273,7 @@ def test_own_glance_images_snapshot_edit_delete(keystone_client, client, os_conn
     response = client.post(f"/images/from-instance/{demo_server.id}/",
                            {"name": "nova-test-snapshot", "description": "snap"})
     assert response.status_code == 302
-    # The fake virt driver never uploads snapshot data, so the image stays queued; it is
+    # The fake virt cloud never uploads snapshot data, so the image stays queued; it is
     # still the project's own image to list, edit and delete.
     image = wait_for(lambda: next((i for i in conn.image.images()
                                    if i.name == "nova-test-snapshot"), None))

@@ -150,7 +150,7 @@ def test_network_subnet_router_launch_and_floating_ip(keystone_client, conn, ids
     assert "1 router interface" in confirm and 'id="confirm-submit"' not in confirm
 
     # Launch onto networks chosen in the form: the new one and demo-net (without a choice the
-    # driver attaches one network only).
+    # cloud attaches one network only).
     form = client.get("/instances/launch/").context["form"]
     choices = dict(form.fields["networks"].choices)
     assert network.id in choices and demo_net.id in choices and public.id not in choices

@@ -299,7 +299,7 @@ def test_hostile_group_name_is_escaped(demo, conn):
 
 
 def test_group_pages_make_a_constant_number_of_calls(demo, conn):
-    from django_nova.clouds.base import cloud_call
+    from django_nova.clouds.calls import cloud_call
 
     calls = []
 

@@ -35,38 +35,38 @@ PUBLIC_KEY = ed25519.Ed25519PrivateKey.generate().public_key().public_bytes(
 
 
 @pytest.fixture
-def arranged(project, driver, launch):
+def arranged(project, cloud, launch):
     """Project A (alpha, member alice) with one of everything, named with SECRET."""
     (instance_id,) = launch(name=f"{SECRET}-vm")
-    driver.create_key_pair(f"{SECRET}-key", "ed25519")
-    volume = driver.create_volume(VolumeSpec(name=f"{SECRET}-vol", size_gb=1,
+    cloud.key_pairs.create_key_pair(f"{SECRET}-key", "ed25519")
+    volume = cloud.volumes.create_volume(VolumeSpec(name=f"{SECRET}-vol", size_gb=1,
                                              availability_zone="us-east-1a"))
-    snapshot = driver.create_snapshot(volume.id, f"{SECRET}-snap", "")
-    group = driver.create_security_group(f"{SECRET}-sg", f"{SECRET} group")
-    driver.add_security_group_rule(group.id, SecurityGroupRule(
+    snapshot = cloud.volumes.create_snapshot(volume.id, f"{SECRET}-snap", "")
+    group = cloud.security_groups.create_security_group(f"{SECRET}-sg", f"{SECRET} group")
+    cloud.security_groups.add_rule(group.id, SecurityGroupRule(
         id="", direction="ingress", protocol="tcp", port_min=22, port_max=22,
         remote_cidr="10.0.0.0/8"))
-    rules = next(g for g in driver.security_groups_with_rules() if g.id == group.id).rules
+    rules = next(g for g in cloud.security_groups.list_security_groups() if g.id == group.id).rules
     (rule,) = [r for r in rules if r.direction == "ingress"]
-    address = driver.allocate_address()
-    image_id = driver.create_image(instance_id, f"{SECRET}-img", "")
+    address = cloud.addresses.allocate_address()
+    image_id = cloud.images.create_image(instance_id, f"{SECRET}-img", "")
     return {"instance_id": instance_id, "name": f"{SECRET}-key", "volume_id": volume.id,
             "snapshot_id": snapshot.id, "group_id": group.id, "rule_id": rule.id,
             "address_id": address.id, "image_id": image_id, "action": "stop"}
 
 
-def snapshot_of(driver, arranged) -> dict:
+def snapshot_of(cloud, arranged) -> dict:
     """What A owns, to compare before and after everyone else has had a go."""
-    groups = {g.id: g for g in driver.security_groups_with_rules()}
+    groups = {g.id: g for g in cloud.security_groups.list_security_groups()}
     return {
-        "instance": driver.get_instance(arranged["instance_id"]).state,
-        "keys": sorted(k.name for k in driver.list_key_pairs()),
-        "volumes": sorted((v.id, v.name, v.size_gb) for v in driver.list_volumes()),
-        "snapshots": sorted(s.id for s in driver.list_snapshots()),
+        "instance": cloud.compute.get_instance(arranged["instance_id"]).state,
+        "keys": sorted(k.name for k in cloud.key_pairs.list_key_pairs()),
+        "volumes": sorted((v.id, v.name, v.size_gb) for v in cloud.volumes.list_volumes()),
+        "snapshots": sorted(s.id for s in cloud.volumes.list_snapshots()),
         "group": (groups[arranged["group_id"]].name,
                   [r.id for r in groups[arranged["group_id"]].rules]),
-        "addresses": sorted(a.id for a in driver.list_addresses()),
-        "images": sorted(i.id for i in driver.list_images("own")),
+        "addresses": sorted(a.id for a in cloud.addresses.list_addresses()),
+        "images": sorted(i.id for i in cloud.images.list_images("own")),
     }
 
 
@@ -144,10 +144,10 @@ def check_matrix(clients, arranged, outsiders=("B", "admin")):
     assert checked >= 40
 
 
-def test_authorization_matrix(clients, arranged, driver):
-    before = snapshot_of(driver, arranged)
+def test_authorization_matrix(clients, arranged, cloud):
+    before = snapshot_of(cloud, arranged)
     check_matrix(clients, arranged)
-    assert snapshot_of(driver, arranged) == before
+    assert snapshot_of(cloud, arranged) == before
 
 
 # --- the same on OpenStack: demo is A, alt is B, the Keystone admin is the admin -------------

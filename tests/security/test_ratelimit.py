@@ -10,7 +10,7 @@ from axes.models import AccessAttempt
 from django.conf import settings as django_settings
 from django.core.cache.backends.filebased import FileBasedCache
 
-from django_nova.clouds.base import cloud_call
+from django_nova.clouds.calls import cloud_call
 from tests.data import PASSWORD
 from tests.signups import login, sign_up
 

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.template.loader import render_to_string
 
-from django_nova.clouds import keystone as keystone_api
+from django_nova.clouds.openstack import keystone as keystone_api
 from django_nova.exceptions import Forbidden, Unavailable
 from django_nova.keystone import KeystoneSession
 from django_nova.services.projects import keystone_login

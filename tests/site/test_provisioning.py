@@ -7,7 +7,7 @@ import pytest
 from keystoneauth1 import session as ks_session
 from keystoneauth1.identity import v3
 
-from django_nova.clouds import get_driver
+from django_nova.clouds import open_cloud
 from django_nova.exceptions import Unavailable
 from django_nova.models import Membership, Project
 from django_nova.services import provisioning
@@ -41,8 +41,8 @@ def test_ec2_personal_project_with_user_as_admin(make_user):
     membership = Membership.objects.get(project=project)
     assert (membership.user, membership.role) == (user, Membership.ROLE_ADMIN)
     # Its own account: reachable, and empty.
-    driver = get_driver("embedded", project, "us-east-1")
-    assert driver.list_instances().items == []
+    cloud = open_cloud("embedded", project, "us-east-1")
+    assert cloud.compute.list_instances().items == []
 
 
 def test_ec2_personal_projects_get_their_own_accounts(make_user):
@@ -161,7 +161,7 @@ def test_openstack_failure_after_creation_deletes_user_and_project(
     provisioning_cloud(settings, openstack_cloud, moto_url)
     name = unique()
     keystone_cleanup.append(name)
-    from django_nova.clouds.keystone_admin import KeystoneAdmin
+    from django_nova.clouds.openstack.identity import KeystoneAdmin
     with mock.patch.object(KeystoneAdmin, "assign_role",
                            side_effect=Unavailable("Keystone did not answer.")), \
             pytest.raises(ProvisioningError) as raised:
@@ -203,14 +203,14 @@ def test_project_name_candidates_are_bounded():
 
 
 def test_system_check_wants_a_service_account(settings, moto_url):
-    from django_nova.checks import check_provisioning
+    from django_nova.checks import check_provisioning, check_settings
     from tests.helpers import cloud_settings
     openstack = {"DRIVER": "openstack", "AUTH_URL": "http://127.0.0.1:5000/v3",
                  "REGIONS": ["RegionOne"], "PROVISIONING": {"ENABLED": True}}
     settings.NOVA = {**settings.NOVA, "CLOUDS": {**cloud_settings(moto_url)["CLOUDS"],
                                                  "os": openstack}}
-    assert [e.id for e in check_provisioning(None)] == ["django_nova.E021"]
+    assert [e.id for e in check_settings(None)] == ["django_nova.E021"]
     openstack["PROVISIONING"]["SERVICE_CLOUD"] = "admin-cloud"
-    assert check_provisioning(None) == []
+    assert check_settings(None) == [] and check_provisioning(None) == []
     openstack["PROVISIONING"] = True
     assert [e.id for e in check_provisioning(None)] == ["django_nova.E020"]

@@ -1,0 +1,111 @@
+"""EC2 instances, instance types and availability zones."""
+
+from ...exceptions import InvalidInput, NotFound
+from ...resources import AvailabilityZone, Instance, InstanceType, LaunchSpec, Page
+from . import parsers
+from .session import EC2Session
+
+LIVE_STATES = ["pending", "running", "shutting-down", "stopping", "stopped"]
+SUPPORTED_ACTIONS = {"start", "stop", "reboot", "terminate"}
+# EC2 refuses MaxResults outside 5..1000 for DescribeInstances.
+MIN_PAGE, MAX_PAGE = 5, 1000
+
+
+class EC2Compute:
+    def __init__(self, session: EC2Session):
+        self.session = session
+
+    def list_instances(self, marker="", limit=20, include_terminated=False, tag=""):
+        params = {"MaxResults": min(max(limit, MIN_PAGE), MAX_PAGE)}
+        if marker:
+            params["NextToken"] = marker
+        filters = []
+        if not include_terminated:
+            filters.append({"Name": "instance-state-name", "Values": LIVE_STATES})
+        if tag:
+            key, has_value, value = tag.partition("=")
+            filters.append({"Name": f"tag:{key}", "Values": [value]} if has_value
+                           else {"Name": "tag-key", "Values": [key]})
+        if filters:
+            params["Filters"] = filters
+        result = self.session.ec2_call("describe_instances", **params)
+        found = parsers.instances(result)
+        found.sort(key=lambda i: (i.launched_at is None, i.launched_at), reverse=True)
+        return Page(items=found, next_marker=result.get("NextToken") or "")
+
+    def get_instance(self, instance_id: str) -> Instance:
+        found = parsers.instances(self.session.ec2_call("describe_instances",
+                                                        InstanceIds=[instance_id]))
+        if not found:
+            raise NotFound(f"The instance {instance_id} does not exist.")
+        return found[0]
+
+    def instance_names(self, instance_ids):
+        if not instance_ids:
+            return {}
+        result = self.session.ec2_call(
+            "describe_instances", Filters=[{"Name": "instance-id", "Values": list(instance_ids)}])
+        return {i.id: i.name for i in parsers.instances(result)}
+
+    def launch(self, spec: LaunchSpec):
+        params = {
+            "ImageId": spec.image_id,
+            "InstanceType": spec.instance_type,
+            "MinCount": spec.count,
+            "MaxCount": spec.count,
+        }
+        if spec.name:
+            params["TagSpecifications"] = [
+                {"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": spec.name}]}]
+        if spec.key_name:
+            params["KeyName"] = spec.key_name
+        if spec.security_group_ids:
+            params["SecurityGroupIds"] = list(spec.security_group_ids)
+        if spec.availability_zone:
+            params["Placement"] = {"AvailabilityZone": spec.availability_zone}
+        if spec.user_data:
+            params["UserData"] = spec.user_data
+        result = self.session.ec2_call("run_instances", **params)
+        return [parsers.instance(item) for item in result.get("Instances", [])]
+
+    def instance_action(self, action, instance_ids):
+        if action not in SUPPORTED_ACTIONS:
+            raise InvalidInput(f"Unknown instance action {action!r}.")
+        self.session.ec2_call(f"{action}_instances", InstanceIds=list(instance_ids))
+
+    def resize(self, instance_id, instance_type_id):
+        raise InvalidInput("This cloud cannot resize instances from the dashboard.")
+
+    def rebuild(self, instance_id, image_id):
+        raise InvalidInput("This cloud cannot rebuild instances.")
+
+    def console_output(self, instance_id):
+        result = self.session.ec2_call("get_console_output", InstanceId=instance_id)
+        return parsers.console(result.get("Output") or "")
+
+    def set_tag(self, instance_id, key, value):
+        self.session.ec2_call("create_tags", Resources=[instance_id],
+                              Tags=[{"Key": key, "Value": value}])
+
+    def delete_tag(self, instance_id, key):
+        self.session.ec2_call("delete_tags", Resources=[instance_id], Tags=[{"Key": key}])
+
+    def add_label(self, instance_id, label):
+        raise InvalidInput("This cloud has no instance labels; use tags.")
+
+    remove_label = add_label
+
+    def list_instance_types(self):
+        wanted = self.session.config.get("INSTANCE_TYPES") or []
+        params = {"InstanceTypes": list(wanted)} if wanted else {}
+        result = self.session.ec2_call("describe_instance_types", **params)
+        types = [InstanceType(name=item["InstanceType"],
+                              vcpus=item.get("VCpuInfo", {}).get("DefaultVCpus", 0),
+                              memory_mib=item.get("MemoryInfo", {}).get("SizeInMiB", 0))
+                 for item in result.get("InstanceTypes", [])]
+        return sorted(types, key=lambda t: (t.vcpus, t.memory_mib, t.name))
+
+    def list_availability_zones(self):
+        result = self.session.ec2_call("describe_availability_zones")
+        return [AvailabilityZone(name=z["ZoneName"], state=z.get("State", ""))
+                for z in result.get("AvailabilityZones", [])]

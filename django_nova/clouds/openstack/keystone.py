@@ -1,0 +1,143 @@
+"""Keystone through keystoneauth1: password login, scoping, revocation.
+
+Returns plain data (tokens, ids, names, the token body with its catalog);
+django_nova.keystone keeps it in the server-side session.
+"""
+
+import contextlib
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from keystoneauth1 import exceptions as ks_exceptions
+from keystoneauth1 import session as ks_session
+from keystoneauth1.access import create as create_access
+from keystoneauth1.identity import v3
+from keystoneauth1.identity.access import AccessInfoPlugin
+
+from ...conf import nova_settings
+from ...exceptions import CloudError, Forbidden, InvalidInput, NotFound, Unavailable
+from ..calls import cloud_call
+
+
+@dataclass(frozen=True)
+class Login:
+    user_id: str
+    user_name: str
+    unscoped_token: str
+    expires_at: datetime
+    projects: list[dict]
+
+
+@dataclass(frozen=True)
+class Scope:
+    token: str
+    body: dict  # Keystone's token body: roles, project and the service catalog
+    project_id: str
+    project_name: str
+    roles: list[str]
+    expires_at: datetime
+
+
+# Version discovery answers, shared by every session of the process: without
+# it each request would rediscover every service's versions first.
+_discovery_cache: dict = {}
+
+
+class CountingSession(ks_session.Session):
+    """A keystoneauth session that announces each API request (see ``cloud_call``)."""
+
+    def __init__(self, *args, cloud_key: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cloud_key = cloud_key
+
+    def request(self, url, method, **kwargs):
+        cloud_call.send(sender=CountingSession, cloud=self.cloud_key,
+                        operation=f"{method} {urlsplit(url).path}")
+        return super().request(url, method, **kwargs)
+
+
+def _session(auth=None, cloud: str = "") -> ks_session.Session:
+    nova = nova_settings()
+    return CountingSession(auth=auth, cloud_key=cloud,
+                           timeout=nova["READ_TIMEOUT"],
+                           connect_retries=nova["MAX_ATTEMPTS"] - 1,
+                           discovery_cache=_discovery_cache)
+
+
+def translate(error: Exception) -> CloudError:
+    """keystoneauth1 errors in django_nova's hierarchy (shared with the OpenStack driver)."""
+    if isinstance(error, ks_exceptions.Unauthorized):
+        return Forbidden("Keystone did not accept those credentials, or the login has expired.")
+    if isinstance(error, ks_exceptions.Forbidden):
+        return Forbidden(getattr(error, "message", "") or "Keystone refused the request.")
+    if isinstance(error, ks_exceptions.NotFound):
+        return NotFound(getattr(error, "message", "") or "Not found.")
+    if isinstance(error, ks_exceptions.ConnectionError | ks_exceptions.EndpointNotFound):
+        return Unavailable("Keystone did not answer. The cloud may be down or unreachable; "
+                           "try again in a moment.")
+    return CloudError(getattr(error, "message", "") or "Keystone could not complete the request.")
+
+
+def password_login(config: dict, username: str, password: str, domain: str) -> Login:
+    auth = v3.Password(auth_url=config["AUTH_URL"], username=username, password=password,
+                       user_domain_name=domain, unscoped=True)
+    session = _session(auth)
+    try:
+        access = auth.get_access(session)
+        projects = session.get(config["AUTH_URL"].rstrip("/") + "/auth/projects",
+                               authenticated=True).json()["projects"]
+    except ks_exceptions.ClientException as error:
+        raise translate(error) from error
+    enabled = sorted(({"id": p["id"], "name": p["name"]}
+                      for p in projects if p.get("enabled", True)),
+                     key=lambda p: p["name"].lower())
+    return Login(user_id=access.user_id, user_name=access.username, projects=enabled,
+                 unscoped_token=access.auth_token, expires_at=access.expires)
+
+
+def scope(config: dict, unscoped_token: str, project_id: str) -> Scope:
+    """A project-scoped token from the unscoped one: how project switching works."""
+    auth = v3.Token(auth_url=config["AUTH_URL"], token=unscoped_token, project_id=project_id)
+    try:
+        access = auth.get_access(_session(auth))
+    except ks_exceptions.ClientException as error:
+        raise translate(error) from error
+    return Scope(token=access.auth_token, body=access._data, project_id=access.project_id,
+                 project_name=access.project_name, roles=list(access.role_names),
+                 expires_at=access.expires)
+
+
+def revoke(config: dict, token: str) -> None:
+    """Revoke a token at logout; an unreachable Keystone is not the user's problem."""
+    with contextlib.suppress(ks_exceptions.ClientException):
+        _session().delete(config["AUTH_URL"].rstrip("/") + "/auth/tokens",
+                          headers={"X-Auth-Token": token, "X-Subject-Token": token},
+                          raise_exc=False)
+
+
+def authenticated_session(token: str, body: dict, cloud: str) -> ks_session.Session:
+    """A session that reuses the stored token and catalog (no re-authentication per request)."""
+    access = create_access(body=body, auth_token=token)
+    return _session(AccessInfoPlugin(access), cloud)
+
+
+def change_password(config: dict, user_id: str, original_password: str,
+                    new_password: str) -> None:
+    """Keystone's self-service password change (``POST /v3/users/{id}/password``).
+
+    Keystone checks the original password itself, so no token is needed; it
+    refuses a wrong original password (401) and a new password its security
+    rules reject (400, e.g. reused or too short for the cloud's policy).
+    """
+    url = f"{config['AUTH_URL'].rstrip('/')}/users/{user_id}/password"
+    body = {"user": {"password": new_password, "original_password": original_password}}
+    try:
+        _session().post(url, json=body, authenticated=False)
+    except ks_exceptions.Unauthorized as error:
+        raise Forbidden("The current password is not correct.") from error
+    except ks_exceptions.BadRequest as error:
+        raise InvalidInput(getattr(error, "message", "") or
+                           "Keystone refused the new password.") from error
+    except ks_exceptions.ClientException as error:
+        raise translate(error) from error
