@@ -1,4 +1,8 @@
-"""Packaging for django-nova: the reusable app and the reference site.
+"""Packaging for django-nova: the reusable app `django_nova` only.
+
+The reference site (`openstack_dashboard/`) is not packaged: it runs from the
+checkout (run_dashboard.sh, manage.py), and Horizon's wheel owns that import
+name, so the two install side by side.
 
 The vendored front-end files (Bootstrap, htmx) are fetched from the npm
 registry at build time by tools/fetch_static.py, so the wheel carries them
@@ -32,12 +36,9 @@ setup(
     license="Apache-2.0",
     python_requires=">=3.11",
     # Namespace discovery, so template and static folders travel as package data.
-    packages=find_namespace_packages(include=["django_nova*", "openstack_dashboard*"]),
+    packages=find_namespace_packages(include=["django_nova", "django_nova.*"]),
     include_package_data=True,
-    package_data={
-        "django_nova": ["templates/**/*", "static/**/*", "data/*"],
-        "openstack_dashboard": ["templates/**/*", "static/**/*"],
-    },
+    package_data={"django_nova": ["templates/**/*", "static/**/*", "data/*"]},
     install_requires=[
         "Django>=5.2",
         "boto3>=1.40",
@@ -48,7 +49,8 @@ setup(
     extras_require={
         # The embedded sandbox cloud: a moto EC2 server on loopback.
         "embedded": ["moto[server]>=5.1.10"],
-        # What the reference site needs to serve itself, sign-ups and rate limits included.
+        # What the reference site (run from the checkout) needs to serve itself,
+        # sign-ups and rate limits included.
         "site": ["gunicorn>=23", "whitenoise>=6.9", "django-registration>=5.2",
                  "django-axes>=8.3", "django-ratelimit>=4.1", "dj-database-url>=2.3"],
         # The reference site on PostgreSQL (NOVA_DATABASE_URL) and Redis (NOVA_REDIS_URL).
