@@ -17,6 +17,7 @@ from setuptools import find_namespace_packages, setup
 from setuptools.command.build_py import build_py
 
 HERE = Path(__file__).resolve().parent
+REPOSITORY = "https://github.com/django-nova/django-nova"
 
 
 class BuildWithStatic(build_py):
@@ -33,7 +34,14 @@ setup(
     description="A Django dashboard for OpenStack and EC2 clouds",
     long_description=(HERE / "README.md").read_text(encoding="utf-8"),
     long_description_content_type="text/markdown",
-    license="Apache-2.0",
+    license_expression="Apache-2.0",
+    license_files=["LICENSE"],
+    project_urls={
+        "Homepage": REPOSITORY,
+        "Documentation": f"{REPOSITORY}/tree/main/docs",
+        "Source": REPOSITORY,
+        "Issues": f"{REPOSITORY}/issues",
+    },
     python_requires=">=3.11",
     # Namespace discovery, so template and static folders travel as package data.
     packages=find_namespace_packages(include=["django_nova", "django_nova.*"]),
@@ -64,10 +72,11 @@ setup(
         ],
     },
     cmdclass={"build_py": BuildWithStatic},
+    # Exactly what CI tests: Django 5.2 on Python 3.11, Django 6.1 on Python 3.12.
     classifiers=[
         "Framework :: Django",
         "Framework :: Django :: 5.2",
-        "Framework :: Django :: 6.0",
+        "Framework :: Django :: 6.1",
         "Programming Language :: Python :: 3.11",
         "Programming Language :: Python :: 3.12",
     ],
