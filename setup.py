@@ -5,26 +5,48 @@ checkout (run_dashboard.sh, manage.py), and Horizon's wheel owns that import
 name, so the two install side by side.
 
 The vendored front-end files (Bootstrap, htmx) are fetched from the npm
-registry at build time by tools/fetch_static.py, so the wheel carries them
-and a site needs no CDN.
+registry by tools/fetch_static.py before an sdist or a wheel is built; the
+sdist carries them, so a wheel built from it needs no npm and no network.
+
+Builds keep the source tree clean: egg-info and build/ go to a scratch folder
+outside it, removed when the build ends.
 """
 
+import atexit
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from setuptools import find_namespace_packages, setup
 from setuptools.command.build_py import build_py
+from setuptools.command.sdist import sdist
 
 HERE = Path(__file__).resolve().parent
 REPOSITORY = "https://github.com/django-nova/django-nova"
 
+SCRATCH = Path(tempfile.mkdtemp(prefix="django-nova-build-"))
+atexit.register(shutil.rmtree, SCRATCH, ignore_errors=True)
+
+
+def vendor_static():
+    subprocess.check_call([sys.executable, str(HERE / "tools" / "fetch_static.py")])
+
 
 class BuildWithStatic(build_py):
-    """Fetch the vendored static files before copying package data."""
+    """Vendor the static files (unless present and matching) before copying package data."""
 
     def run(self):
-        subprocess.check_call([sys.executable, str(HERE / "tools" / "fetch_static.py")])
+        vendor_static()
+        super().run()
+
+
+class SdistWithStatic(sdist):
+    """Vendor the static files into the sdist, so building from it needs no npm."""
+
+    def run(self):
+        vendor_static()
         super().run()
 
 
@@ -69,9 +91,17 @@ setup(
             "pytest-django>=4.11",
             "selenium>=4.51,<4.52",
             "ruff>=0.15",
+            # tests/test_packaging.py builds the sdist and wheels, one without isolation.
+            "build>=1.2",
+            "setuptools>=77",
         ],
     },
-    cmdclass={"build_py": BuildWithStatic},
+    cmdclass={"build_py": BuildWithStatic, "sdist": SdistWithStatic},
+    # Scratch outside the source tree (an explicit option, e.g. from dist_info, still wins).
+    options={
+        "egg_info": {"egg_base": str(SCRATCH)},
+        "build": {"build_base": str(SCRATCH / "build")},
+    },
     # Exactly what CI tests: Django 5.2 on Python 3.11, Django 6.1 on Python 3.12.
     classifiers=[
         "Framework :: Django",
