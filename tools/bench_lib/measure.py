@@ -38,7 +38,7 @@ def openstack_pages(islice) -> list[Page]:
         Page("instances_all", "instances, all rows", "/instances/", ("/project/instances/",),
              all_rows=True, raw=lambda c: list(c.compute.servers(details=True))),
         Page("volumes", "volumes", "/volumes/", ("/project/volumes/",),
-             raw=lambda c: list(islice(c.block_storage.volumes(details=True, limit=20), 20))),
+             raw=lambda c: list(c.block_storage.volumes(details=True))),
         Page("keypairs", "key pairs", "/keypairs/", ("/project/key_pairs/",),
              raw=lambda c: list(c.compute.keypairs())),
         # Horizon's images panel is AngularJS: the shell, then the two requests

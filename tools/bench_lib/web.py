@@ -83,6 +83,21 @@ class AssetParser(HTMLParser):
 
 
 CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
+FONT_FACE = re.compile(r"@font-face\s*{[^}]*}", re.S)
+
+
+def css_urls(css: str) -> list[str]:
+    """What a stylesheet makes a current browser fetch, at most: every url() outside
+    @font-face (images; a browser loads only those its elements use), and one source
+    per @font-face: the woff2 when there is one (browsers pick the first format
+    they support, and skip .eot/.ttf/.svg)."""
+    urls = []
+    for face in FONT_FACE.findall(css):
+        sources = [u for u in CSS_URL.findall(face) if not u.startswith("data:")]
+        woff2 = [u for u in sources if u.split("?")[0].split("#")[0].endswith(".woff2")]
+        urls += (woff2 or sources)[:1]
+    urls += [u for u in CSS_URL.findall(FONT_FACE.sub("", css)) if not u.startswith("data:")]
+    return urls
 
 
 @dataclass
@@ -155,7 +170,7 @@ def first_visit(dashboard: Dashboard, session: requests.Session, path: str) -> d
     todo = [urljoin(page.url, u) for u in parser.urls]
     seen, assets = set(), []
     while todo:
-        url = todo.pop(0)
+        url = todo.pop(0).split("#", 1)[0]
         parts = urlsplit(url)
         if url in seen or parts.scheme not in ("http", "https") or \
                 parts.netloc != urlsplit(dashboard.base).netloc:
@@ -168,8 +183,7 @@ def first_visit(dashboard: Dashboard, session: requests.Session, path: str) -> d
                        "bytes": len(response.content), "wire_gzip": len(compressed),
                        "encoding": wire.headers.get("Content-Encoding", "")})
         if parts.path.endswith(".css") and response.ok:
-            todo += [urljoin(url, u) for u in CSS_URL.findall(response.text)
-                     if not u.startswith("data:")]
+            todo += [urljoin(url, u) for u in css_urls(response.text)]
     html_gzipped = len(gzip.compress(page.content, 6))
     return {
         "path": path,
