@@ -25,13 +25,13 @@ VOLUMES = 5
 KEYPAIRS = 5
 BATCH = 10          # servers per multi-create request
 PARALLEL = 4        # multi-create requests in flight (MariaDB takes it; SQLite would not)
-# Waiting for ACTIVE: a minute plus 6 s per pending server (the fake hypervisor
+# Waiting for ACTIVE: five minutes plus 6 s per pending server (the fake hypervisor
 # builds about 10 a minute on a busy 2-core machine), at most 40 minutes.
 ACTIVE_TIMEOUT = 2400
 
 
 def active_timeout(pending: int) -> float:
-    return min(60 + 6 * pending, ACTIVE_TIMEOUT)
+    return min(300 + 6 * pending, ACTIVE_TIMEOUT)
 
 
 def cloud_dir() -> Path:
