@@ -95,12 +95,15 @@ class Meter:
                    for name, m in self.api.items()}
         counts = self.proxy.counts()
         calls = sum(c["calls"] for c in counts) / reps
-        by_op = {f"{c['service']} {c['operation']}": c["calls"] / reps
-                 for c in sorted(counts, key=lambda c: (c["service"], c["operation"]))}
+        ordered = sorted(counts, key=lambda c: (c["service"], c["operation"]))
+        by_op = {f"{c['service']} {c['operation']}": c["calls"] / reps for c in ordered}
+        seconds_by_op = {f"{c['service']} {c['operation']}": c["seconds"] / reps
+                         for c in ordered}
         return {
             "times": times, **summary(times),
             "bytes": sizes[-1],
             "calls": calls, "calls_by_operation": by_op,
+            "upstream_s_by_operation": seconds_by_op,
             "upstream_s": sum(c["seconds"] for c in counts) / reps,
             "upstream_bytes": sum(c["bytes"] for c in counts) / reps,
             "dashboard_cpu_s": dash_cpu,

@@ -20,6 +20,7 @@ def combine(blocks: list[dict]) -> dict:
             "block_medians": [b["median"] for b in blocks],
             "calls": blocks[0]["calls"], "calls_all_blocks": [b["calls"] for b in blocks],
             "calls_by_operation": blocks[0]["calls_by_operation"],
+            "upstream_s_by_operation": blocks[0].get("upstream_s_by_operation", {}),
             "bytes": blocks[0]["bytes"],
             "dashboard_cpu_s": mean("dashboard_cpu_s"), "client_cpu_s": mean("client_cpu_s"),
             "api_cpu_s": mean("api_cpu_s"), "upstream_s": mean("upstream_s")}
