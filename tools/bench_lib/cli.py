@@ -53,7 +53,7 @@ def meta(args, cloud: str, started: float, blocks: list[str], extra: dict) -> di
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "cores": os.cpu_count(), "python": platform.python_version(),
         "machine": platform.machine(), "kernel": platform.release(),
-        "django_nova": sites.nova_version(), "reps": args.reps, "blocks": blocks,
+        "django_nova": sites.nova_version(), "reps": getattr(args, "reps", None), "blocks": blocks,
         "openstacksdk": sites.package_version("openstacksdk"),
         "boto3": sites.package_version("boto3"),
         "duration_s": time.monotonic() - started, **extra,
