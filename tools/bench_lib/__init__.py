@@ -1,0 +1,1 @@
+"""tools/bench: django-nova's page speed measured beside Horizon and the raw API."""
