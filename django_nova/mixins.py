@@ -8,6 +8,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import get_valid_filename
 from django.views.generic import FormView, TemplateView, View
@@ -140,6 +141,26 @@ class CloudFormView(ProjectViewMixin, FormView):
         return call_cloud(form, action, self.invalid_field, conflict=self.conflict_error)
 
 
+class ChangeFormView(CloudFormView):
+    """A form that makes one change: ``act`` makes it and says what was done, then the
+    page goes to ``done_url`` (a URL name); a refusal stays on the form."""
+
+    done_url = ""
+
+    def act(self, form) -> str:
+        raise NotImplementedError
+
+    def get_done_url(self) -> str:
+        return reverse(self.done_url)
+
+    def form_valid(self, form):
+        done, ok = self.call_cloud(form, lambda: self.act(form))
+        if not ok:
+            return self.form_invalid(form)
+        messages.success(self.request, done)
+        return redirect(self.get_done_url())
+
+
 @dataclass(frozen=True)
 class Confirmation:
     """What a confirm page says, in the one template ``django_nova/confirm.html``.
@@ -226,6 +247,24 @@ class ConfirmActionMixin(ActMixin):
     def get(self, request, *args, **kwargs):
         self.load(**kwargs)
         return self.render_to_response(self.get_context_data(confirm=self.confirmation()))
+
+
+class PolledRowMixin:
+    """One table row, for live status polling while a resource changes state.
+
+    To a polling row (htmx), a resource that is gone answers with no row, so the
+    row removes itself instead of spinning on a 404.
+    """
+
+    http_method_names = ["get"]
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except NotFound:
+            if request.headers.get("HX-Request"):
+                return HttpResponse("")
+            raise
 
 
 def simple_action(name: str) -> Action:

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
 from django.views import View
@@ -48,24 +47,29 @@ class LogoutView(auth_views.LogoutView):
         return reverse("django_nova:login")
 
 
-class SwitchProjectView(LoginRequiredMixin, View):
+class SwitchView(ProjectViewMixin, View):
+    """Change what this session works in (``switch`` says to what); nothing else changes."""
+
     http_method_names = ["post"]
     audited = False  # changes only what this session looks at
 
-    def post(self, request):
-        project = switch_project(request, request.POST.get("project", ""))
-        messages.info(request, f"Now working in project {project.name}.")
-        return redirect("django_nova:instances")
-
-
-class SwitchRegionView(ProjectViewMixin, View):
-    http_method_names = ["post"]
-    audited = False  # changes only what this session looks at
+    def switch(self, request) -> str:
+        raise NotImplementedError
 
     def post(self, request):
-        region = switch_region(request, request.POST.get("region", ""))
-        messages.info(request, f"Now working in region {region}.")
+        messages.info(request, self.switch(request))
         return redirect(self.safe_next(reverse("django_nova:instances")))
+
+
+class SwitchProjectView(SwitchView):
+    def switch(self, request):
+        project = switch_project(request, request.POST.get("project", ""))
+        return f"Now working in project {project.name}."
+
+
+class SwitchRegionView(SwitchView):
+    def switch(self, request):
+        return f"Now working in region {switch_region(request, request.POST.get('region', ''))}."
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

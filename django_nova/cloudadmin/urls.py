@@ -1,30 +1,33 @@
+"""Cloud administration (admins only): all projects' instances and volumes; flavors,
+hypervisors and compute services."""
+
 from django.urls import path
 
 from ..menu import MenuEntry
+from ..routes import routes
 from . import views
 
+FLAVOR = "manage/flavors/<str:flavor_id>/"
+SERVICE = "manage/compute-services/<str:service_id>/"
+
 urlpatterns = [
-    path("manage/instances/", views.AllInstancesView.as_view(), name="admin-instances"),
-    path("manage/instances/<str:project_id>/<str:instance_id>/terminate/",
-         views.AdminInstanceTerminateView.as_view(), name="admin-instance-terminate"),
+    *routes("admin-instances", "manage/instances/", views.AllInstancesView),
+    *routes("admin-instance", "manage/instances/<str:project_id>/<str:instance_id>/",
+            terminate=views.AdminInstanceTerminateView),
+    # After terminate: any other is one of the instance's simple actions.
     path("manage/instances/<str:project_id>/<str:instance_id>/<str:action>/",
          views.AdminInstanceActionView.as_view(), name="admin-instance-action"),
-    path("manage/volumes/", views.AllVolumesView.as_view(), name="admin-volumes"),
-    path("manage/volumes/<str:project_id>/<str:volume_id>/delete/",
-         views.AdminVolumeDeleteView.as_view(), name="admin-volume-delete"),
-    path("manage/flavors/", views.FlavorListView.as_view(), name="admin-flavors"),
-    path("manage/flavors/create/", views.FlavorCreateView.as_view(), name="admin-flavor-create"),
-    path("manage/flavors/<str:flavor_id>/delete/", views.FlavorDeleteView.as_view(),
-         name="admin-flavor-delete"),
-    path("manage/flavors/<str:flavor_id>/access/", views.FlavorAccessView.as_view(),
-         name="admin-flavor-access"),
-    path("manage/flavors/<str:flavor_id>/access/<str:project_id>/remove/",
-         views.FlavorAccessRemoveView.as_view(), name="admin-flavor-access-remove"),
-    path("manage/hypervisors/", views.HypervisorListView.as_view(), name="admin-hypervisors"),
-    path("manage/compute-services/<str:service_id>/disable/",
-         views.ServiceDisableView.as_view(), name="admin-compute-service-disable"),
-    path("manage/compute-services/<str:service_id>/enable/",
-         views.ServiceEnableView.as_view(), name="admin-compute-service-enable"),
+    *routes("admin-volumes", "manage/volumes/", views.AllVolumesView),
+    *routes("admin-volume", "manage/volumes/<str:project_id>/<str:volume_id>/",
+            delete=views.AdminVolumeDeleteView),
+    *routes("admin-flavors", "manage/flavors/", views.FlavorListView),
+    *routes("admin-flavor", "manage/flavors/", create=views.FlavorCreateView),
+    *routes("admin-flavor", FLAVOR, delete=views.FlavorDeleteView, access=views.FlavorAccessView),
+    *routes("admin-flavor-access", f"{FLAVOR}access/<str:project_id>/",
+            remove=views.FlavorAccessRemoveView),
+    *routes("admin-hypervisors", "manage/hypervisors/", views.HypervisorListView),
+    *routes("admin-compute-service", SERVICE, disable=views.ServiceDisableView,
+            enable=views.ServiceEnableView),
 ]
 
 menu = [

@@ -441,10 +441,7 @@ class Cloud:
     identity: Identity | None = None
 
     def __init__(self, key: str, config: dict, access, region: str):
-        self.key = key
-        self.config = config
-        self.access = access
-        self.region = region
+        self.key, self.config, self.access, self.region = key, config, access, region
 
     @cached_property
     def capabilities(self) -> Capabilities:

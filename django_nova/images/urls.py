@@ -1,23 +1,14 @@
-from django.urls import include, path
-
 from ..menu import MenuEntry
+from ..routes import routes
 from . import views
 
-paths = [
-    path("", views.ImageListView.as_view(), name="images"),
-    path("register/", views.ImageRegisterView.as_view(), name="image-register"),
-    path("upload/", views.ImageUploadView.as_view(), name="image-upload"),
-    path("from-instance/<str:instance_id>/", views.ImageCreateView.as_view(),
-         name="image-create"),
-    path("<str:image_id>/edit/", views.ImageEditView.as_view(), name="image-edit"),
-    path("<str:image_id>/visibility/", views.ImageVisibilityView.as_view(),
-         name="image-visibility"),
-    path("<str:image_id>/delete/", views.ImageDeleteView.as_view(), name="image-delete"),
-]
-
 urlpatterns = [
-    path("images/", include(paths)),
-    path("flavors/", views.InstanceTypeListView.as_view(), name="flavors"),
+    *routes("images", "images/", views.ImageListView),
+    *routes("image", "images/", register=views.ImageRegisterView, upload=views.ImageUploadView),
+    *routes("image-create", "images/from-instance/<str:instance_id>/", views.ImageCreateView),
+    *routes("image", "images/<str:image_id>/", edit=views.ImageEditView,
+            visibility=views.ImageVisibilityView, delete=views.ImageDeleteView),
+    *routes("flavors", "flavors/", views.InstanceTypeListView),
 ]
 
 menu = [

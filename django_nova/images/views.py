@@ -6,7 +6,7 @@ from django.utils.html import format_html
 from django.views.generic import TemplateView
 
 from ..forms import NameDescriptionForm
-from ..mixins import ActView, CloudFormView, Confirmation, ConfirmView, ProjectViewMixin
+from ..mixins import ActView, ChangeFormView, Confirmation, ConfirmView, ProjectViewMixin
 from ..services.volumes import VolumeService
 from .forms import ImageEditForm, ImageRegisterForm, ImageUploadForm
 
@@ -34,9 +34,10 @@ class ImageListView(ProjectViewMixin, TemplateView):
             uploads=self.request.nova.capabilities.uploads_images, **kwargs)
 
 
-class ImageFormView(CloudFormView):
+class ImageFormView(ChangeFormView):
     template_name = "django_nova/images/form.html"
     title = ""
+    done_url = "django_nova:images"
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(title=self.title, **kwargs)
@@ -52,14 +53,11 @@ class ImageCreateView(ImageFormView):
         instance = self.compute.instance(self.kwargs["instance_id"])
         return super().get_context_data(subject=instance, **kwargs)
 
-    def form_valid(self, form):
+    def act(self, form):
         data = form.cleaned_data
-        image_id, ok = self.call_cloud(form, lambda: self.compute.create_image(
-            self.kwargs["instance_id"], data["name"], data["description"]))
-        if not ok:
-            return self.form_invalid(form)
-        messages.success(self.request, f"Creating image {data['name']} ({image_id}).")
-        return redirect("django_nova:images")
+        image_id = self.compute.create_image(self.kwargs["instance_id"], data["name"],
+                                             data["description"])
+        return f"Creating image {data['name']} ({image_id})."
 
 
 class ImageRegisterView(ImageFormView):
@@ -75,14 +73,11 @@ class ImageRegisterView(ImageFormView):
             kwargs["initial"] = {**kwargs.get("initial", {}), "snapshot": snapshot}
         return kwargs
 
-    def form_valid(self, form):
+    def act(self, form):
         data = form.cleaned_data
-        image_id, ok = self.call_cloud(form, lambda: self.compute.register_image(
-            data["snapshot"], data["name"], data["description"]))
-        if not ok:
-            return self.form_invalid(form)
-        messages.success(self.request, f"Registered image {data['name']} ({image_id}).")
-        return redirect("django_nova:images")
+        image_id = self.compute.register_image(data["snapshot"], data["name"],
+                                               data["description"])
+        return f"Registered image {data['name']} ({image_id})."
 
 
 class ImageEditView(ImageFormView):
@@ -104,14 +99,10 @@ class ImageEditView(ImageFormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(subject=self.image, **kwargs)
 
-    def form_valid(self, form):
+    def act(self, form):
         data = form.cleaned_data
-        _, ok = self.call_cloud(form, lambda: self.compute.update_image(
-            self.image.id, data["name"], data["description"]))
-        if not ok:
-            return self.form_invalid(form)
-        messages.success(self.request, f"Saved image {data['name']}.")
-        return redirect("django_nova:images")
+        self.compute.update_image(self.image.id, data["name"], data["description"])
+        return f"Saved image {data['name']}."
 
 
 class ImageVisibilityView(ActView):

@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
@@ -7,12 +7,13 @@ from django.views.generic import TemplateView
 
 from .. import audit
 from ..conf import nova_settings
-from ..exceptions import NotFound
 from ..mixins import (
     ActView,
+    ChangeFormView,
     CloudFormView,
     Confirmation,
     ConfirmView,
+    PolledRowMixin,
     ProjectViewMixin,
     call_cloud,
     simple_action,
@@ -78,23 +79,8 @@ class InstanceDetailView(ProjectViewMixin, TemplateView):
         return self.render_to_response(self.get_context_data(**{key: form}), status=400)
 
 
-class InstanceRowView(InstanceDetailView):
-    """One table row, for live status polling while an instance changes state.
-
-    To a polling row (htmx), an instance that is gone (deleted on OpenStack)
-    answers with no row, so the row removes itself instead of spinning on a 404.
-    """
-
+class InstanceRowView(PolledRowMixin, InstanceDetailView):
     template_name = "django_nova/instances/_row.html"
-    http_method_names = ["get"]
-
-    def get(self, request, *args, **kwargs):
-        try:
-            return super().get(request, *args, **kwargs)
-        except NotFound:
-            if request.headers.get("HX-Request"):
-                return HttpResponse("")
-            raise
 
 
 class InstanceConsoleView(ProjectViewMixin, TemplateView):
@@ -187,12 +173,13 @@ class LaunchView(CloudFormView):
         return redirect("django_nova:instances")
 
 
-class InstanceChoiceView(CloudFormView):
+class InstanceChoiceView(ChangeFormView):
     """An action that needs one choice first: resize (a size) or rebuild (an image)."""
 
     template_name = "django_nova/instances/choice.html"
     form_class = InstanceChoiceForm
     conflict_field = None
+    done_url = "django_nova:instances"
     title = ""
     help_text = ""
 
@@ -218,13 +205,9 @@ class InstanceChoiceView(CloudFormView):
         return super().get_context_data(instance=self.instance, title=self.title,
                                         help_text=self.help_text, **kwargs)
 
-    def form_valid(self, form):
-        _, ok = self.call_cloud(form, lambda: self.perform(self.instance.id,
-                                                           form.cleaned_data["choice"]))
-        if not ok:
-            return self.form_invalid(form)
-        messages.success(self.request, f"{self.title} of {self.instance.display_name} started.")
-        return redirect("django_nova:instances")
+    def act(self, form):
+        self.perform(self.instance.id, form.cleaned_data["choice"])
+        return f"{self.title} of {self.instance.display_name} started."
 
 
 class InstanceResizeView(InstanceChoiceView):

@@ -1,17 +1,14 @@
-from django.urls import include, path
-
 from ..menu import MenuEntry
+from ..routes import routes
 from . import views
 
-paths = [
-    path("", views.KeyPairListView.as_view(), name="keypairs"),
-    path("create/", views.KeyPairCreateView.as_view(), name="keypair-create"),
-    path("import/", views.KeyPairImportView.as_view(), name="keypair-import"),
-    path("delete/", views.KeyPairBulkDeleteView.as_view(), name="keypairs-bulk-delete"),
-    path("<str:name>/delete/", views.KeyPairDeleteView.as_view(), name="keypair-delete"),
+urlpatterns = [
+    *routes("keypairs", "keypairs/", views.KeyPairListView),
+    *routes("keypair", "keypairs/", create=views.KeyPairCreateView,
+            import_=views.KeyPairImportView),
+    *routes("keypairs-bulk", "keypairs/", delete=views.KeyPairBulkDeleteView),
+    *routes("keypair", "keypairs/<str:name>/", delete=views.KeyPairDeleteView),
 ]
-
-urlpatterns = [path("keypairs/", include(paths))]
 
 menu = [
     MenuEntry("Compute", "Key pairs", "keypairs", id="nav-keypairs", order=40),

@@ -24,6 +24,20 @@ def validate_description(value: str) -> None:
         raise forms.ValidationError("Use one line without control characters.")
 
 
+
+def strict_network(text: str, example: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
+    """A network in CIDR notation without host bits, or a field error that says which."""
+    try:
+        return ipaddress.ip_network(text, strict=True)
+    except ValueError:
+        pass
+    try:
+        loose = ipaddress.ip_network(text, strict=False)
+    except ValueError:
+        raise forms.ValidationError(
+            f"Enter a network in CIDR notation, like {example}.") from None
+    raise forms.ValidationError(f"{text} has host bits set: the network is {loose}.")
+
 class SecurityGroupForm(BootstrapFormMixin, forms.Form):
     name = forms.CharField(max_length=MAX_NAME, validators=[validate_resource_name])
     description = forms.CharField(max_length=MAX_NAME, required=False,
@@ -80,20 +94,7 @@ class RuleForm(BootstrapFormMixin, forms.Form):
 
     def clean_remote_cidr(self):
         text = self.cleaned_data["remote_cidr"].strip()
-        if not text:
-            return None
-        try:
-            return ipaddress.ip_network(text, strict=True)
-        except ValueError:
-            pass
-        try:
-            network = ipaddress.ip_network(text, strict=False)
-        except ValueError:
-            raise forms.ValidationError(
-                "Enter a network in CIDR notation, like 10.0.0.0/8 or 2001:db8::/32.",
-            ) from None
-        raise forms.ValidationError(
-            f"{text} has host bits set: the network is {network}.")
+        return strict_network(text, "10.0.0.0/8 or 2001:db8::/32") if text else None
 
     def clean(self):
         data = super().clean()
@@ -190,17 +191,7 @@ class AddressAssociateForm(BootstrapFormMixin, forms.Form):
 
 def parse_cidr(text: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
     """A network in strict CIDR notation (no host bits), big enough to hold hosts."""
-    try:
-        network = ipaddress.ip_network(text, strict=True)
-    except ValueError:
-        try:
-            loose = ipaddress.ip_network(text, strict=False)
-        except ValueError:
-            raise forms.ValidationError(
-                "Enter a network in CIDR notation, like 10.0.0.0/24 or 2001:db8::/64.",
-            ) from None
-        raise forms.ValidationError(
-            f"{text} has host bits set: the network is {loose}.") from None
+    network = strict_network(text, "10.0.0.0/24 or 2001:db8::/64")
     if "/" not in text:
         raise forms.ValidationError(f"Give the prefix length too, like {text}/24.")
     if network.num_addresses < 4:

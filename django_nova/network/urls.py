@@ -1,53 +1,38 @@
-from django.urls import include, path
-
 from ..menu import MenuEntry
+from ..routes import routes
 from . import views
 
-paths = [
-    path("security-groups/", views.SecurityGroupListView.as_view(), name="security-groups"),
-    path("security-groups/create/", views.SecurityGroupCreateView.as_view(),
-         name="security-group-create"),
-    path("security-groups/<str:group_id>/", views.SecurityGroupDetailView.as_view(),
-         name="security-group"),
-    path("security-groups/<str:group_id>/edit/", views.SecurityGroupEditView.as_view(),
-         name="security-group-edit"),
-    path("security-groups/<str:group_id>/delete/", views.SecurityGroupDeleteView.as_view(),
-         name="security-group-delete"),
-    path("security-groups/<str:group_id>/rules/add/", views.RuleAddView.as_view(),
-         name="security-group-rule-add"),
-    path("security-groups/<str:group_id>/rules/<str:rule_id>/delete/",
-         views.RuleDeleteView.as_view(), name="security-group-rule-delete"),
-    path("instances/<str:instance_id>/security-groups/",
-         views.InstanceSecurityGroupsView.as_view(), name="instance-security-groups"),
-    path("addresses/", views.AddressListView.as_view(), name="addresses"),
-    path("addresses/allocate/", views.AddressAllocateView.as_view(), name="address-allocate"),
-    path("addresses/<str:address_id>/associate/", views.AddressAssociateView.as_view(),
-         name="address-associate"),
-    path("addresses/<str:address_id>/disassociate/", views.AddressDisassociateView.as_view(),
-         name="address-disassociate"),
-    path("addresses/<str:address_id>/release/", views.AddressReleaseView.as_view(),
-         name="address-release"),
-    path("networks/", views.NetworkListView.as_view(), name="networks"),
-    path("networks/create/", views.NetworkCreateView.as_view(), name="network-create"),
-    path("networks/<str:network_id>/delete/", views.NetworkDeleteView.as_view(),
-         name="network-delete"),
-    path("networks/<str:network_id>/subnets/create/", views.SubnetCreateView.as_view(),
-         name="subnet-create"),
-    path("subnets/<str:subnet_id>/delete/", views.SubnetDeleteView.as_view(),
-         name="subnet-delete"),
-    path("routers/", views.RouterListView.as_view(), name="routers"),
-    path("routers/create/", views.RouterCreateView.as_view(), name="router-create"),
-    path("routers/<str:router_id>/gateway/", views.RouterGatewayView.as_view(),
-         name="router-gateway"),
-    path("routers/<str:router_id>/interfaces/add/", views.RouterInterfaceAddView.as_view(),
-         name="router-interface-add"),
-    path("routers/<str:router_id>/interfaces/<str:subnet_id>/remove/",
-         views.RouterInterfaceRemoveView.as_view(), name="router-interface-remove"),
-    path("routers/<str:router_id>/delete/", views.RouterDeleteView.as_view(),
-         name="router-delete"),
-]
+GROUP = "network/security-groups/<str:group_id>/"
+ROUTER = "network/routers/<str:router_id>/"
 
-urlpatterns = [path("network/", include(paths))]
+urlpatterns = [
+    *routes("security-groups", "network/security-groups/", views.SecurityGroupListView),
+    *routes("security-group", "network/security-groups/", create=views.SecurityGroupCreateView),
+    *routes("security-group", GROUP, views.SecurityGroupDetailView,
+            edit=views.SecurityGroupEditView, delete=views.SecurityGroupDeleteView),
+    *routes("security-group-rule", f"{GROUP}rules/", add=views.RuleAddView),
+    *routes("security-group-rule", f"{GROUP}rules/<str:rule_id>/", delete=views.RuleDeleteView),
+    *routes("instance-security-groups", "network/instances/<str:instance_id>/security-groups/",
+            views.InstanceSecurityGroupsView),
+    *routes("addresses", "network/addresses/", views.AddressListView),
+    *routes("address", "network/addresses/", allocate=views.AddressAllocateView),
+    *routes("address", "network/addresses/<str:address_id>/",
+            associate=views.AddressAssociateView, disassociate=views.AddressDisassociateView,
+            release=views.AddressReleaseView),
+    *routes("networks", "network/networks/", views.NetworkListView),
+    *routes("network", "network/networks/", create=views.NetworkCreateView),
+    *routes("network", "network/networks/<str:network_id>/", delete=views.NetworkDeleteView),
+    *routes("subnet", "network/networks/<str:network_id>/subnets/",
+            create=views.SubnetCreateView),
+    *routes("subnet", "network/subnets/<str:subnet_id>/", delete=views.SubnetDeleteView),
+    *routes("routers", "network/routers/", views.RouterListView),
+    *routes("router", "network/routers/", create=views.RouterCreateView),
+    *routes("router", ROUTER, gateway=views.RouterGatewayView),
+    *routes("router-interface", f"{ROUTER}interfaces/", add=views.RouterInterfaceAddView),
+    *routes("router-interface", f"{ROUTER}interfaces/<str:subnet_id>/",
+            remove=views.RouterInterfaceRemoveView),
+    *routes("router", ROUTER, delete=views.RouterDeleteView),
+]
 
 menu = [
     MenuEntry("Network", "Networks", "networks", id="nav-networks", order=10, needs="has_networks",

@@ -2,21 +2,18 @@
 
 from functools import cached_property
 
-from django.contrib import messages
-from django.http import HttpResponse
-from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
 from django.views.generic import TemplateView
 
 from ..conf import nova_settings
-from ..exceptions import NotFound
 from ..mixins import (
     ActView,
     BulkDeleteView,
-    CloudFormView,
+    ChangeFormView,
     Confirmation,
     ConfirmView,
+    PolledRowMixin,
     ProjectViewMixin,
 )
 from ..services.volumes import VolumeService
@@ -39,16 +36,8 @@ class VolumeListView(VolumeMixin, ProjectViewMixin, TemplateView):
         return super().get_context_data(volumes=self.volumes.volumes(), **kwargs)
 
 
-class RowView(VolumeMixin, ProjectViewMixin, TemplateView):
-    """One polled row; to htmx, a vanished resource answers with no row (it removes itself)."""
-
-    def get(self, request, *args, **kwargs):
-        try:
-            return super().get(request, *args, **kwargs)
-        except NotFound:
-            if request.headers.get("HX-Request"):
-                return HttpResponse("")
-            raise
+class RowView(PolledRowMixin, VolumeMixin, ProjectViewMixin, TemplateView):
+    """One polled row of the volumes or snapshots table."""
 
 
 class VolumeRowView(RowView):
@@ -59,8 +48,9 @@ class VolumeRowView(RowView):
                                         **kwargs)
 
 
-class VolumeFormView(VolumeMixin, CloudFormView):
-    """A form about one volume (``self.volume``), back to the list when done."""
+class VolumeFormView(VolumeMixin, ChangeFormView):
+    """A form about one volume (``self.volume``), back to the list when done; ``change``
+    makes it, ``success`` says so (``{name}``: the volume's)."""
 
     template_name = "django_nova/volumes/form.html"
     title = ""
@@ -75,20 +65,18 @@ class VolumeFormView(VolumeMixin, CloudFormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(title=self.title, subject=self.volume, **kwargs)
 
-    def act(self, form) -> None:
+    def change(self, form) -> None:
         raise NotImplementedError
 
-    def form_valid(self, form):
-        _, ok = self.call_cloud(form, lambda: self.act(form))
-        if not ok:
-            return self.form_invalid(form)
-        messages.success(self.request, self.success.format(name=self.volume.display_name))
-        return redirect(self.done_url)
+    def act(self, form):
+        self.change(form)
+        return self.success.format(name=self.volume.display_name)
 
 
-class VolumeCreateView(VolumeMixin, CloudFormView):
+class VolumeCreateView(VolumeMixin, ChangeFormView):
     template_name = "django_nova/volumes/form.html"
     form_class = VolumeCreateForm
+    done_url = "django_nova:volumes"
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -100,12 +88,9 @@ class VolumeCreateView(VolumeMixin, CloudFormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(title="Create volume", **kwargs)
 
-    def form_valid(self, form):
-        volume, ok = self.call_cloud(form, lambda: self.volumes.create(form.spec()))
-        if not ok:
-            return self.form_invalid(form)
-        messages.success(self.request, f"Creating volume {volume.display_name} ({volume.id}).")
-        return redirect("django_nova:volumes")
+    def act(self, form):
+        volume = self.volumes.create(form.spec())
+        return f"Creating volume {volume.display_name} ({volume.id})."
 
 
 class VolumeEditView(VolumeFormView):
@@ -116,7 +101,7 @@ class VolumeEditView(VolumeFormView):
     def get_initial(self):
         return {"name": self.volume.name, "description": self.volume.description}
 
-    def act(self, form):
+    def change(self, form):
         self.volumes.update(self.volume.id, form.cleaned_data["name"],
                             form.cleaned_data["description"])
 
@@ -130,7 +115,7 @@ class VolumeExtendView(VolumeFormView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "current_gb": self.volume.size_gb}
 
-    def act(self, form):
+    def change(self, form):
         self.volumes.extend(self.volume.id, form.cleaned_data["size_gb"])
 
 
@@ -144,7 +129,7 @@ class VolumeAttachView(VolumeFormView):
         return {**super().get_form_kwargs(),
                 "instances": self.volumes.attachable_instances(self.volume)}
 
-    def act(self, form):
+    def change(self, form):
         self.volumes.attach(self.volume.id, form.cleaned_data["instance"],
                             form.cleaned_data["device"])
 
@@ -155,7 +140,7 @@ class SnapshotCreateView(VolumeFormView):
     success = "Creating a snapshot of {name}."
     done_url = "django_nova:snapshots"
 
-    def act(self, form):
+    def change(self, form):
         self.volumes.create_snapshot(self.volume.id, form.cleaned_data["name"],
                                      form.cleaned_data["description"])
 
@@ -239,9 +224,10 @@ class SnapshotRowView(RowView):
             snapshot=self.volumes.snapshot(self.kwargs["snapshot_id"]), **kwargs)
 
 
-class SnapshotEditView(VolumeMixin, CloudFormView):
+class SnapshotEditView(VolumeMixin, ChangeFormView):
     template_name = "django_nova/volumes/form.html"
     form_class = NameDescriptionForm
+    done_url = "django_nova:snapshots"
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and request.nova.project is not None:
@@ -254,14 +240,10 @@ class SnapshotEditView(VolumeMixin, CloudFormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(title="Edit snapshot", subject=self.snapshot, **kwargs)
 
-    def form_valid(self, form):
+    def act(self, form):
         data = form.cleaned_data
-        _, ok = self.call_cloud(form, lambda: self.volumes.update_snapshot(
-            self.snapshot.id, data["name"], data["description"]))
-        if not ok:
-            return self.form_invalid(form)
-        messages.success(self.request, f"Saved snapshot {data['name']}.")
-        return redirect("django_nova:snapshots")
+        self.volumes.update_snapshot(self.snapshot.id, data["name"], data["description"])
+        return f"Saved snapshot {data['name']}."
 
 
 class SnapshotDeleteView(DeleteView):

@@ -24,16 +24,8 @@ from botocore.exceptions import (
 )
 
 from ... import embedded
+from ... import exceptions as errors
 from ...conf import nova_settings
-from ...exceptions import (
-    CloudError,
-    Conflict,
-    Forbidden,
-    InvalidInput,
-    NotFound,
-    QuotaExceeded,
-    Unavailable,
-)
 from ..calls import cloud_call
 
 log = logging.getLogger(__name__)
@@ -50,25 +42,25 @@ INPUT_CODES = {"MissingParameter", "ValidationError", "InvalidKeyPair.Format",
 NOT_FOUND_CODES = {"NoSuchEntity", "NoSuchEntityException"}
 
 
-def translate_client_error(error: ClientError) -> CloudError:
+def translate_client_error(error: ClientError) -> errors.CloudError:
     """Map an EC2 (or IAM, STS) error code to django_nova's hierarchy."""
     details = error.response.get("Error", {})
     code = details.get("Code", "")
     message = details.get("Message") or code or "The cloud refused the request."
     if code.endswith("NotFound") or code in NOT_FOUND_CODES:
-        return NotFound(message, code)
+        return errors.NotFound(message, code)
     if code in FORBIDDEN_CODES:
-        return Forbidden(message, code)
+        return errors.Forbidden(message, code)
     if code in CONFLICT_CODES or code.endswith(".Duplicate") or code.endswith(".InUse"):
-        return Conflict(message, code)
+        return errors.Conflict(message, code)
     if code.endswith("LimitExceeded") or code == "InsufficientInstanceCapacity":
-        return QuotaExceeded(message, code)
+        return errors.QuotaExceeded(message, code)
     if code in INPUT_CODES or code.startswith("InvalidParameter") or code.endswith(".Malformed"):
-        return InvalidInput(message, code)
+        return errors.InvalidInput(message, code)
     status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
     if status >= 500 or code in {"RequestLimitExceeded", "Unavailable", "InternalError"}:
-        return Unavailable(message, code)
-    return CloudError(message, code)
+        return errors.Unavailable(message, code)
+    return errors.CloudError(message, code)
 
 
 def _client_config() -> Config:
@@ -145,7 +137,7 @@ class EC2Session:
                 return embedded.endpoint_url()
             except (OSError, RuntimeError) as error:
                 log.error("embedded cloud unavailable: %s", error)
-                raise Unavailable("The embedded sandbox cloud could not be started; "
+                raise errors.Unavailable("The embedded sandbox cloud could not be started; "
                                   "the server log says why.") from error
         return endpoint or None
 
@@ -177,18 +169,18 @@ class EC2Session:
         except ClientError as error:
             raise translate_client_error(error) from error
         except ParamValidationError as error:
-            raise InvalidInput(str(error)) from error
+            raise errors.InvalidInput(str(error)) from error
         except (EndpointConnectionError, ConnectTimeoutError, ReadTimeoutError,
                 ConnectionClosedError) as error:
             if self.config.get("ENDPOINT") == "embedded":
                 embedded.forget_endpoint()
             log.warning("cloud %s unreachable during %s: %s", self.cloud_key, operation, error)
-            raise Unavailable(
+            raise errors.Unavailable(
                 "The cloud did not answer in time. It may be down or unreachable; "
                 "try again in a moment.") from error
         except BotoCoreError as error:
             log.warning("cloud %s failed during %s: %s", self.cloud_key, operation, error)
-            raise Unavailable("The cloud could not be reached.") from error
+            raise errors.Unavailable("The cloud could not be reached.") from error
 
     def ec2_call(self, operation: str, **params):
         """A call to the EC2 API of the project's account."""

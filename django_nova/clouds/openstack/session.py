@@ -13,15 +13,7 @@ import openstack.connection
 from keystoneauth1 import exceptions as ks_exceptions
 from openstack import exceptions as sdk_exceptions
 
-from ...exceptions import (
-    CloudError,
-    Conflict,
-    Forbidden,
-    InvalidInput,
-    NotFound,
-    QuotaExceeded,
-    Unavailable,
-)
+from ... import exceptions as errors
 from . import keystone
 
 log = logging.getLogger(__name__)
@@ -51,7 +43,7 @@ def catalog_services(token_body: dict, region: str, interface: str) -> frozenset
     return frozenset(name for name, types in SERVICE_TYPES.items() if offered & set(types))
 
 
-def translate(error: Exception) -> CloudError:
+def translate(error: Exception) -> errors.CloudError:
     """openstacksdk and keystoneauth1 errors in django_nova's hierarchy."""
     if isinstance(error, ks_exceptions.ClientException):
         return keystone.translate(error)
@@ -59,18 +51,18 @@ def translate(error: Exception) -> CloudError:
                or str(error) or "The cloud refused the request.")
     status = getattr(error, "status_code", None) or 0
     if isinstance(error, sdk_exceptions.NotFoundException | sdk_exceptions.ResourceNotFound):
-        return NotFound(message)
+        return errors.NotFound(message)
     if "quota" in message.lower():
-        return QuotaExceeded(message)
+        return errors.QuotaExceeded(message)
     if isinstance(error, sdk_exceptions.ForbiddenException) or status == 401:
-        return Forbidden(message)
+        return errors.Forbidden(message)
     if isinstance(error, sdk_exceptions.ConflictException):
-        return Conflict(message)
+        return errors.Conflict(message)
     if isinstance(error, sdk_exceptions.BadRequestException):
-        return InvalidInput(message)
+        return errors.InvalidInput(message)
     if status >= 500:
-        return Unavailable(message)
-    return CloudError(message)
+        return errors.Unavailable(message)
+    return errors.CloudError(message)
 
 
 def call(action, *args, **kwargs):
@@ -79,7 +71,7 @@ def call(action, *args, **kwargs):
         return action(*args, **kwargs)
     except (sdk_exceptions.SDKException, ks_exceptions.ClientException) as error:
         translated = translate(error)
-        if isinstance(translated, Unavailable):
+        if isinstance(translated, errors.Unavailable):
             log.warning("cloud call failed: %s", error)
         raise translated from error
 
