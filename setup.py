@@ -75,6 +75,7 @@ setup(
         "openstacksdk>=4.5",
         "keystoneauth1>=5.10",
         "cryptography>=44",
+        "prometheus-client>=0.20",
     ],
     extras_require={
         # The embedded sandbox cloud: a moto EC2 server on loopback.
@@ -82,7 +83,8 @@ setup(
         # What the reference site (run from the checkout) needs to serve itself,
         # sign-ups and rate limits included.
         "site": ["gunicorn>=23", "whitenoise>=6.9", "django-registration>=5.2",
-                 "django-axes>=8.3", "django-ratelimit>=4.1", "dj-database-url>=2.3"],
+                 "django-axes>=8.3", "django-ratelimit>=4.1", "dj-database-url>=2.3",
+                 "python-json-logger>=3.1"],
         # The reference site on PostgreSQL (NOVA_DATABASE_URL) and Redis (NOVA_REDIS_URL).
         "postgres": ["psycopg[binary]>=3.2"],
         "redis": ["redis>=5.2"],

@@ -2,10 +2,11 @@
 
 import contextvars
 import threading
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 
+from .clouds.calls import remaining
 from .conf import nova_settings
-from .exceptions import CloudError
+from .exceptions import CloudError, Unavailable
 
 _pool: ThreadPoolExecutor | None = None
 _pool_lock = threading.Lock()
@@ -21,15 +22,19 @@ def _executor() -> ThreadPoolExecutor:
 
 
 def _settled(calls: dict) -> dict[str, Future]:
-    """Start every call and wait for all of them, so no call outlives its request.
+    """Start every call and wait for all of them, at most until the page's deadline.
 
     Each call runs in a copy of the caller's context, so what it records (events)
-    reaches the request that started it.
+    and the deadline it keeps reach it.  A call still running at the deadline makes
+    the whole gather Unavailable (it ends by itself: every cloud call has a timeout).
     """
     futures = {name: _executor().submit(contextvars.copy_context().run, call)
                for name, call in calls.items()}
-    for future in futures.values():
-        future.exception()
+    left = remaining()
+    _, pending = wait(futures.values(), timeout=None if left is None else max(0.0, left))
+    if pending:
+        raise Unavailable("The cloud is answering too slowly: this page gave up waiting. "
+                          "Try again in a moment.", code="Deadline")
     return futures
 
 

@@ -44,9 +44,16 @@ DEFAULTS = {
     # Seconds: connecting to and waiting on a cloud API.  Short on purpose,
     # so a dead cloud gives a message rather than a hung page.
     "CONNECT_TIMEOUT": 3,
-    "READ_TIMEOUT": 20,
-    # Total attempts per API call (1 = no retry).
+    "READ_TIMEOUT": 8,
+    # Attempts for a read whose connection was refused (2 = one retry); nothing
+    # else is retried (a change, or a cloud that does not answer in time).
     "MAX_ATTEMPTS": 2,
+    # Seconds of cloud time a page gets in all: past it, further calls fail at once.
+    "PAGE_DEADLINE": 10,
+    # Circuit breaker per cloud endpoint: after this many failures in a row (one
+    # timeout counts as all of them), calls fail at once for BREAKER_SECONDS.
+    "BREAKER_FAILURES": 2,
+    "BREAKER_SECONDS": 20,
     # Threads for independent cloud calls made for one page.
     "MAX_CONCURRENT_CALLS": 8,
     # Seconds slow-changing catalogs (instance types, zones, public images) stay cached.
@@ -57,6 +64,9 @@ DEFAULTS = {
     # client's address (audit log, rate limits) is the one the outermost saw.
     # 0: REMOTE_ADDR, and X-Forwarded-For is never trusted.
     "TRUSTED_PROXIES": 0,
+    # /metrics answers requests from loopback, and those that carry
+    # "Authorization: Bearer <METRICS_TOKEN>" when it is set.
+    "METRICS_TOKEN": "",
     # Where the embedded cloud keeps its lock, state file and log.
     "EMBEDDED_STATE_DIR": None,
     # Per-project limits on clouds that enforce none themselves (EC2), for

@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.utils.functional import SimpleLazyObject
 
 from . import audit, events
+from .clouds.calls import deadline_for_request
 from .context import build_context
 from .exceptions import CloudError
 from .keystone import KeystoneSession
@@ -29,6 +30,10 @@ class NovaContextMiddleware:
             logout(request)
             return redirect_to_login(request.get_full_path())
         request.nova = SimpleLazyObject(lambda: build_context(request))
+        with deadline_for_request():
+            return self._respond(request)
+
+    def _respond(self, request):
         if request.method != "POST":
             return self.get_response(request)
         # Who acted and where, as the request arrived (a logout ends both).

@@ -13,6 +13,7 @@ from pathlib import Path
 import django
 
 from django_nova.conf import EMBEDDED_CLOUD
+from django_nova.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("NOVA_VAR_DIR", BASE_DIR / "var"))
@@ -50,6 +51,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every request gets its id and access line, whatever happens inside.
+    "django_nova.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -216,9 +219,7 @@ AXES_CLIENT_IP_CALLABLE = RATELIMIT_IP_META_KEY = "django_nova.client_address.cl
 SILENCED_SYSTEM_CHECKS = (["django_ratelimit.W001"] if "redis" in CACHES["default"]["BACKEND"]
                           else ["django_ratelimit.E003", "django_ratelimit.W001"])
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"django_nova": {"handlers": ["console"], "level": "INFO"}},
-}
+# Everything to stderr with request ids (django_nova.logs): 500s with their traceback,
+# the access log, django-nova's records. NOVA_LOG_FORMAT=json for JSON lines.
+LOGGING = logging_config(json_lines=os.environ.get("NOVA_LOG_FORMAT") == "json",
+                         level=os.environ.get("NOVA_LOG_LEVEL", "INFO"))

@@ -20,7 +20,7 @@ from django.core.cache import cache
 
 from django_nova import embedded
 from django_nova.clouds import open_cloud
-from django_nova.clouds.calls import cloud_call
+from django_nova.clouds.calls import breakers, cloud_call
 from django_nova.models import Membership
 from django_nova.services.projects import create_project
 from tests.data import IMAGE_ID, PASSWORD
@@ -42,11 +42,14 @@ def moto_url():
 
 @pytest.fixture(autouse=True)
 def nova_cloud(moto_url, settings):
-    """Point django_nova's embedded cloud at the test moto server."""
+    """Point django_nova's embedded cloud at the test moto server; every test starts with
+    an empty cache and closed circuit breakers."""
     settings.NOVA = {**settings.NOVA, **cloud_settings(moto_url)}
     cache.clear()
+    breakers.reset()
     yield moto_url
     cache.clear()
+    breakers.reset()
 
 
 @pytest.fixture

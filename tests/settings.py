@@ -18,7 +18,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-NOVA = {"EMBEDDED_STATE_DIR": tempfile.mkdtemp(prefix="nova-test-embedded-")}
+# A loaded CI machine can keep moto busy for seconds: the production timeouts would
+# turn that into "Cloud unavailable" pages.  tests/*/test_faults.py set short ones.
+NOVA = {"EMBEDDED_STATE_DIR": tempfile.mkdtemp(prefix="nova-test-embedded-"),
+        "READ_TIMEOUT": 60, "PAGE_DEADLINE": 120}
 # Serve static files from the apps (no collectstatic in tests).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

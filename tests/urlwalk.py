@@ -31,6 +31,10 @@ ANONYMOUS_ALLOWED = {
     "logout": {"GET": (405, None), "POST": (302, "login")},
     # "/" only redirects to the instance list, which is itself login-protected (checked).
     "home": {"GET": (302, "instances"), "POST": (302, "instances")},
+    # Load balancers and Prometheus are no users: health is public, metrics is for the
+    # site's own hosts (the test client comes from loopback).
+    "healthz": {"GET": (200, None), "POST": (405, None)},
+    "metrics": {"GET": (200, None), "POST": (405, None)},
 }
 
 

@@ -31,6 +31,7 @@ from ..resources import (
 )
 from .catalogs import forget_catalogs
 from .compute import ComputeService
+from .paging import marker_from, sign
 from .volumes import VolumeService
 
 
@@ -186,8 +187,9 @@ class CloudAdminService:
                 lambda context, m: ComputeService(context).instances_page(marker=m),
                 lambda p, i: ProjectInstance(project_id=p.id, project_name=p.name, instance=i))
         found = gather(
-            page=lambda: self.all_projects.list_all_instances(
-                marker=marker, limit=nova_settings()["PAGE_SIZE"], project_id=project_id),
+            page=lambda: sign(self.all_projects.list_all_instances(
+                marker=marker_from(marker), limit=nova_settings()["PAGE_SIZE"],
+                project_id=project_id)),
             names=self.all_projects.project_names)
         page, names = found["page"], found["names"]
         wanted = sorted({r.instance.image_id for r in page.items if r.instance.image_id})
@@ -214,8 +216,9 @@ class CloudAdminService:
                 lambda context, _m: Page(items=VolumeService(context).volumes()),
                 lambda p, v: ProjectVolume(project_id=p.id, project_name=p.name, volume=v))
         found = gather(
-            page=lambda: self.all_projects.list_all_volumes(
-                marker=marker, limit=nova_settings()["PAGE_SIZE"], project_id=project_id),
+            page=lambda: sign(self.all_projects.list_all_volumes(
+                marker=marker_from(marker), limit=nova_settings()["PAGE_SIZE"],
+                project_id=project_id)),
             names=self.all_projects.project_names,
             servers=self.all_projects.all_instance_names)
         page, names, servers = found["page"], found["names"], found["servers"]

@@ -21,6 +21,7 @@ from ..resources import (
     SecurityGroup,
 )
 from .catalogs import cached, instance_types
+from .paging import marker_from, sign
 from .quotas import check_quota
 
 
@@ -70,11 +71,13 @@ class ComputeService:
                        tag: str = "") -> Page[Instance]:
         """One page of instances with their images: two cloud calls whatever the count.
 
-        Only the images the page shows are fetched, by id (not the catalog).
+        Only the images the page shows are fetched, by id (not the catalog).  ``marker``
+        is a page link's (signed; see ``paging``).
         """
-        page = self.compute.list_instances(marker=marker, limit=nova_settings()["PAGE_SIZE"],
-                                          include_terminated=include_terminated, tag=tag)
-        return Page(items=self._with_images(page.items), next_marker=page.next_marker)
+        page = self.compute.list_instances(marker=marker_from(marker),
+                                           limit=nova_settings()["PAGE_SIZE"],
+                                           include_terminated=include_terminated, tag=tag)
+        return sign(Page(items=self._with_images(page.items), next_marker=page.next_marker))
 
     def instance(self, instance_id: str) -> Instance:
         return self._with_images([self.compute.get_instance(instance_id)])[0]

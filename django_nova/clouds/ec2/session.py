@@ -22,11 +22,12 @@ from botocore.exceptions import (
     ParamValidationError,
     ReadTimeoutError,
 )
+from botocore.parsers import ResponseParserError
 
 from ... import embedded
 from ... import exceptions as errors
 from ...conf import nova_settings
-from ..calls import cloud_call
+from ..calls import breakers, cloud_answered, cloud_call, endpoint_of
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +41,10 @@ CONFLICT_CODES = {"IncorrectInstanceState", "IncorrectState", "DependencyViolati
 INPUT_CODES = {"MissingParameter", "ValidationError", "InvalidKeyPair.Format",
                "InvalidUserData.Malformed", "InvalidAMIName.Malformed"}
 NOT_FOUND_CODES = {"NoSuchEntity", "NoSuchEntityException"}
+NO_ANSWER = ("The cloud did not answer in time. It may be down or unreachable; "
+             "try again in a moment.")
+# Operations that change nothing: the only ones retried.
+READ_OPERATIONS = ("describe_", "list_", "get_")
 
 
 def translate_client_error(error: ClientError) -> errors.CloudError:
@@ -63,14 +68,11 @@ def translate_client_error(error: ClientError) -> errors.CloudError:
     return errors.CloudError(message, code)
 
 
-def _client_config() -> Config:
+def client_settings() -> tuple:
+    """What a client is built with: its timeouts and pool size (part of the client cache key,
+    so a change of settings gets new clients)."""
     nova = nova_settings()
-    return Config(
-        connect_timeout=nova["CONNECT_TIMEOUT"],
-        read_timeout=nova["READ_TIMEOUT"],
-        retries={"total_max_attempts": nova["MAX_ATTEMPTS"], "mode": "standard"},
-        max_pool_connections=nova["MAX_CONCURRENT_CALLS"] * 2,
-    )
+    return nova["CONNECT_TIMEOUT"], nova["READ_TIMEOUT"], nova["MAX_CONCURRENT_CALLS"] * 2
 
 
 # One boto3 session for the process: it caches the parsed service models, so a
@@ -82,18 +84,34 @@ _boto_lock = threading.Lock()
 
 @lru_cache(maxsize=256)
 def client(service: str, endpoint: str | None, region: str, key_id: str, secret: str,
-           token: str | None, cloud_key: str):
-    """A thread-safe boto3 client, shared for the same endpoint and credentials."""
+           token: str | None, cloud_key: str, built_with: tuple = ()):
+    """A thread-safe boto3 client, shared for the same endpoint, credentials and settings."""
+    connect_timeout, read_timeout, pool = built_with or client_settings()
+    config = Config(connect_timeout=connect_timeout, read_timeout=read_timeout,
+                    max_pool_connections=pool,
+                    # Retries are ours (EC2Session.call): reads only, when nothing was sent.
+                    retries={"total_max_attempts": 1})
     with _boto_lock:
         made = _boto_session.client(
-            service, endpoint_url=endpoint, region_name=region, config=_client_config(),
+            service, endpoint_url=endpoint, region_name=region, config=config,
             aws_access_key_id=key_id, aws_secret_access_key=secret, aws_session_token=token)
 
     def announce(model, **_):
         cloud_call.send(sender=EC2Session, cloud=cloud_key, operation=model.name)
 
     made.meta.events.register("before-call", announce)
+    made.meta.events.register("before-parse", refuse_html)
     return made
+
+
+def refuse_html(response_dict=None, **_):
+    """An HTML page is no API answer (a proxy's error page): botocore would read it as an
+    empty result and the page would show an empty list as if the cloud held nothing."""
+    response = response_dict or {}
+    content_type = str((response.get("headers") or {}).get("Content-Type", ""))
+    if "html" in content_type.lower():
+        raise ResponseParserError(f"HTTP {response.get('status_code')} answered with "
+                                  f"{content_type}")
 
 
 class _AssumedRoleCache:
@@ -147,7 +165,8 @@ class EC2Session:
             return project.access_key_id, project.secret_access_key, None
         base = (self.config["ACCESS_KEY_ID"], self.config["SECRET_ACCESS_KEY"], None)
         role_arn = project.role_arn(self.config.get("ROLE_NAME", ""))
-        sts = client("sts", self.endpoint(), self.region, *base, self.cloud_key)
+        sts = client("sts", self.endpoint(), self.region, *base, self.cloud_key,
+                     client_settings())
 
         def assume():
             return self.call(sts, "assume_role", RoleArn=role_arn,
@@ -157,30 +176,69 @@ class EC2Session:
         return creds["AccessKeyId"], creds["SecretAccessKey"], creds["SessionToken"]
 
     def client(self, service: str):
-        return client(service, self.endpoint(), self.region, *self.credentials(), self.cloud_key)
+        return client(service, self.endpoint(), self.region, *self.credentials(), self.cloud_key,
+                      client_settings())
 
     @property
     def ec2(self):
         return self.client("ec2")
 
     def call(self, service_client, operation: str, **params):
-        try:
-            return getattr(service_client, operation)(**params)
-        except ClientError as error:
-            raise translate_client_error(error) from error
-        except ParamValidationError as error:
-            raise errors.InvalidInput(str(error)) from error
-        except (EndpointConnectionError, ConnectTimeoutError, ReadTimeoutError,
-                ConnectionClosedError) as error:
-            if self.config.get("ENDPOINT") == "embedded":
-                embedded.forget_endpoint()
-            log.warning("cloud %s unreachable during %s: %s", self.cloud_key, operation, error)
-            raise errors.Unavailable(
-                "The cloud did not answer in time. It may be down or unreachable; "
-                "try again in a moment.") from error
-        except BotoCoreError as error:
-            log.warning("cloud %s failed during %s: %s", self.cloud_key, operation, error)
-            raise errors.Unavailable("The cloud could not be reached.") from error
+        """One API call, its errors in django_nova's hierarchy, whatever went wrong.
+
+        A read whose connection was refused or reset (nothing reached the cloud) is
+        tried once more (NOVA["MAX_ATTEMPTS"]); nothing else is retried.  Every call
+        passes the endpoint's circuit breaker and the page's deadline first.
+        """
+        endpoint = endpoint_of(service_client.meta.endpoint_url)
+        service = service_client.meta.service_model.service_name
+        reads = operation.startswith(READ_OPERATIONS)
+        attempts = max(1, nova_settings()["MAX_ATTEMPTS"]) if reads else 1
+        for attempt in range(1, attempts + 1):
+            breakers.check(self.cloud_key, endpoint)
+            started = time.monotonic()
+            try:
+                result = getattr(service_client, operation)(**params)
+            except (EndpointConnectionError, ConnectionClosedError) as error:
+                self._unreachable(endpoint, service, operation, started, error, timed_out=False)
+                if attempt < attempts:
+                    continue
+                raise errors.Unavailable(NO_ANSWER) from error
+            except (ConnectTimeoutError, ReadTimeoutError) as error:
+                self._unreachable(endpoint, service, operation, started, error, timed_out=True)
+                raise errors.Unavailable(NO_ANSWER) from error
+            except ClientError as error:
+                self._answered(endpoint, service, operation, started, "error")
+                raise translate_client_error(error) from error
+            except ParamValidationError as error:
+                raise errors.InvalidInput(str(error)) from error
+            except ResponseParserError as error:
+                self._answered(endpoint, service, operation, started, "error")
+                log.warning("cloud %s answered %s with no EC2 API response: %.300s",
+                            self.cloud_key, operation, error)
+                raise errors.Unavailable("The cloud answered with something that is not an "
+                                         "EC2 API response (a proxy's error page?).") from error
+            except BotoCoreError as error:
+                self._answered(endpoint, service, operation, started, "error")
+                log.warning("cloud %s failed during %s: %s", self.cloud_key, operation, error)
+                raise errors.Unavailable("The cloud could not complete the request.") from error
+            self._answered(endpoint, service, operation, started, "ok")
+            return result
+
+    def _answered(self, endpoint, service, operation, started, outcome) -> None:
+        breakers.succeeded(self.cloud_key, endpoint)
+        cloud_answered.send(sender=EC2Session, cloud=self.cloud_key, service=service,
+                            operation=operation, duration=time.monotonic() - started,
+                            outcome=outcome)
+
+    def _unreachable(self, endpoint, service, operation, started, error, timed_out) -> None:
+        if self.config.get("ENDPOINT") == "embedded":
+            embedded.forget_endpoint()
+        breakers.failed(self.cloud_key, endpoint, timed_out=timed_out)
+        cloud_answered.send(sender=EC2Session, cloud=self.cloud_key, service=service,
+                            operation=operation, duration=time.monotonic() - started,
+                            outcome="unreachable")
+        log.warning("cloud %s unreachable during %s: %s", self.cloud_key, operation, error)
 
     def ec2_call(self, operation: str, **params):
         """A call to the EC2 API of the project's account."""

@@ -5,10 +5,12 @@ django_nova.keystone keeps it in the server-side session.
 """
 
 import contextlib
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
 
+import requests
 from keystoneauth1 import exceptions as ks_exceptions
 from keystoneauth1 import session as ks_session
 from keystoneauth1.access import create as create_access
@@ -17,7 +19,7 @@ from keystoneauth1.identity.access import AccessInfoPlugin
 
 from ...conf import nova_settings
 from ...exceptions import CloudError, Forbidden, InvalidInput, NotFound, Unavailable
-from ..calls import cloud_call
+from ..calls import breakers, cloud_answered, cloud_call, endpoint_of, read_timeout
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,12 @@ _discovery_cache: dict = {}
 
 
 class CountingSession(ks_session.Session):
-    """A keystoneauth session that announces each API request (see ``cloud_call``)."""
+    """A keystoneauth session that announces each API request and guards its endpoint.
+
+    Each request passes the endpoint's circuit breaker and the page's deadline
+    (``clouds.calls``), reads with a timeout that ends by the deadline, and reports how
+    it went; a connection refused or timed out trips the breaker.
+    """
 
     def __init__(self, *args, cloud_key: str = "", **kwargs):
         super().__init__(*args, **kwargs)
@@ -54,14 +61,41 @@ class CountingSession(ks_session.Session):
     def request(self, url, method, **kwargs):
         cloud_call.send(sender=CountingSession, cloud=self.cloud_key,
                         operation=f"{method} {urlsplit(url).path}")
-        return super().request(url, method, **kwargs)
+        endpoint = endpoint_of(url)
+        # A read whose connection was refused (nothing reached the cloud) is tried again.
+        attempts = max(1, nova_settings()["MAX_ATTEMPTS"]) if method in ("GET", "HEAD") else 1
+        for attempt in range(1, attempts + 1):
+            breakers.check(self.cloud_key, endpoint)
+            kwargs["timeout"] = (nova_settings()["CONNECT_TIMEOUT"], read_timeout())
+            started = time.monotonic()
+            try:
+                response = super().request(url, method, **kwargs)
+            except (ks_exceptions.ConnectFailure, ks_exceptions.ConnectTimeout,
+                    ks_exceptions.SSLError) as error:
+                timed_out = isinstance(error, ks_exceptions.ConnectTimeout)
+                breakers.failed(self.cloud_key, endpoint, timed_out=timed_out)
+                self._report(url, method, started, "unreachable")
+                if timed_out or attempt == attempts:
+                    raise
+                continue
+            except ks_exceptions.HttpError:
+                breakers.succeeded(self.cloud_key, endpoint)
+                self._report(url, method, started, "error")
+                raise
+            breakers.succeeded(self.cloud_key, endpoint)
+            self._report(url, method, started,
+                         "ok" if response.status_code < 400 else "error")
+            return response
+
+    def _report(self, url, method, started, outcome) -> None:
+        cloud_answered.send(sender=CountingSession, cloud=self.cloud_key,
+                            service=urlsplit(url).netloc, operation=method,
+                            duration=time.monotonic() - started, outcome=outcome)
 
 
 def _session(auth=None, cloud: str = "") -> ks_session.Session:
-    nova = nova_settings()
-    return CountingSession(auth=auth, cloud_key=cloud,
-                           timeout=nova["READ_TIMEOUT"],
-                           connect_retries=nova["MAX_ATTEMPTS"] - 1,
+    # keystoneauth would retry timeouts too; CountingSession.request retries what is safe.
+    return CountingSession(auth=auth, cloud_key=cloud, connect_retries=0,
                            discovery_cache=_discovery_cache)
 
 
@@ -73,10 +107,17 @@ def translate(error: Exception) -> CloudError:
         return Forbidden(getattr(error, "message", "") or "Keystone refused the request.")
     if isinstance(error, ks_exceptions.NotFound):
         return NotFound(getattr(error, "message", "") or "Not found.")
-    if isinstance(error, ks_exceptions.ConnectionError | ks_exceptions.EndpointNotFound):
-        return Unavailable("Keystone did not answer. The cloud may be down or unreachable; "
+    if isinstance(error, ks_exceptions.EndpointNotFound):
+        return NotFound("This cloud offers no such service in this region.")
+    if isinstance(error, ks_exceptions.ConnectionError):
+        return Unavailable("The cloud did not answer. It may be down or unreachable; "
                            "try again in a moment.")
     return CloudError(getattr(error, "message", "") or "Keystone could not complete the request.")
+
+
+# What a Keystone answer that is no API response raises while it is read.
+GARBAGE = (ValueError, KeyError, TypeError, requests.exceptions.RequestException)
+NO_API_RESPONSE = "Keystone answered with something that is not an API response."
 
 
 def password_login(config: dict, username: str, password: str, domain: str) -> Login:
@@ -87,11 +128,13 @@ def password_login(config: dict, username: str, password: str, domain: str) -> L
         access = auth.get_access(session)
         projects = session.get(config["AUTH_URL"].rstrip("/") + "/auth/projects",
                                authenticated=True).json()["projects"]
+        enabled = sorted(({"id": p["id"], "name": p["name"]}
+                          for p in projects if p.get("enabled", True)),
+                         key=lambda p: p["name"].lower())
     except ks_exceptions.ClientException as error:
         raise translate(error) from error
-    enabled = sorted(({"id": p["id"], "name": p["name"]}
-                      for p in projects if p.get("enabled", True)),
-                     key=lambda p: p["name"].lower())
+    except GARBAGE as error:
+        raise Unavailable(NO_API_RESPONSE) from error
     return Login(user_id=access.user_id, user_name=access.username, projects=enabled,
                  unscoped_token=access.auth_token, expires_at=access.expires)
 
@@ -103,6 +146,8 @@ def scope(config: dict, unscoped_token: str, project_id: str) -> Scope:
         access = auth.get_access(_session(auth))
     except ks_exceptions.ClientException as error:
         raise translate(error) from error
+    except GARBAGE as error:
+        raise Unavailable(NO_API_RESPONSE) from error
     return Scope(token=access.auth_token, body=access._data, project_id=access.project_id,
                  project_name=access.project_name, roles=list(access.role_names),
                  expires_at=access.expires)
@@ -110,7 +155,7 @@ def scope(config: dict, unscoped_token: str, project_id: str) -> Scope:
 
 def revoke(config: dict, token: str) -> None:
     """Revoke a token at logout; an unreachable Keystone is not the user's problem."""
-    with contextlib.suppress(ks_exceptions.ClientException):
+    with contextlib.suppress(ks_exceptions.ClientException, *GARBAGE):
         _session().delete(config["AUTH_URL"].rstrip("/") + "/auth/tokens",
                           headers={"X-Auth-Token": token, "X-Subject-Token": token},
                           raise_exc=False)

@@ -6,10 +6,12 @@ re-authenticates.  Compute microversions are negotiated by openstacksdk per
 resource against what the cloud offers.
 """
 
+import json
 import logging
 from functools import cached_property
 
 import openstack.connection
+import requests
 from keystoneauth1 import exceptions as ks_exceptions
 from openstack import exceptions as sdk_exceptions
 
@@ -66,7 +68,8 @@ def translate(error: Exception) -> errors.CloudError:
 
 
 def call(action, *args, **kwargs):
-    """Run one SDK call (or a callable making several) with its errors translated."""
+    """Run one SDK call (or a callable making several) with its errors translated,
+    whatever went wrong: a refusal, no answer, or an answer that is no API response."""
     try:
         return action(*args, **kwargs)
     except (sdk_exceptions.SDKException, ks_exceptions.ClientException) as error:
@@ -74,6 +77,12 @@ def call(action, *args, **kwargs):
         if isinstance(translated, errors.Unavailable):
             log.warning("cloud call failed: %s", error)
         raise translated from error
+    except (json.JSONDecodeError, requests.exceptions.RequestException) as error:
+        # A body that is no JSON (a proxy's error page, a cut-off answer), a broken stream.
+        log.warning("cloud answered with no API response: %.300s", error)
+        raise errors.Unavailable("The cloud answered with something that is not an API "
+                                 "response (a proxy's error page, or a cut-off answer).") \
+            from error
 
 
 class OpenStackSession:

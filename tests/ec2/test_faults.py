@@ -1,0 +1,137 @@
+"""A cloud that refuses, hangs, fails or answers garbage, through a real misbehaving proxy
+(tests/faultproxy.py) in front of the moto server: every fault becomes one of our
+errors, in bounded time, and no page answers 500 or hangs.
+"""
+
+import time
+from urllib.parse import urlsplit
+
+import pytest
+from django.test import Client
+
+from django_nova.clouds import open_cloud
+from django_nova.clouds.calls import breakers
+from django_nova.exceptions import CloudError, Unavailable
+from tests.faultproxy import FAULTS, FaultProxy
+from tests.helpers import cloud_settings
+from tests.urlwalk import accepts_post, nova_patterns, url_for
+
+READ_TIMEOUT, DEADLINE = 1.0, 2.0
+# What a loaded 2-core CI machine adds to a bound; a hang would add far more.
+SLACK = 3
+# What the walk may answer: pages, redirects, refusals, and readable cloud errors.
+ANSWERS = {200, 302, 400, 403, 404, 405, 409, 503}
+
+
+@pytest.fixture
+def faulty(settings, moto_url, project, launch):
+    """The project's cloud behind a fault proxy, with short timeouts (and warm: moto
+    builds an account's EC2 backend on its first call)."""
+    (instance_id,) = launch(name="under-fault")
+    proxy = FaultProxy(urlsplit(moto_url).port)
+    settings.NOVA = {**settings.NOVA, **cloud_settings(proxy.url), "READ_TIMEOUT": READ_TIMEOUT,
+                     "PAGE_DEADLINE": DEADLINE, "BREAKER_SECONDS": 60}
+    open_cloud("embedded", project, "us-east-1").compute.list_instances()  # clients built
+    yield proxy, instance_id
+    proxy.stop()
+
+
+def timed(call):
+    started = time.monotonic()
+    try:
+        call()
+    except CloudError as error:
+        return error, time.monotonic() - started
+    return None, time.monotonic() - started
+
+
+@pytest.mark.parametrize("fault", FAULTS)
+def test_every_fault_is_one_of_our_errors_in_bounded_time(faulty, project, fault):
+    proxy, _ = faulty
+    proxy.set(fault)
+    cloud = open_cloud("embedded", project, "us-east-1")
+    error, took = timed(lambda: cloud.compute.list_instances())
+    assert isinstance(error, CloudError), fault
+    assert took < READ_TIMEOUT + SLACK, (fault, took)
+    if fault in ("refuse", "hang", "garbage", "truncated", "missing", "status:500"):
+        assert isinstance(error, Unavailable), (fault, error)
+    assert error.message and "<" not in error.message  # readable, no markup from the body
+
+
+def test_a_hung_cloud_costs_one_wait_then_fails_fast_until_it_answers(faulty, project,
+                                                                      settings):
+    proxy, _ = faulty
+    cloud = open_cloud("embedded", project, "us-east-1")
+    proxy.set("hang")
+    first, took_first = timed(lambda: cloud.compute.list_instances())
+    second, took_second = timed(lambda: cloud.compute.list_instances())
+    assert isinstance(first, Unavailable) and took_first >= READ_TIMEOUT * 0.9
+    assert isinstance(second, Unavailable) and "not answering" in second.message
+    assert took_second < 0.2
+    assert breakers.open_endpoints("embedded") == [proxy.url]
+    # After BREAKER_SECONDS one call tries again; the cloud answers, the breaker closes.
+    proxy.set("pass")
+    settings.NOVA = {**settings.NOVA, "BREAKER_SECONDS": 0}
+    breakers.failed("embedded", proxy.url, timed_out=True)
+    assert timed(lambda: cloud.compute.list_instances())[0] is None
+    assert breakers.open_endpoints("embedded") == []
+
+
+def test_pages_that_need_no_cloud_do_not_wait_for_it_while_it_hangs(faulty, member_client,
+                                                                     operations):
+    proxy, _ = faulty
+    proxy.set("hang")
+    started = time.monotonic()
+    assert member_client.get("/instances/").status_code == 503
+    assert time.monotonic() - started < DEADLINE + SLACK
+    operations.clear()
+    assert member_client.get("/audit/").status_code == 200
+    assert operations == []
+
+
+def test_a_broken_page_link_is_invalid_not_an_error(member_client):
+    response = member_client.get("/instances/", {"marker": "abc"})
+    assert response.status_code == 400
+    assert b"This page link is broken or out of date" in response.content
+
+
+def walk(client, admin_client, instance_id):
+    """(method, url, status, seconds, body) for every URL of the URLconf, GET and POST."""
+    for name, params, callback in nova_patterns():
+        url = url_for(name, params, **({"instance_id": instance_id}
+                                       if "instance_id" in params else {}))
+        who = admin_client if name.startswith("admin-") else client
+        methods = ("GET", "POST") if accepts_post(callback) else ("GET",)
+        for method in methods:
+            started = time.monotonic()
+            response = (who.get(url) if method == "GET" else
+                        who.post(url, {"ids": [instance_id], "action": "reboot",
+                                       "confirmed": "1", "name": "fault-walk"}))
+            yield method, url, response.status_code, time.monotonic() - started, response
+
+
+def test_fault_matrix_no_page_answers_500_or_hangs(faulty, member_client, make_user, project):
+    """Every URL x every fault: no 500, a readable message, within the deadline (plus SLACK)."""
+    from django_nova.models import Membership
+
+    proxy, instance_id = faulty
+    admin = make_user("matrix-admin", is_staff=True)
+    Membership.objects.create(user=admin, project=project)
+    admin_client = Client()
+    admin_client.force_login(admin)
+    tried, problems = 0, []
+    for fault in FAULTS:
+        proxy.set(fault)
+        breakers.reset()
+        for method, url, status, took, response in walk(member_client, admin_client,
+                                                         instance_id):
+            tried += 1
+            body = response.content.decode(errors="replace")
+            if status not in ANSWERS:
+                problems.append((fault, method, url, status))
+            elif status == 503 and "nova-cloud-error" not in body:
+                problems.append((fault, method, url, "503 without a readable message"))
+            if took > DEADLINE + SLACK:
+                problems.append((fault, method, url, f"{took:.1f} s"))
+    assert problems == []
+    assert tried >= len(FAULTS) * 100, tried
