@@ -45,10 +45,10 @@ pids=() socket_dir=
 stop_all() {
   local pid
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  # The embedded cloud is a sandbox: it stops (and forgets) with the dashboard.
+  "$PYTHON" manage.py embedded_cloud stop || true
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   [ -z "$socket_dir" ] || rm -rf "$socket_dir"
-  # The embedded cloud is a sandbox: it stops (and forgets) with the dashboard.
-  "$PYTHON" manage.py embedded_cloud stop
 }
 trap stop_all EXIT
 trap 'exit 130' INT
