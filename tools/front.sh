@@ -35,7 +35,7 @@ front_nginx_conf() {
   fi
   cat > "$dir/nginx.conf" <<CONF
 # Written by run_dashboard.sh on every run (edits are lost): see
-# docs/operator-guide.md, "Serving".
+# docs/operator-guide.md, "Serving: nginx in front of gunicorn".
 daemon off;
 worker_processes 1;
 $user_line
