@@ -17,7 +17,30 @@ from django_nova.conf import EMBEDDED_CLOUD
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("NOVA_VAR_DIR", BASE_DIR / "var"))
-VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def _private_var_dir(path: Path) -> None:
+    """Keep everything the site writes in VAR_DIR private to its user.
+
+    The site's processes (gunicorn workers, management commands, the embedded
+    cloud they start) create files 0600 and directories 0700: the umask is
+    tightened here, before any of them is written.  A VAR_DIR that others can
+    enter (left by an older version, or made by hand) is closed as a whole,
+    once: every directory 0700, every file 0600.
+    """
+    os.umask(os.umask(0o077) | 0o077)
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if not path.stat().st_mode & 0o077:
+        return
+    for root, dirs, files in os.walk(path):
+        for name in dirs + files:
+            entry = os.path.join(root, name)
+            if not os.path.islink(entry):
+                os.chmod(entry, 0o700 if name in dirs else 0o600)
+    path.chmod(0o700)
+
+
+_private_var_dir(VAR_DIR)
 
 
 def _secret_key() -> str:
