@@ -86,6 +86,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Before the cloud context: an idle or too old session ends before any cloud call.
+    "django_nova.sessions.SessionTimeoutMiddleware",
     "django_nova.middleware.NovaContextMiddleware",
     # Last: turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -194,6 +196,13 @@ PERMISSIONS_POLICY = {feature: [] for feature in (
     "microphone", "midi", "payment", "picture-in-picture", "publickey-credentials-get",
     "screen-wake-lock", "serial", "usb", "xr-spatial-tracking")}
 
+# Sessions: signed out after NOVA_SESSION_IDLE_TIMEOUT seconds without activity
+# (default 30 minutes) and NOVA_SESSION_MAX_AGE seconds after signing in (default
+# 12 hours), whatever happens: NIST SP 800-63B's limits for AAL2 (see
+# django_nova.sessions).  0 switches the idle timeout off.
+SESSION_COOKIE_AGE = int(os.environ.get("NOVA_SESSION_MAX_AGE", "43200"))
+_session_idle_timeout = int(os.environ.get("NOVA_SESSION_IDLE_TIMEOUT", "1800"))
+
 if os.environ.get("NOVA_HTTPS") == "1":
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = True
@@ -211,6 +220,7 @@ NOVA = {
     # Behind N trusted reverse proxies, the client address (audit log, rate limits)
     # is the Nth from the right of X-Forwarded-For; 0 trusts REMOTE_ADDR only.
     "TRUSTED_PROXIES": int(os.environ.get("NOVA_PROXY_COUNT", "0")),
+    "SESSION_IDLE_TIMEOUT": _session_idle_timeout,
 }
 # An OpenStack cloud from clouds.yaml, the OpenStack way: OS_CLOUD names it,
 # OS_CLIENT_CONFIG_FILE (or the standard places) holds it.
