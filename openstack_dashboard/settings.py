@@ -245,6 +245,10 @@ REGISTRATION_CLOUDS = ([c for c in os.environ["NOVA_REGISTRATION_CLOUDS"].split(
 ACCOUNT_ACTIVATION_DAYS = 3
 # Sign-up posts per client address (django-ratelimit, counted in the shared cache).
 REGISTRATION_RATE = os.environ.get("NOVA_REGISTRATION_RATE", "10/h")
+# Password reset requests per client address, and per email address asked for
+# (whether or not an account has it, so the limit tells nothing).
+PASSWORD_RESET_RATE = os.environ.get("NOVA_PASSWORD_RESET_RATE", "10/h")
+PASSWORD_RESET_EMAIL_RATE = os.environ.get("NOVA_PASSWORD_RESET_EMAIL_RATE", "3/h")
 
 # Email: printed on the console (the demo's activation links), or sent by SMTP.
 if os.environ.get("NOVA_EMAIL_HOST"):
