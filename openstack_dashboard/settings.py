@@ -88,6 +88,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Before the cloud context: an idle or too old session ends before any cloud call.
     "django_nova.sessions.SessionTimeoutMiddleware",
+    "django_nova.sandbox.SandboxRestartMiddleware",
     "django_nova.middleware.NovaContextMiddleware",
     # Last: turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
