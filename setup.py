@@ -82,9 +82,12 @@ setup(
         "embedded": ["moto[server]>=5.1.10"],
         # What the reference site (run from the checkout) needs to serve itself,
         # sign-ups and rate limits included.
+        # django-csp and django-permissions-policy: the security headers, one code path on
+        # Django 5.2 and 6.x (Django's own CSP exists from 6.0 only).
         "site": ["gunicorn>=23", "whitenoise>=6.9", "django-registration>=5.2",
                  "django-axes>=8.3", "django-ratelimit>=4.1", "dj-database-url>=2.3",
-                 "python-json-logger>=3.1"],
+                 "python-json-logger>=3.1", "django-csp>=4.0",
+                 "django-permissions-policy>=4.33"],
         # The reference site on PostgreSQL (NOVA_DATABASE_URL) and Redis (NOVA_REDIS_URL).
         "postgres": ["psycopg[binary]>=3.2"],
         "redis": ["redis>=5.2"],

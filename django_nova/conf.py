@@ -67,6 +67,9 @@ DEFAULTS = {
     # /metrics answers requests from loopback, and those that carry
     # "Authorization: Bearer <METRICS_TOKEN>" when it is set.
     "METRICS_TOKEN": "",
+    # Seconds without a request after which a session ends (SessionTimeoutMiddleware;
+    # 0: never).  The absolute limit is Django's SESSION_COOKIE_AGE.
+    "SESSION_IDLE_TIMEOUT": 1800,
     # Where the embedded cloud keeps its lock, state file and log.
     "EMBEDDED_STATE_DIR": None,
     # Per-project limits on clouds that enforce none themselves (EC2), for

@@ -11,13 +11,37 @@ from datetime import timedelta
 from pathlib import Path
 
 import django
+from csp.constants import NONE, SELF
 
 from django_nova.conf import EMBEDDED_CLOUD
 from django_nova.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("NOVA_VAR_DIR", BASE_DIR / "var"))
-VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def _private_var_dir(path: Path) -> None:
+    """Keep everything the site writes in VAR_DIR private to its user.
+
+    The site's processes (gunicorn workers, management commands, the embedded
+    cloud they start) create files 0600 and directories 0700: the umask is
+    tightened here, before any of them is written.  A VAR_DIR that others can
+    enter (left by an older version, or made by hand) is closed as a whole,
+    once: every directory 0700, every file 0600.
+    """
+    os.umask(os.umask(0o077) | 0o077)
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if not path.stat().st_mode & 0o077:
+        return
+    for root, dirs, files in os.walk(path):
+        for name in dirs + files:
+            entry = os.path.join(root, name)
+            if not os.path.islink(entry):
+                os.chmod(entry, 0o700 if name in dirs else 0o600)
+    path.chmod(0o700)
+
+
+_private_var_dir(VAR_DIR)
 
 
 def _secret_key() -> str:
@@ -48,12 +72,16 @@ INSTALLED_APPS = [
     "openstack_dashboard.registration",
     "axes",
     "django_ratelimit",
+    "csp",
 ]
 
 MIDDLEWARE = [
     # First: every request gets its id and access line, whatever happens inside.
     "django_nova.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise, so static files get the security headers too.
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -61,6 +89,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Before the cloud context: an idle or too old session ends before any cloud call.
+    "django_nova.sessions.SessionTimeoutMiddleware",
+    "django_nova.sandbox.SandboxRestartMiddleware",
     "django_nova.middleware.NovaContextMiddleware",
     # Last: turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -146,6 +177,36 @@ SESSION_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp, the same on Django 5.2 and 6.x): the pages
+# have no inline script or style and load nothing from elsewhere.  data: images
+# are Bootstrap's own SVG icons (select arrows, close buttons, check marks).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# Permissions-Policy (django-permissions-policy): the dashboard uses no device or
+# powerful feature, so no page (nor anything injected into one) may.
+PERMISSIONS_POLICY = {feature: [] for feature in (
+    "accelerometer", "autoplay", "camera", "display-capture", "encrypted-media",
+    "fullscreen", "geolocation", "gyroscope", "hid", "idle-detection", "magnetometer",
+    "microphone", "midi", "payment", "picture-in-picture", "publickey-credentials-get",
+    "screen-wake-lock", "serial", "usb", "xr-spatial-tracking")}
+
+# Sessions: signed out after NOVA_SESSION_IDLE_TIMEOUT seconds without activity
+# (default 30 minutes) and NOVA_SESSION_MAX_AGE seconds after signing in (default
+# 12 hours), whatever happens: NIST SP 800-63B's limits for AAL2 (see
+# django_nova.sessions).  0 switches the idle timeout off.
+SESSION_COOKIE_AGE = int(os.environ.get("NOVA_SESSION_MAX_AGE", "43200"))
+_session_idle_timeout = int(os.environ.get("NOVA_SESSION_IDLE_TIMEOUT", "1800"))
+
 if os.environ.get("NOVA_HTTPS") == "1":
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = True
@@ -163,6 +224,7 @@ NOVA = {
     # Behind N trusted reverse proxies, the client address (audit log, rate limits)
     # is the Nth from the right of X-Forwarded-For; 0 trusts REMOTE_ADDR only.
     "TRUSTED_PROXIES": int(os.environ.get("NOVA_PROXY_COUNT", "0")),
+    "SESSION_IDLE_TIMEOUT": _session_idle_timeout,
 }
 # An OpenStack cloud from clouds.yaml, the OpenStack way: OS_CLOUD names it,
 # OS_CLIENT_CONFIG_FILE (or the standard places) holds it.
@@ -187,6 +249,10 @@ REGISTRATION_CLOUDS = ([c for c in os.environ["NOVA_REGISTRATION_CLOUDS"].split(
 ACCOUNT_ACTIVATION_DAYS = 3
 # Sign-up posts per client address (django-ratelimit, counted in the shared cache).
 REGISTRATION_RATE = os.environ.get("NOVA_REGISTRATION_RATE", "10/h")
+# Password reset requests per client address, and per email address asked for
+# (whether or not an account has it, so the limit tells nothing).
+PASSWORD_RESET_RATE = os.environ.get("NOVA_PASSWORD_RESET_RATE", "10/h")
+PASSWORD_RESET_EMAIL_RATE = os.environ.get("NOVA_PASSWORD_RESET_EMAIL_RATE", "3/h")
 
 # Email: printed on the console (the demo's activation links), or sent by SMTP.
 if os.environ.get("NOVA_EMAIL_HOST"):

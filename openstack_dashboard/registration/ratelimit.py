@@ -1,10 +1,11 @@
 """Who is asking: the client address and the login name that rate limits count.
 
 Logins are limited by django-axes (failed attempts per name and address,
-stored in the database, so every gunicorn worker sees them); sign-ups by
-django-ratelimit (sign-up posts per address, counted in the site's shared
-cache).  Both take the client address from django_nova.client_address, as
-the audit log does, so NOVA["TRUSTED_PROXIES"] applies to all three.
+stored in the database, so every gunicorn worker sees them); sign-ups and
+password resets by django-ratelimit (posts per address, and reset requests
+per email address, counted in the site's shared cache).  All take the client
+address from django_nova.client_address, as the audit log does, so
+NOVA["TRUSTED_PROXIES"] applies to them all.
 """
 
 from axes.helpers import get_client_username, get_cool_off, get_failure_limit
@@ -31,6 +32,25 @@ def signup_limited(request) -> bool:
     """Count this sign-up post and say whether the address has posted too many."""
     return is_ratelimited(request, group="nova-signup", key="ip", method="POST",
                           rate=settings.REGISTRATION_RATE, increment=True)
+
+
+def reset_email(group, request) -> str:
+    """The email address a reset request asks for, as the reset form compares it."""
+    return request.POST.get("email", "").strip().lower()
+
+
+def password_reset_limited(request) -> bool:
+    """Count this reset request per address and per email asked for; True when over either.
+
+    Every email is counted, whether or not an account has it, so being
+    limited tells nothing about which addresses have accounts.
+    """
+    by_address = is_ratelimited(request, group="nova-password-reset", key="ip", method="POST",
+                                rate=settings.PASSWORD_RESET_RATE, increment=True)
+    by_email = bool(reset_email(None, request)) and is_ratelimited(
+        request, group="nova-password-reset-email", key=reset_email, method="POST",
+        rate=settings.PASSWORD_RESET_EMAIL_RATE, increment=True)
+    return by_address or by_email
 
 
 def lockout_response(request, original_response=None, credentials=None):

@@ -20,7 +20,7 @@ from django_nova.services.provisioning import ProvisioningError
 
 from .forms import NovaPasswordResetForm, NovaSetPasswordForm, SignupForm
 from .models import Signup
-from .ratelimit import signup_limited
+from .ratelimit import password_reset_limited, signup_limited
 from .signups import (
     SignupFailed,
     activate_signup,
@@ -99,10 +99,18 @@ class ActivateView(activation_views.ActivationView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset request, limited per client address and per email asked for."""
+
     form_class = NovaPasswordResetForm
     template_name = "nova_registration/password_reset_form.html"
     email_template_name = "nova_registration/password_reset_email.txt"
     subject_template_name = "nova_registration/password_reset_subject.txt"
+
+    def post(self, request, *args, **kwargs):
+        if password_reset_limited(request):
+            annotate(request, error="password reset rate limit reached")
+            return render(request, "nova_registration/password_reset_limited.html", status=429)
+        return super().post(request, *args, **kwargs)
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):

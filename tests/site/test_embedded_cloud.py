@@ -58,8 +58,10 @@ def test_processes_share_one_server(state_dir):
     assert embedded.ensure_running() == urls[0]
     assert embedded.running_url() == urls[0]
     # A client holding a keep-alive connection must not keep the server up.
+    assert embedded.endpoint_url() == urls[0]
     client = boto3.client("ec2", endpoint_url=urls[0], region_name="us-east-1",
                           aws_access_key_id="k", aws_secret_access_key="s")
+    embedded.authorize(client)  # as the dashboard's clients are
     client.describe_regions()
     assert embedded.stop() is True
     assert embedded.running_url() is None
@@ -67,9 +69,10 @@ def test_processes_share_one_server(state_dir):
 
 
 def test_embedded_cloud_is_seeded_and_validates(state_dir):
-    url = embedded.ensure_running()
+    url = embedded.endpoint_url()
     ec2 = boto3.client("ec2", endpoint_url=url, region_name="us-east-1",
                        aws_access_key_id="nova-embedded", aws_secret_access_key="nova-embedded")
+    embedded.authorize(ec2)
     names = {i["Name"] for i in ec2.describe_images(Owners=["100000000001"])["Images"]}
     assert names == {"Ubuntu 24.04 LTS (Noble Numbat)", "Debian 13 (Trixie)",
                      "Fedora Cloud 43", "CirrOS 0.6.3"}

@@ -17,6 +17,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from django_nova.embedded_gate import SECRET_HEADER
+
 from . import embedded_setup, openstack_setup, procs, report, sites
 from .load import closed_loop, sign_in_all
 from .measure import Meter, dashboard_fetch, ec2_pages, openstack_pages, run_blocks
@@ -249,8 +251,8 @@ def start_embedded(work: Path, fresh: bool = True):
     if fresh and run_dir.exists():
         shutil.rmtree(run_dir)  # the bench's own sandbox from an earlier run
     run_dir.mkdir(parents=True, exist_ok=True)
-    moto_port, moto = sites.start_moto(run_dir / "moto")
-    proxy = sites.Proxy({"ec2": moto_port}, run_dir)
+    moto_port, secret, moto = sites.start_moto(run_dir / "moto")
+    proxy = sites.Proxy({"ec2": moto_port}, run_dir, {SECRET_HEADER: secret})
     password = secrets.token_urlsafe(12)
     site = sites.NovaSite(run_dir / "nova-var", {
         "BENCH_EC2_ENDPOINT": proxy.url("ec2"), "BENCH_ONLY_CLOUD": "embedded",

@@ -18,6 +18,7 @@ and answers ``GET /counts`` and ``POST /reset`` on a control port.
 import argparse
 import http.client
 import json
+import os
 import re
 import signal
 import sys
@@ -35,6 +36,8 @@ _counts: dict = defaultdict(lambda: {"calls": 0, "bytes": 0, "seconds": 0.0})
 _counts_lock = threading.Lock()
 _port_map: dict[bytes, bytes] = {}
 ADDRESS = re.compile(rb"(?:127\.0\.0\.1|localhost):(\d+)(?!\d)")
+# Headers added to every forwarded request (Proxy(add_headers=...) in sites.py).
+ADD_HEADERS = json.loads(os.environ.get("BENCH_PROXY_HEADERS") or "{}")
 
 
 def operation(method: str, path: str, body: bytes) -> str:
@@ -93,6 +96,7 @@ def handler_for(service: str, upstream_port: int):
                        if k.lower() not in HOP_BY_HOP}
             if body is not None:
                 headers["Content-Length"] = str(len(body))
+            headers.update(ADD_HEADERS)
             started = time.perf_counter()
             try:
                 response, data = upstream.request(self.command, self.path, body, headers)

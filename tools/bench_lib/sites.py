@@ -35,13 +35,15 @@ def workdir() -> Path:
 # --- the counting proxy --------------------------------------------------------
 
 class Proxy:
-    def __init__(self, routes: dict[str, int], run_dir: Path):
+    def __init__(self, routes: dict[str, int], run_dir: Path, add_headers: dict | None = None):
+        """``add_headers`` go on every forwarded request (the embedded sandbox's secret)."""
         ports_file = run_dir / "proxy-ports.json"
         ports_file.unlink(missing_ok=True)
         argv = [sys.executable, "-m", "bench_lib.proxy", "--ports-file", str(ports_file)]
         for service, port in routes.items():
             argv += ["--route", f"{service}={port}"]
-        env = {**os.environ, "PYTHONPATH": str(REPO / "tools")}
+        env = {**os.environ, "PYTHONPATH": str(REPO / "tools"),
+               "BENCH_PROXY_HEADERS": json.dumps(add_headers or {})}
         self.log = run_dir / "proxy.log"
         self.process = procs.start(argv, self.log, env=env)
         deadline = time.monotonic() + 20
@@ -243,8 +245,11 @@ def package_version(name: str) -> str:
 
 # --- the embedded cloud's moto server ----------------------------------------------
 
-def start_moto(state_dir: Path) -> tuple[int, subprocess.Popen]:
-    """``python -m django_nova.embedded serve DIR``, the server the site would start."""
+def start_moto(state_dir: Path) -> tuple[int, str, subprocess.Popen]:
+    """``python -m django_nova.embedded serve DIR``, the server the site would start.
+
+    Returns its port, the secret its gate wants on every request, and the process.
+    """
     from django_nova.embedded import moto_environment
 
     state_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -259,4 +264,5 @@ def start_moto(state_dir: Path) -> tuple[int, subprocess.Popen]:
         if process.poll() is not None or time.monotonic() > deadline:
             raise BenchError(f"the embedded cloud did not start; see {log}")
         time.sleep(0.1)
-    return json.loads(state.read_text())["port"], process
+    started = json.loads(state.read_text())
+    return started["port"], started["secret"], process

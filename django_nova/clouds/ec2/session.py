@@ -101,6 +101,8 @@ def client(service: str, endpoint: str | None, region: str, key_id: str, secret:
 
     made.meta.events.register("before-call", announce)
     made.meta.events.register("before-parse", refuse_html)
+    # The embedded sandbox refuses requests without its per-start secret.
+    embedded.authorize(made)
     return made
 
 
