@@ -71,6 +71,28 @@ def test_launch_watch_and_delete_through_the_views(keystone_client, client, os_c
         conn.compute.delete_server(server.id, ignore_missing=True)
 
 
+def test_launch_skips_a_network_without_a_subnet(keystone_client, client, os_conn, ids):
+    """An empty network beside demo-net: Nova would refuse the launch if it were chosen."""
+    keystone_client("demo")
+    conn = os_conn("demo")
+    empty = conn.network.create_network(name=f"nova-test-empty-{time.monotonic_ns()}")
+    server = None
+    try:
+        response = client.post("/instances/launch/", {
+            "name": "beside-empty", "image": ids["image"], "instance_type": ids["flavor"],
+            "count": 1})
+        assert response.status_code == 302, response.context["form"].errors
+        server = next(s for s in conn.compute.servers() if s.name == "beside-empty")
+        wait_for(lambda: server_status(conn, server.id) == "ACTIVE")
+        ports = list(conn.network.ports(device_id=server.id))
+        assert [p.network_id for p in ports] == [conn.network.find_network("demo-net").id]
+    finally:
+        if server:
+            conn.compute.delete_server(server.id, ignore_missing=True)
+            wait_for(lambda: server_status(conn, server.id) == "DELETED")
+        conn.network.delete_network(empty, ignore_missing=True)
+
+
 @pytest.mark.parametrize("action, settled", [
     ("stop", "SHUTOFF"),
     ("reboot", "ACTIVE"),

@@ -54,11 +54,15 @@ class OpenStackCompute:
                                           if s.id in wanted})
 
     def _networks_for_launch(self):
-        """The project's own networks, else the shared ones; none when there are none."""
+        """The project's first own network that can take a port, else a shared one.
+
+        A network without a subnet cannot boot a server (Nova refuses the whole launch), so
+        an empty network the user made beside their working one must not be chosen.
+        """
         if "network" not in self.session.services:
             return "none"
         networks = self.session.call(lambda: [n for n in self.session.conn.network.networks()
-                                              if not n.is_router_external])
+                                              if not n.is_router_external and n.subnet_ids])
         own = [n for n in networks if n.project_id == self.session.project_id]
         chosen = own or [n for n in networks if n.is_shared]
         return [{"uuid": n.id} for n in chosen[:1]] or "none"
