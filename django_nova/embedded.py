@@ -249,6 +249,21 @@ def stop() -> bool:
     return True
 
 
+def settle_moto_for_threads() -> None:
+    """Work around a moto thread-safety bug before serving from several threads.
+
+    moto's DescribeKeyPairs adds a key to a class-wide dict that every other
+    response's serializer iterates; the first DescribeKeyPairs while another
+    answer is being written fails that answer ("dictionary changed size during
+    iteration", a 500).  With the key there from the start it is only replaced.
+    """
+    from moto.core.responses import never_return
+    from moto.ec2.responses._base_response import EC2BaseResponse
+
+    EC2BaseResponse.RESPONSE_KEY_PATH_TO_TRANSFORMER.setdefault(
+        "DescribeKeyPairsResult.KeyPairs.KeyPairInfo.PublicKey", never_return)
+
+
 def serve(directory: Path) -> None:
     """Run the moto server in this process until SIGTERM or SIGINT."""
     os.umask(0o077)
@@ -261,6 +276,7 @@ def serve(directory: Path) -> None:
     )
     from werkzeug.serving import make_server
 
+    settle_moto_for_threads()
     # Block the stop signals before the server thread exists (threads inherit
     # the mask), so they reach the sigwait below instead of a server thread.
     # Then exit at once: a graceful werkzeug shutdown would wait for every

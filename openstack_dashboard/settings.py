@@ -127,7 +127,13 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": VAR_DIR / "db.sqlite3",
-            "OPTIONS": {"timeout": 20},
+            # gunicorn's threads and workers write at once (sessions, audit, quota
+            # holds).  IMMEDIATE takes the write lock when a transaction begins, so a
+            # writer waits its turn (up to "timeout" s) instead of failing with
+            # "database is locked" when two read-then-write transactions meet; WAL
+            # lets pages read while one writes.
+            "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE",
+                        "init_command": "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL"},
         }
     }
 

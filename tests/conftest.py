@@ -33,6 +33,7 @@ def moto_url():
     os.environ.update(embedded.moto_environment())
     from moto.server import ThreadedMotoServer
 
+    embedded.settle_moto_for_threads()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()

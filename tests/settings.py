@@ -11,8 +11,12 @@ from openstack_dashboard.settings import *  # noqa: E402, F403
 SECRET_KEY = "test-only-secret-key-not-for-production-use-0123456789"  # noqa: S105
 # SQLite in memory, unless the run names a real database (NOVA_DATABASE_URL: the
 # second pass of ./run_tests.sh uses PostgreSQL from tools/test-services).
+# The site's SQLite settings, in a file: concurrent requests (tests/ec2/test_races.py,
+# live servers) need real locking, which an in-memory database shared between
+# threads does not have ("database table is locked").
 if not os.environ.get("NOVA_DATABASE_URL"):
-    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.path.join(tempfile.mkdtemp(prefix="nova-test-db-"), "test.sqlite3")}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
