@@ -1,7 +1,6 @@
 from django import forms
 
 from ..forms import BootstrapFormMixin
-from ..validators import validate_resource_name
 
 # Nova's own ceilings are higher; these keep typos (a RAM size in GB as MB...) out.
 MAX_VCPUS = 1024
@@ -10,7 +9,7 @@ MAX_DISK_GB = 65536
 
 
 class FlavorForm(BootstrapFormMixin, forms.Form):
-    name = forms.CharField(max_length=255, validators=[validate_resource_name])
+    name = forms.CharField(max_length=255)
     vcpus = forms.IntegerField(label="vCPUs", min_value=1, max_value=MAX_VCPUS, initial=1)
     ram_mb = forms.IntegerField(label="RAM (MB)", min_value=1, max_value=MAX_RAM_MB,
                                 initial=512)
@@ -33,5 +32,5 @@ class FlavorAccessForm(BootstrapFormMixin, forms.Form):
 
 class DisableServiceForm(BootstrapFormMixin, forms.Form):
     reason = forms.CharField(
-        max_length=255, required=False, validators=[validate_resource_name],
+        max_length=255, required=False,
         help_text="Optional; shown to other admins (maintenance, hardware fault...).")

@@ -1,7 +1,6 @@
 from django import forms
 
 from ..forms import BootstrapFormMixin, NameDescriptionForm
-from ..validators import validate_resource_name
 
 
 class ImageEditForm(NameDescriptionForm):
@@ -26,7 +25,7 @@ CONTAINER_FORMATS = ["bare", "ovf", "ova", "ami", "ari", "aki", "docker"]
 
 
 class ImageUploadForm(BootstrapFormMixin, forms.Form):
-    name = forms.CharField(max_length=255, validators=[validate_resource_name])
+    name = forms.CharField(max_length=255)
     file = forms.FileField(label="Image file",
                            help_text="Streamed to the image service; large files are fine.")
     disk_format = forms.ChoiceField(choices=[(f, f) for f in DISK_FORMATS], initial="qcow2")

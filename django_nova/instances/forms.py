@@ -3,7 +3,6 @@ from django import forms
 from ..forms import BootstrapFormMixin
 from ..resources import LaunchSpec
 from ..services.compute import LaunchOptions
-from ..validators import validate_resource_name
 
 MAX_LAUNCH_COUNT = 20
 # EC2 takes at most 16 KiB of user data before base64 encoding.
@@ -11,7 +10,10 @@ MAX_USER_DATA_BYTES = 16 * 1024
 
 
 class LaunchForm(BootstrapFormMixin, forms.Form):
-    name = forms.CharField(max_length=255, validators=[validate_resource_name],
+    # A script: tabs, escapes and any other character are the user's business.
+    free_text_fields = ("user_data",)
+
+    name = forms.CharField(max_length=255,
                            help_text="Shown in the instances table (the Name tag on EC2).")
     image = forms.ChoiceField()
     instance_type = forms.ChoiceField()
@@ -83,8 +85,8 @@ class InstanceChoiceForm(BootstrapFormMixin, forms.Form):
 class TagForm(BootstrapFormMixin, forms.Form):
     """A key/value tag (EC2) or metadata item (Nova); limits fit both clouds."""
 
-    key = forms.CharField(max_length=128, validators=[validate_resource_name])
-    value = forms.CharField(max_length=255, required=False, validators=[validate_resource_name])
+    key = forms.CharField(max_length=128)
+    value = forms.CharField(max_length=255, required=False)
 
     def clean_key(self):
         key = self.cleaned_data["key"]
@@ -96,7 +98,7 @@ class TagForm(BootstrapFormMixin, forms.Form):
 class LabelForm(BootstrapFormMixin, forms.Form):
     """A Nova server tag: a short plain label."""
 
-    label = forms.CharField(max_length=60, validators=[validate_resource_name])
+    label = forms.CharField(max_length=60)
 
     def clean_label(self):
         label = self.cleaned_data["label"]

@@ -12,16 +12,10 @@ from ..resources import (
     SecurityGroupRule,
 )
 from ..services.network import DEFAULT_GROUP, SubnetRequest, find_duplicate
-from ..validators import CONTROL_CHARS, validate_resource_name
 
 MAX_NAME = 255
 PORTLESS = {"icmp": "ICMP rules take no ports.", "any": "Rules for any protocol take no ports."}
 DUPLICATE = "This group already has this rule."
-
-
-def validate_description(value: str) -> None:
-    if CONTROL_CHARS.search(value):
-        raise forms.ValidationError("Use one line without control characters.")
 
 
 
@@ -39,9 +33,8 @@ def strict_network(text: str, example: str) -> ipaddress.IPv4Network | ipaddress
     raise forms.ValidationError(f"{text} has host bits set: the network is {loose}.")
 
 class SecurityGroupForm(BootstrapFormMixin, forms.Form):
-    name = forms.CharField(max_length=MAX_NAME, validators=[validate_resource_name])
-    description = forms.CharField(max_length=MAX_NAME, required=False,
-                                  validators=[validate_description])
+    name = forms.CharField(max_length=MAX_NAME)
+    description = forms.CharField(max_length=MAX_NAME, required=False)
 
     def __init__(self, *args, features: Capabilities, **kwargs):
         super().__init__(*args, **kwargs)
@@ -205,8 +198,7 @@ class SubnetFields(forms.Form):
     """The fields of a subnet; ``cidr_required`` says whether it is optional."""
 
     cidr_required = True
-    subnet_name = forms.CharField(max_length=MAX_NAME, required=False, label="Subnet name",
-                                  validators=[validate_resource_name])
+    subnet_name = forms.CharField(max_length=MAX_NAME, required=False, label="Subnet name")
     cidr = forms.CharField(
         max_length=64, label="Network address (CIDR)",
         widget=forms.TextInput(attrs={"placeholder": "192.168.10.0/24", "spellcheck": "false"}),
@@ -268,7 +260,7 @@ class NetworkForm(BootstrapFormMixin, SubnetFields):
 
     cidr_required = False
     field_order = ["name"]
-    name = forms.CharField(max_length=MAX_NAME, validators=[validate_resource_name])
+    name = forms.CharField(max_length=MAX_NAME)
 
 
 class SubnetForm(BootstrapFormMixin, SubnetFields):
@@ -282,7 +274,7 @@ def _external_choices(networks: list[Network]) -> list[tuple[str, str]]:
 
 
 class RouterForm(BootstrapFormMixin, forms.Form):
-    name = forms.CharField(max_length=MAX_NAME, validators=[validate_resource_name])
+    name = forms.CharField(max_length=MAX_NAME)
     external_network = forms.ChoiceField(
         required=False, label="External gateway",
         help_text="The external network the router reaches the outside through "

@@ -16,6 +16,7 @@ API access keys (their IAM user in each project's account) are deleted when
 they leave a project, are disabled, renamed or deleted, or the project is.
 """
 
+import unicodedata
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
@@ -63,6 +64,21 @@ class ProjectNotEmpty(Conflict):
 
 class AccessKeysRemain(Unavailable):
     """The change was made, but some of the user's API access keys could not be deleted."""
+
+
+PROJECT_TAKEN = "A project with this name already exists on this cloud."
+USER_TAKEN = "A user with this name already exists."
+
+
+def folded(name: str) -> str:
+    """A name as people tell names apart: "Demo", "demo" and "ｄｅｍｏ" are one."""
+    return unicodedata.normalize("NFKC", name).casefold()
+
+
+def _refuse_taken(name: str, others, message: str) -> None:
+    """Conflict when ``name`` is one of ``others`` ((id, name) pairs), case aside."""
+    if any(folded(other) == folded(name) for _, other in others):
+        raise Conflict(message)
 
 
 def _refuse_self(is_self: bool, what: str) -> None:
@@ -167,7 +183,7 @@ EC2_ROLES = [IdentityRole(id=value, name=label) for value, label in Membership.R
 def _validation_error(error: ValidationError) -> Exception:
     text = " ".join(error.messages)
     if "already exists" in text:
-        return Conflict("A project with this name already exists on this cloud.")
+        return Conflict(PROJECT_TAKEN)
     return InvalidInput(text)
 
 
@@ -208,6 +224,8 @@ class DjangoIdentity:
             cloud = current if current in self.clouds else self.clouds[0]
         if cloud not in self.clouds:
             raise InvalidInput(f"There is no EC2 cloud {cloud!r}.")
+        _refuse_taken(name, Project.objects.filter(cloud=cloud).values_list("pk", "name"),
+                      PROJECT_TAKEN)
         try:
             with transaction.atomic():
                 project = create_project(name, cloud, description=description)
@@ -221,6 +239,8 @@ class DjangoIdentity:
     def update_project(self, project_id: str, name: str, description: str,
                        enabled: bool) -> IdentityProject:
         project = self._project_row(project_id)
+        _refuse_taken(name, Project.objects.filter(cloud=project.cloud).exclude(pk=project.pk)
+                      .values_list("pk", "name"), PROJECT_TAKEN)
         project.name, project.description, project.enabled = name, description, enabled
         try:
             project.full_clean()
@@ -316,13 +336,13 @@ class DjangoIdentity:
     def create_user(self, name: str, email: str = "", password: str = "", enabled: bool = True,
                     is_admin: bool = False) -> IdentityUser:
         model = get_user_model()
-        if model.objects.filter(username=name).exists():
-            raise Conflict("A user with this name already exists.")
+        if model.objects.filter(username__iexact=name).exists():
+            raise Conflict(USER_TAKEN)
         try:
             user = model.objects.create_user(username=name, email=email, password=password,
                                              is_active=enabled, is_staff=is_admin)
         except IntegrityError as error:
-            raise Conflict("A user with this name already exists.") from error
+            raise Conflict(USER_TAKEN) from error
         return _site_user(user)
 
     def update_user(self, user_id: str, name: str, email: str, enabled: bool,
@@ -331,8 +351,8 @@ class DjangoIdentity:
         if str(user.pk) == self.current_user_id:
             _refuse_self(not enabled, "disable")
             _refuse_self(not is_admin, "take admin rights from")
-        if get_user_model().objects.filter(username=name).exclude(pk=user.pk).exists():
-            raise Conflict("A user with this name already exists.")
+        if get_user_model().objects.filter(username__iexact=name).exclude(pk=user.pk).exists():
+            raise Conflict(USER_TAKEN)
         # Disabled, or renamed (keys under the old IAM user name would stay out of
         # everyone's reach yet keep working): their API access keys go first.
         if ((user.is_active and not enabled)
@@ -456,6 +476,7 @@ class KeystoneIdentity:
 
     def create_project(self, name: str, description: str = "", enabled: bool = True,
                        cloud: str = "") -> IdentityProject:
+        _refuse_taken(name, ((p.id, p.name) for p in self.admin.list_projects()), PROJECT_TAKEN)
         return self.admin.create_project(name, description, enabled)
 
     def update_project(self, project_id: str, name: str, description: str,
@@ -463,6 +484,8 @@ class KeystoneIdentity:
         if project_id == self.current_project_id and not enabled:
             raise Conflict("This is your current project; switch to another one "
                            "before disabling it.")
+        _refuse_taken(name, ((p.id, p.name) for p in self.admin.list_projects()
+                             if p.id != project_id), PROJECT_TAKEN)
         return self.admin.update_project(project_id, name, description, enabled)
 
     def project_resources(self, project_id: str) -> list[ProjectResource]:
@@ -503,14 +526,15 @@ class KeystoneIdentity:
 
     def create_user(self, name: str, email: str = "", password: str = "", enabled: bool = True,
                     is_admin: bool = False) -> IdentityUser:
-        if self.admin.find_user(name) is not None:
-            raise Conflict("A user with this name already exists.")
+        _refuse_taken(name, ((u.id, u.name) for u in self.admin.list_users()), USER_TAKEN)
         return self.admin.create_user(name, email=email, password=password or None,
                                       enabled=enabled)
 
     def update_user(self, user_id: str, name: str, email: str, enabled: bool,
                     is_admin: bool = False) -> IdentityUser:
         _refuse_self(user_id == self.current_user_id and not enabled, "disable")
+        _refuse_taken(name, ((u.id, u.name) for u in self.admin.list_users() if u.id != user_id),
+                      USER_TAKEN)
         return self.admin.update_user(user_id, name, email, enabled)
 
     def set_enabled(self, user_id: str, enabled: bool) -> None:

@@ -562,3 +562,45 @@ def test_add_member_offers_the_member_role_first(admin_client, project):
     page = admin_client.get(reverse("django_nova:admin-project", args=[project.pk]))
     assert page.context["form"]["role"].value() == "member"
     assert '<option value="member" selected>' in page.content.decode()
+
+
+# --- one name rule: case and hidden characters ---------------------------------------------
+
+@pytest.mark.parametrize("name", ["ALPHA", "Alpha", "ａｌｐｈａ"])
+def test_project_names_are_unique_whatever_their_case(admin_client, project, make_project,
+                                                      name):
+    response = admin_client.post(url("admin-project-create"), {"name": name})
+    assert response.status_code == 200 and "already exists" in response.content.decode()
+    beta = make_project("beta")
+    renamed = admin_client.post(url("admin-project-edit", beta.pk), {"name": name})
+    assert renamed.status_code == 200 and "already exists" in renamed.content.decode()
+    assert sorted(Project.objects.values_list("name", flat=True)) == ["alpha", "beta"]
+    # Its own name in another case is a rename, not a clash.
+    assert admin_client.post(url("admin-project-edit", project.pk),
+                             {"name": "Alpha", "enabled": "on"}).status_code == 302
+
+
+def test_the_database_refuses_a_project_name_in_another_case(project):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Project.objects.create(name="ALPHA", cloud=project.cloud)
+
+
+def test_user_names_are_unique_whatever_their_case(admin_client, member, make_user):
+    data = {"name": "Alice", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+    response = admin_client.post(url("admin-user-create"), data)
+    assert response.status_code == 200 and "already exists" in response.content.decode()
+    bob = make_user("bob")
+    renamed = admin_client.post(url("admin-user-edit", bob.pk), {"name": "ALICE", "enabled": "on"})
+    assert renamed.status_code == 200 and "already exists" in renamed.content.decode()
+    assert not get_user_model().objects.filter(username__in=["Alice", "ALICE"]).exists()
+
+
+@pytest.mark.parametrize("name", ["tab\there", "esc\x1bhere", "evil\u202etxt.exe",
+                                  "zero\u200bwidth", "iso\u2066late", "bom\ufeff"])
+def test_project_names_with_hidden_characters_are_refused(admin_client, name):
+    response = admin_client.post(url("admin-project-create"), {"name": name})
+    assert response.status_code == 200
+    assert "control characters" in response.content.decode()
+    assert not Project.objects.filter(name=name).exists()
