@@ -17,7 +17,14 @@ from . import audit
 from .concurrency import gather_outcomes, outcome_error
 from .exceptions import CloudError, Conflict, InvalidInput, NotFound
 from .resources import ACTIONS, Action
+from .services import submissions
 from .services.compute import ComputeService
+
+# The hidden field that carries a form's one-time token (includes/form.html writes it).
+SUBMISSION_FIELD = "nova_submission"
+SENT_TWICE = "This form was sent more than once; it was acted on once."
+STILL_RUNNING = ("This form was sent more than once; the first sending is still being "
+                 "handled. Look again in a moment.")
 
 
 class OneTimeSecretMixin:
@@ -120,7 +127,46 @@ def call_cloud(form, action, field: str | None = None, conflict=None):
     return None, False
 
 
-class CloudFormView(ProjectViewMixin, FormView):
+class SubmitOnceMixin:
+    """A form sent twice (a double click, a reload, back and send again) acts once.
+
+    Each rendering carries a new token; the first sending claims it
+    (services.submissions).  A second sending of the same token waits for the
+    first to end and goes where it went, with a message.  A sending that failed
+    (a field error, a refusal) gives the token back: the corrected form goes again.
+    """
+
+    def get_context_data(self, **kwargs):
+        sent = self.request.POST.get(SUBMISSION_FIELD, "") if self.request.method == "POST" else ""
+        return super().get_context_data(submission_token=sent or submissions.new_token(),
+                                         **kwargs)
+
+    def dispatch(self, request, *args, **kwargs):
+        token = request.POST.get(SUBMISSION_FIELD, "") if request.method == "POST" else ""
+        if not token or not request.user.is_authenticated:
+            return super().dispatch(request, *args, **kwargs)
+        held = submissions.claim(request.user, token)
+        if held is None:
+            state, url = submissions.first_outcome(request.user, token)
+            held = submissions.claim(request.user, token) if state == "given back" else None
+            if held is None:
+                messages.info(request, SENT_TWICE if state == "done" else STILL_RUNNING)
+                return redirect(url or request.get_full_path())
+        try:
+            response = super().dispatch(request, *args, **kwargs)
+        except BaseException:
+            submissions.give_back(held)
+            raise
+        form = (getattr(response, "context_data", None) or {}).get("form")
+        if form is not None and form.errors:
+            submissions.give_back(held)
+        else:
+            submissions.finish(held, response.get("Location", "")
+                               if response.status_code in (301, 302, 303) else "")
+        return response
+
+
+class CloudFormView(SubmitOnceMixin, ProjectViewMixin, FormView):
     """A form whose cloud errors land on the form, so the user's input is kept.
 
     A Conflict lands on ``conflict_field`` (a duplicate name), invalid input

@@ -10,10 +10,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from .conf import nova_settings
 from .crypto import EncryptedTextField
+from .validators import validate_resource_name
 
 account_id_validator = RegexValidator(r"^\d{12}$", "An account id is 12 digits.")
 
@@ -24,7 +26,7 @@ def new_account_id() -> str:
 
 
 class Project(models.Model):
-    name = models.CharField(max_length=64)
+    name = models.CharField(max_length=64, validators=[validate_resource_name])
     description = models.TextField(blank=True)
     enabled = models.BooleanField(default=True, help_text="Disabled projects are not offered "
                                                           "to their members.")
@@ -47,7 +49,10 @@ class Project(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["cloud", "name"], name="nova_project_unique_name"),
+            # "Demo" beside "demo" would be two projects nobody tells apart.
+            models.UniqueConstraint(
+                "cloud", Lower("name"), name="nova_project_unique_name_ci",
+                violation_error_message="A project with this name already exists on this cloud."),
             models.UniqueConstraint(fields=["cloud", "account_id"],
                                     name="nova_project_unique_account"),
         ]
@@ -105,6 +110,52 @@ class Quota(models.Model):
 
     def __str__(self):
         return f"{self.project} {self.resource}={self.limit}"
+
+
+class QuotaReservation(models.Model):
+    """What a create that passed the quota check holds until the cloud has made it.
+
+    The check counts the cloud's resources and these rows under a lock on the
+    project (services.quotas.SiteKeptQuotas.held), so concurrent creates
+    cannot all pass; each row goes when its create ends.  Rows of a process that
+    died mid-create stop counting after ``HELD_SECONDS``.
+    """
+
+    HELD_SECONDS = 300
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="reservations")
+    resource = models.CharField(max_length=32)
+    amount = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self):
+        return f"{self.project} {self.resource}+{self.amount}"
+
+
+class FormSubmission(models.Model):
+    """One sending of a form that creates something (mixins.SubmitOnceMixin).
+
+    Each rendered form carries a new token; the row claims it, so the same form
+    sent again (a double click, a reload, back and send again) is recognised and
+    does not act twice.  ``outcome_url`` is where the first sending went.
+    """
+
+    KEPT_DAYS = 1
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="+")
+    token = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    done = models.BooleanField(default=False)
+    outcome_url = models.CharField(max_length=2000, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "token"], name="nova_submission_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id}:{self.token}"
 
 
 class AuditEntry(models.Model):

@@ -66,6 +66,9 @@ class Image:
     created_at: datetime | None = None
     # Set by the service: the image belongs to the current project.
     is_own: bool = False
+    # GB of the volume a launch makes for the root device (EC2's EBS-backed images);
+    # 0 when a launch makes none (instance store, or an OpenStack image).
+    root_volume_gb: int = 0
 
     @property
     def display_name(self) -> str:

@@ -24,6 +24,7 @@ from ..mixins import (
     ConfirmView,
     OneTimeSecretMixin,
     ProjectViewMixin,
+    SubmitOnceMixin,
 )
 from ..services.credentials import CredentialService
 from .forms import (
@@ -162,7 +163,8 @@ class ApplicationCredentialDeleteView(CredentialDeleteView):
         return "Deleted the application credential; it no longer authenticates."
 
 
-class AccessKeyCreateView(CredentialsMixin, SecretShownOnceMixin, TemplateView):
+class AccessKeyCreateView(SubmitOnceMixin, CredentialsMixin, SecretShownOnceMixin,
+                          TemplateView):
     """GET explains (or says the limit is reached); POST creates and shows the secret once."""
 
     needs = "has_access_keys"

@@ -17,7 +17,13 @@ from django.views.generic import FormView, TemplateView
 
 from ..conf import nova_settings
 from ..exceptions import CloudError, NotFound
-from ..mixins import AdminConfirmView, AdminRequiredMixin, CloudFormView, Confirmation
+from ..mixins import (
+    AdminConfirmView,
+    AdminRequiredMixin,
+    CloudFormView,
+    Confirmation,
+    SubmitOnceMixin,
+)
 from ..services.identity import AccessKeysRemain, ProjectNotEmpty, identity_for
 from .forms import MemberAddForm, PasswordForm, ProjectForm, RoleForm, UserCreateForm, UserForm
 
@@ -36,7 +42,7 @@ class IdentityMixin(AdminRequiredMixin):
         return super().get_context_data(identity_kind=self.identity.KIND, **kwargs)
 
 
-class IdentityFormView(IdentityMixin, FormView):
+class IdentityFormView(SubmitOnceMixin, IdentityMixin, FormView):
     """A form whose cloud errors land on it (CloudFormView's rules, without a project)."""
 
     template_name = TEMPLATES + "form.html"

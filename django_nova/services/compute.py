@@ -22,7 +22,7 @@ from ..resources import (
 )
 from .catalogs import cached, instance_types
 from .paging import marker_from, sign
-from .quotas import check_quota
+from .quotas import quota_held
 
 
 @dataclass(frozen=True)
@@ -105,8 +105,8 @@ class ComputeService:
 
     @records("instance.launch", "spec.name", made="id")
     def launch(self, spec: LaunchSpec) -> list[Instance]:
-        check_quota(self.context, launch=spec)
-        return self.compute.launch(spec)
+        with quota_held(self.context, launch=spec):
+            return self.compute.launch(spec)
 
     def act(self, action: str, instance_ids: list[str]) -> None:
         with acting(self.context, f"instance.{action}", *instance_ids):
@@ -201,13 +201,13 @@ class ComputeService:
 
     @records("keypair.create", "name")
     def create_key_pair(self, name: str, key_type: str) -> NewKeyPair:
-        check_quota(self.context, key_pairs=1)
-        return self.cloud.key_pairs.create_key_pair(name, key_type)
+        with quota_held(self.context, key_pairs=1):
+            return self.cloud.key_pairs.create_key_pair(name, key_type)
 
     @records("keypair.import", "name")
     def import_key_pair(self, name: str, public_key: str) -> KeyPair:
-        check_quota(self.context, key_pairs=1)
-        return self.cloud.key_pairs.import_key_pair(name, public_key)
+        with quota_held(self.context, key_pairs=1):
+            return self.cloud.key_pairs.import_key_pair(name, public_key)
 
     def key_pair(self, name: str) -> KeyPair:
         found = next((k for k in self.cloud.key_pairs.list_key_pairs() if k.name == name), None)

@@ -25,7 +25,7 @@ from ..resources import (
     SecurityGroupRule,
     Subnet,
 )
-from .quotas import check_quota
+from .quotas import quota_held
 
 DEFAULT_GROUP = "default"
 # Ports Neutron removes with their network; any other port keeps the network in use.
@@ -124,8 +124,8 @@ class NetworkService:
     def create_security_group(self, name: str, description: str) -> SecurityGroup:
         """Create a group; names are unique in a project (Nova refers to groups by name)."""
         self._check_name(name, self.groups.list_security_groups())
-        check_quota(self.context, security_groups=1)
-        return self.groups.create_security_group(name, description)
+        with quota_held(self.context, security_groups=1):
+            return self.groups.create_security_group(name, description)
 
     def edit_refusal(self, group: SecurityGroup) -> str:
         """Why the group's name and description cannot change; "" if they can."""
@@ -177,8 +177,8 @@ class NetworkService:
         duplicate = find_duplicate(rule, group.rules)
         if duplicate is not None:
             raise Conflict("This group already has this rule.")
-        check_quota(self.context, security_group_rules=1)
-        self.groups.add_rule(group.id, rule)
+        with quota_held(self.context, security_group_rules=1):
+            self.groups.add_rule(group.id, rule)
 
     def rule(self, group_id: str, rule_id: str) -> tuple[SecurityGroup, SecurityGroupRule,
                                                           list[SecurityGroup]]:
@@ -243,8 +243,8 @@ class NetworkService:
 
     @records("address.allocate", made="id")
     def allocate_address(self, pool: str = "") -> Address:
-        check_quota(self.context, floating_ips=1)
-        return self.addresses_part.allocate_address(pool)
+        with quota_held(self.context, floating_ips=1):
+            return self.addresses_part.allocate_address(pool)
 
     def address_targets(self) -> list[AddressTarget]:
         return self.addresses_part.address_targets()

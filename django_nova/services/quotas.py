@@ -7,19 +7,31 @@ Two kinds of cloud:
   the cloud refuses what goes over them.
 - EC2 enforces none a dashboard could set, so django-nova keeps them
   (``django_nova.models.Quota`` rows, ``NOVA["DEFAULT_QUOTAS"]`` for missing
-  ones) and ``check_quota`` refuses a launch or a create that would go over,
+  ones) and ``quota_held`` refuses a launch or a create that would go over,
   before anything reaches the cloud.  A quota covers the whole project: usage
   is counted from the project's resources in every region of the cloud (an
   EC2 region is its own world: instances, key pairs, volumes, addresses and
   security groups of one are invisible in another).  The counting is one
   concurrent wave of calls: one per listing per region, whatever the number
-  of resources.
+  of resources.  A launch counts what it makes: instances, vCPUs, RAM, and the
+  root volumes of an EBS-backed image.
+
+Check and create are atomic per project: the check runs under a lock on the
+project's row (an UPDATE, which locks the row on PostgreSQL and the database
+on SQLite, where SELECT ... FOR UPDATE does nothing) and leaves a
+``QuotaReservation`` for what it let through, which every later check counts
+until the create has ended.  The lock is held for the counting calls only,
+never for the create itself.
 """
 
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, replace
+from datetime import timedelta
 from functools import cached_property
 
 from django.db import transaction
+from django.db.models import F, Sum
+from django.utils import timezone
 
 from ..clouds import site_clouds
 from ..concurrency import gather, gather_outcomes
@@ -27,7 +39,7 @@ from ..conf import DEFAULTS, nova_settings
 from ..context import NovaContext, site_project_context
 from ..events import records
 from ..exceptions import CloudError, NotFound, QuotaExceeded
-from ..models import Project, Quota
+from ..models import Project, Quota, QuotaReservation
 from ..resources import IdentityProject, InstanceType, LaunchSpec, QuotaUsage
 from .catalogs import instance_types_by_key
 
@@ -164,8 +176,9 @@ class CloudKeptQuotas:
     def usage_from(self, found: dict) -> dict[str, QuotaUsage]:
         return {q.resource: q for service in self.services for q in found[f"q_{service}"]}
 
-    def check(self, launch: LaunchSpec | None = None, **wanted: int) -> None:
-        """The cloud refuses what goes over its quotas: nothing to check here."""
+    def held(self, launch: LaunchSpec | None = None, **wanted: int):
+        """The cloud refuses what goes over its quotas, atomically: nothing to hold here."""
+        return nullcontext()
 
     def set_limits(self, project_id: str, limits: dict[str, int]) -> None:
         by_service = {}
@@ -207,26 +220,63 @@ class SiteKeptQuotas:
         return {key: QuotaUsage(resource=key, limit=limits.get(key, UNLIMITED),
                                 used=used.get(key, 0)) for key in used}
 
-    def check(self, launch: LaunchSpec | None = None, **wanted: int) -> None:
+    def wanted_by(self, launch: LaunchSpec | None, wanted: dict[str, int]) -> dict[str, int]:
+        """What an action adds: ``wanted``, plus a launch's instances, vCPUs, RAM and the
+        root volumes of an EBS-backed image."""
+        wanted = dict(wanted)
         if launch is not None:
-            wanted["instances"] = wanted.get("instances", 0) + launch.count
-            size = instance_types_by_key(self.context).get(launch.instance_type)
+            found = gather(types=lambda: instance_types_by_key(self.context),
+                           images=lambda: self.context.cloud.images.get_images(
+                               [launch.image_id]))
+            add = {"instances": launch.count}
+            size = found["types"].get(launch.instance_type)
             if size is not None:
-                wanted["cores"] = wanted.get("cores", 0) + launch.count * size.vcpus
-                wanted["ram"] = wanted.get("ram", 0) + launch.count * size.memory_mib
-        limits = project_limits(self.context.access)
-        relevant = {key: amount for key, amount in wanted.items()
+                add.update(cores=launch.count * size.vcpus, ram=launch.count * size.memory_mib)
+            root_gb = next((i.root_volume_gb for i in found["images"]), 0)
+            if root_gb:
+                add.update(volumes=launch.count, gigabytes=launch.count * root_gb)
+            for key, amount in add.items():
+                wanted[key] = wanted.get(key, 0) + amount
+        return wanted
+
+    @contextmanager
+    def held(self, launch: LaunchSpec | None = None, **wanted: int):
+        """Check under the project's lock and hold what passed until the block ends."""
+        project = self.context.access
+        limits = project_limits(project)
+        relevant = {key: amount for key, amount in self.wanted_by(launch, wanted).items()
                     if amount > 0 and limits.get(key, UNLIMITED) != UNLIMITED}
         if not relevant:
+            yield
             return
-        used = self._used(gather(**self.usage_calls(
-            sources={SOURCE_OF[key] for key in relevant})))
-        for key, amount in relevant.items():
-            if used.get(key, 0) + amount > limits[key]:
-                noun = (f"{self.context.capabilities.address_noun}s" if key == "floating_ips"
-                        else "")
-                raise QuotaExceeded(exceeded_message(key, used.get(key, 0), limits[key], amount,
-                                                     noun), code="QuotaExceeded")
+        with transaction.atomic():
+            # The lock: concurrent checks of this project wait here, one at a time.
+            Project.objects.filter(pk=project.pk).update(name=F("name"))
+            holding = self._held(project)
+            used = self._used(gather(**self.usage_calls(
+                sources={SOURCE_OF[key] for key in relevant})))
+            for key, amount in relevant.items():
+                in_use = used.get(key, 0) + holding.get(key, 0)
+                if in_use + amount > limits[key]:
+                    noun = (f"{self.context.capabilities.address_noun}s"
+                            if key == "floating_ips" else "")
+                    raise QuotaExceeded(exceeded_message(key, in_use, limits[key], amount, noun),
+                                        code="QuotaExceeded")
+            reservations = [QuotaReservation.objects.create(project=project, resource=key,
+                                                            amount=amount)
+                            for key, amount in relevant.items()]
+        try:
+            yield
+        finally:
+            QuotaReservation.objects.filter(pk__in=[r.pk for r in reservations]).delete()
+
+    @staticmethod
+    def _held(project: Project) -> dict[str, int]:
+        """What creates under way hold (those of a process that died stop counting)."""
+        since = timezone.now() - timedelta(seconds=QuotaReservation.HELD_SECONDS)
+        rows = (QuotaReservation.objects.filter(project=project, created_at__gte=since)
+                .values("resource").annotate(total=Sum("amount")))
+        return {row["resource"]: row["total"] for row in rows}
 
     def set_limits(self, project_id: str, limits: dict[str, int]) -> None:
         with transaction.atomic():
@@ -265,20 +315,24 @@ class QuotaService:
         """The project's quotas with usage: one concurrent round of calls."""
         return self.usage_from(gather(**self.usage_calls(project_id)))
 
-    def check(self, launch: LaunchSpec | None = None, **wanted: int) -> None:
-        """Refuse (QuotaExceeded) what would take the project over a quota django-nova keeps.
+    def held(self, launch: LaunchSpec | None = None, **wanted: int):
+        """A context for a create: refuses (QuotaExceeded) what would take the project over
+        a quota django-nova keeps, and holds what it let through until the block ends.
 
         ``wanted`` is what the action adds (``volumes=1, gigabytes=20``); a
-        ``launch`` adds its instances, vCPUs and RAM.  Where the cloud keeps
-        the quotas it refuses by itself.  Check and create are not atomic: two
-        simultaneous requests may both pass.
+        ``launch`` adds its instances, vCPUs, RAM and root volumes.  Where the
+        cloud keeps the quotas it refuses by itself.
         """
-        self.keeper.check(launch, **wanted)
+        return self.keeper.held(launch, **wanted)
 
 
-def check_quota(context: NovaContext, launch: LaunchSpec | None = None, **wanted: int) -> None:
-    """``QuotaService(context).check(...)``, for services that create things."""
-    QuotaService(context).check(launch, **wanted)
+def quota_held(context: NovaContext, launch: LaunchSpec | None = None, **wanted: int):
+    """``QuotaService(context).held(...)``, for services that create things::
+
+        with quota_held(self.context, volumes=1, gigabytes=size):
+            return self.part.create_volume(spec)
+    """
+    return QuotaService(context).held(launch, **wanted)
 
 
 # --- cloud admins: every project's quotas ----------------------------------------------

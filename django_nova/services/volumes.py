@@ -7,7 +7,7 @@ from ..context import NovaContext
 from ..events import records
 from ..exceptions import Conflict, InvalidInput, NotFound
 from ..resources import Image, Instance, Snapshot, Volume, VolumeSpec
-from .quotas import check_quota
+from .quotas import quota_held
 
 # States in which an instance can take or give up a volume.
 ATTACHABLE_STATES = {"running", "stopped"}
@@ -57,8 +57,8 @@ class VolumeService:
 
     @records("volume.create", "spec.name", made="id")
     def create(self, spec: VolumeSpec) -> Volume:
-        check_quota(self.context, volumes=1, gigabytes=spec.size_gb)
-        return self.part.create_volume(spec)
+        with quota_held(self.context, volumes=1, gigabytes=spec.size_gb):
+            return self.part.create_volume(spec)
 
     @records("volume.update", "volume_id")
     def update(self, volume_id: str, name: str, description: str) -> None:
@@ -69,8 +69,8 @@ class VolumeService:
         volume = self.part.get_volume(volume_id)
         if size_gb <= volume.size_gb:
             raise InvalidInput(f"A volume only grows: pick more than its {volume.size_gb} GB.")
-        check_quota(self.context, gigabytes=size_gb - volume.size_gb)
-        self.part.extend_volume(volume_id, size_gb)
+        with quota_held(self.context, gigabytes=size_gb - volume.size_gb):
+            self.part.extend_volume(volume_id, size_gb)
 
     def attachable_instances(self, volume: Volume) -> list[Instance]:
         """Instances that can take this volume (same zone, settled state)."""
@@ -110,8 +110,8 @@ class VolumeService:
 
     @records("snapshot.create", "name", made="id")
     def create_snapshot(self, volume_id: str, name: str, description: str) -> Snapshot:
-        check_quota(self.context, snapshots=1)
-        return self.part.create_snapshot(volume_id, name, description)
+        with quota_held(self.context, snapshots=1):
+            return self.part.create_snapshot(volume_id, name, description)
 
     @records("snapshot.update", "snapshot_id")
     def update_snapshot(self, snapshot_id: str, name: str, description: str) -> None:

@@ -91,7 +91,19 @@ def image(data: dict) -> Image:
         architecture=data.get("Architecture", ""),
         platform=data.get("PlatformDetails") or data.get("Platform") or "",
         created_at=timestamp(created) if created else None,
+        root_volume_gb=root_volume_gb(data),
     )
+
+
+def root_volume_gb(data: dict) -> int:
+    """The size of the EBS volume an image's root device gets at launch (0: none)."""
+    if data.get("RootDeviceType") != "ebs":
+        return 0
+    volumes = [m for m in data.get("BlockDeviceMappings") or [] if "Ebs" in m]
+    # The root device's mapping; moto names another device than it says, so else the first.
+    root = next((m for m in volumes if m.get("DeviceName") == data.get("RootDeviceName")),
+                volumes[0] if volumes else None)
+    return int(root["Ebs"].get("VolumeSize") or 0) if root else 0
 
 
 def key_pair(data: dict) -> KeyPair:

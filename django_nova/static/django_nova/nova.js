@@ -21,6 +21,24 @@
     });
   });
 
+  // Forms that act once (they carry a one-time token): once sent, their buttons
+  // wait, so a second click does not send them again.  Disabled after the
+  // browser has read the form, so the clicked button's own value still goes;
+  // enabled again when the page comes back from the browser's history.
+  document.querySelectorAll("form").forEach(function (form) {
+    if (!form.querySelector("input[name=nova_submission]") || form.dataset.novaUpload !== undefined) { return; }
+    form.addEventListener("submit", function () {
+      window.setTimeout(function () {
+        form.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = true; });
+      }, 0);
+    });
+  });
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("form button[type=submit][disabled]").forEach(function (b) {
+      if (b.form && b.form.querySelector("input[name=nova_submission]")) { b.disabled = false; }
+    });
+  });
+
   // htmx: send Django's CSRF token with any non-GET request it makes.
   document.body.addEventListener("htmx:configRequest", function (event) {
     var token = document.querySelector("input[name=csrfmiddlewaretoken]");
