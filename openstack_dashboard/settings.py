@@ -231,6 +231,8 @@ NOVA = {
     # is the Nth from the right of X-Forwarded-For; 0 trusts REMOTE_ADDR only.
     "TRUSTED_PROXIES": int(os.environ.get("NOVA_PROXY_COUNT", "0")),
     "SESSION_IDLE_TIMEOUT": _session_idle_timeout,
+    # Besides loopback, Prometheus scrapes /metrics with "Authorization: Bearer <token>".
+    "METRICS_TOKEN": os.environ.get("NOVA_METRICS_TOKEN", ""),
 }
 # An OpenStack cloud from clouds.yaml, the OpenStack way: OS_CLOUD names it,
 # OS_CLIENT_CONFIG_FILE (or the standard places) holds it.
