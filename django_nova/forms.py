@@ -39,7 +39,8 @@ class BootstrapFormMixin:
             kind = getattr(field.widget, "input_type", None)
             rule = (validate_resource_name if kind in TYPED_INPUTS else
                     validate_text_block if isinstance(field.widget, forms.Textarea) else None)
-            if rule is not None and rule not in field.validators:
+            # By identity: some validators' __eq__ (django-registration's) assume their kind.
+            if rule is not None and not any(v is rule for v in field.validators):
                 field.validators.append(rule)
 
     def full_clean(self):
