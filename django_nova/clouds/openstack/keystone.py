@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
 
+import requests
+import urllib3
 from keystoneauth1 import exceptions as ks_exceptions
 from keystoneauth1 import session as ks_session
 from keystoneauth1.access import create as create_access
@@ -46,6 +48,39 @@ class Scope:
 _discovery_cache: dict = {}
 
 
+class WholeAnswerWithinTimeout(ks_session.TCPKeepAliveAdapter):
+    """Reads an answer whole within its read timeout.
+
+    A socket's timeout bounds each read, not the answer: a cloud (or a proxy in front of
+    it) trickling its answer a few bytes at a time would otherwise hold a page for as
+    long as it likes, past every deadline.
+    """
+
+    PIECE = 65536
+
+    def send(self, request, stream=False, timeout=None, **kwargs):
+        response = super().send(request, stream=True, timeout=timeout, **kwargs)
+        if stream:
+            return response
+        limit = timeout[1] if isinstance(timeout, tuple) else timeout
+        ends = time.monotonic() + limit if limit else None
+        pieces = []
+        try:
+            while piece := response.raw.read1(self.PIECE, decode_content=True):
+                pieces.append(piece)
+                if ends is not None and time.monotonic() > ends:
+                    response.close()
+                    raise requests.exceptions.ReadTimeout(
+                        f"answer not read whole within {limit} s", request=request)
+        except urllib3.exceptions.ReadTimeoutError as error:
+            raise requests.exceptions.ReadTimeout(error, request=request) from error
+        except (urllib3.exceptions.ProtocolError, urllib3.exceptions.DecodeError) as error:
+            raise requests.exceptions.ChunkedEncodingError(error, request=request) from error
+        response._content = b"".join(pieces)
+        response._content_consumed = True
+        return response
+
+
 class CountingSession(ks_session.Session):
     """A keystoneauth session that announces each API request and guards its endpoint.
 
@@ -57,6 +92,9 @@ class CountingSession(ks_session.Session):
     def __init__(self, *args, cloud_key: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.cloud_key = cloud_key
+        adapter = WholeAnswerWithinTimeout()
+        for scheme in ("http://", "https://"):
+            self.session.mount(scheme, adapter)
 
     def request(self, url, method, **kwargs):
         url = self._absolute(url, kwargs)
@@ -176,8 +214,12 @@ def change_password(config: dict, user_id: str, original_password: str,
     url = f"{config['AUTH_URL'].rstrip('/')}/users/{user_id}/password"
     body = {"user": {"password": new_password, "original_password": original_password}}
     try:
-        call(_session().post, url, json=body, authenticated=False)
+        answer = call(_session().post, url, json=body, authenticated=False)
     except Forbidden as error:
         if isinstance(error.__cause__, ks_exceptions.Unauthorized):
             raise Forbidden("The current password is not correct.") from error.__cause__
         raise
+    # Keystone answers 204; a 200 page (a proxy's) changed nothing, and taking it for a
+    # change would sign the user out for a password they never got.
+    if answer.status_code != 204:
+        raise Unavailable(NO_API_RESPONSE)
