@@ -14,6 +14,8 @@ from django_nova.exceptions import CloudError
 from tests.urlwalk import accepts_post, login_url, nova_patterns, url_for
 
 READ_TIMEOUT, DEADLINE = 1.0, 2.0
+# What a loaded 2-core CI machine adds to a bound; a hang would add far more.
+SLACK = 3
 # NOVA settings for a fault run: a hang costs one short wait, then the breaker answers.
 SETTINGS = {"READ_TIMEOUT": READ_TIMEOUT, "PAGE_DEADLINE": DEADLINE, "BREAKER_SECONDS": 60}
 # What the walk may answer: pages, redirects, refusals, and readable cloud errors.
@@ -56,23 +58,22 @@ class Answer:
     body: str
     location: str
     messages: tuple[str, ...]
+    raised: str = ""  # the exception a view let out, with a client made to keep answering
 
 
-def requests_of(ids: dict, admin: bool = True) -> list[tuple[str, str, str]]:
+def requests_of(ids: dict) -> list[tuple[str, str, str]]:
     """(URL name, method, URL) for every URL, GET and POST, ``ids`` put in the paths.
 
-    The logout POST comes last, so the walk's client stays signed in until then;
-    ``admin=False`` leaves the admin pages out.
+    Every GET comes before the POSTs (which stop servers and delete things the pages
+    show), and the logout POST last, so the walk's member stays signed in until then.
     """
-    found, last = [], []
+    gets, posts, last = [], [], []
     for name, params, callback in nova_patterns():
-        if name.startswith("admin-") and not admin:
-            continue
         url = url_for(name, params, **{p: ids[p] for p in params if p in ids})
-        found.append((name, "GET", url))
+        gets.append((name, "GET", url))
         if accepts_post(callback):
-            (last if name == "logout" else found).append((name, "POST", url))
-    return found + last
+            (last if name == "logout" else posts).append((name, "POST", url))
+    return gets + posts + last
 
 
 def ask(client, method: str, url: str, name: str, form: dict) -> Answer:
@@ -82,20 +83,34 @@ def ask(client, method: str, url: str, name: str, form: dict) -> Answer:
     body = ("" if response.streaming else response.content.decode(errors="replace"))
     return Answer(method=method, url=url, name=name, status=response.status_code,
                   seconds=seconds, body=body, location=response.get("Location", ""),
-                  messages=tuple(str(m) for m in get_messages(response.wsgi_request)))
+                  messages=tuple(str(m) for m in get_messages(response.wsgi_request)),
+                  raised=raised(response))
 
 
-def walk(member, admin, requests, form):
-    """Answers to ``requests`` (from ``requests_of``): admin pages asked as ``admin``."""
+def raised(response) -> str:
+    """"module.Class: message" of what the view raised ("" when it raised nothing)."""
+    info = getattr(response, "exc_info", None)
+    if not info:
+        return ""
+    kind = type(info[1])
+    return f"{kind.__module__}.{kind.__qualname__}: {str(info[1])[:200]}"
+
+
+def walk(clients: dict, requests, form):
+    """Answers to ``requests`` (from ``requests_of``): admin pages asked by
+    ``clients["admin"]``, the login by ``clients["anonymous"]`` (a signed-in user is only
+    sent on), everything else by ``clients["member"]``."""
     for name, method, url in requests:
-        yield ask(admin if name.startswith("admin-") else member, method, url, name, form)
+        who = ("admin" if name.startswith("admin-") else
+               "anonymous" if name == "login" else "member")
+        yield ask(clients[who], method, url, name, form)
 
 
 def problems(answer: Answer, limit: float) -> list[str]:
     """What is wrong with one answer under a fault ([] when nothing is)."""
     found = []
     if answer.status not in ANSWERS:
-        found.append(f"HTTP {answer.status}")
+        found.append(f"HTTP {answer.status} {answer.raised}".strip())
     cloud_error = CLOUD_ERROR.search(answer.body)
     if answer.status == 503 and cloud_error is None:
         found.append("503 without a readable message")
