@@ -5,20 +5,27 @@ Each ``FaultProxy`` forwards to one upstream port and can be told to misbehave:
 - ``pass``: forward faithfully;
 - ``refuse``: stop listening, so connections are refused;
 - ``hang``: accept, read the request, never answer;
+- ``reset``: accept, read the request, then reset the connection (no answer at all);
 - ``status:<code>``: answer that status with a small JSON error body (403, 404, 500);
+- ``html:<code>``: answer that status with an HTML page (a web server's own 404 page);
 - ``garbage``: answer 200 with an HTML page (a proxy's error page);
+- ``slow``: forward, but trickle the answer's body a few bytes at a time, each piece
+  within any read timeout, the whole far slower than a page may take (a slowloris);
 - ``truncated``: forward, but cut the body short (the declared length stays);
 - ``missing``: answer 404 with an empty body to everything (a service that is not there).
 
 Answers that name an upstream ``127.0.0.1:<port>`` (Keystone's catalog, Location
 headers) are rewritten to the proxies in ``port_map``, so clients that follow the
 catalog stay behind them.  ``fault`` may be limited to requests whose path matches.
+``seen`` lists every request the proxy received, as (method, path): which pages reach
+which service.
 """
 
 import contextlib
 import http.client
 import re
 import socket
+import struct
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -30,6 +37,16 @@ GARBAGE = (b"<html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gate
            b"<p>The proxy server received an invalid response.</p></body></html>")
 FAULTS = ("refuse", "hang", "status:500", "status:403", "status:404", "garbage", "truncated",
           "missing")
+# A slow answer's body: this many bytes, then a pause (ten pieces take SLOW_PAUSE * 10).
+SLOW_PIECE, SLOW_PAUSE = 16, 0.4
+
+
+class _Server(ThreadingHTTPServer):
+    allow_reuse_address = True
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        """A client that gave up (its timeout, a page's deadline) is the point, not news."""
 
 
 class FaultProxy:
@@ -38,6 +55,7 @@ class FaultProxy:
         self.port_map = port_map if port_map is not None else {}
         self.fault = "pass"
         self.only = None  # a regex on the path, or None for every request
+        self.seen: list[tuple[str, str]] = []
         self._stop = threading.Event()
         self._server = None
         self._connections = set()
@@ -78,9 +96,7 @@ class FaultProxy:
 
             do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = _handle
 
-        ThreadingHTTPServer.allow_reuse_address = True
-        self._server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
-        self._server.daemon_threads = True
+        self._server = _Server(("127.0.0.1", self.port), Handler)
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
 
     def set(self, fault: str, only: str | None = None) -> None:
@@ -111,6 +127,7 @@ class FaultProxy:
                            if int(m.group(1)) in self.port_map else m.group(0), data)
 
     def answer(self, handler, body: bytes) -> None:
+        self.seen.append((handler.command, handler.path))
         fault = self.fault
         if self.only is not None and not self.only.search(handler.path):
             fault = "pass"
@@ -118,10 +135,21 @@ class FaultProxy:
             self._stop.wait(120)
             handler.close_connection = True
             return
+        if fault == "reset":
+            handler.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                          struct.pack("ii", 1, 0))  # close sends RST
+            handler.close_connection = True
+            return
         if fault.startswith("status:"):
             code = int(fault.split(":")[1])
             self._reply(handler, code, b'{"error": {"message": "Injected fault", "code": %d}}'
                         % code, "application/json")
+            return
+        if fault.startswith("html:"):
+            code = int(fault.split(":")[1])
+            self._reply(handler, code, b"<html><head><title>%d</title></head><body><h1>%d</h1>"
+                        b"<hr><address>Apache Server at 127.0.0.1</address></body></html>"
+                        % (code, code), "text/html")
             return
         if fault == "garbage":
             self._reply(handler, 200, GARBAGE, "text/html")
@@ -145,8 +173,18 @@ class FaultProxy:
             handler.send_header(name, value)
         handler.send_header("Content-Length", str(len(data)))
         handler.end_headers()
-        if handler.command != "HEAD":
-            handler.wfile.write(data)
+        if handler.command == "HEAD":
+            return
+        if fault == "slow":
+            stop = self._stop
+            for start in range(0, len(data), SLOW_PIECE):
+                handler.wfile.write(data[start:start + SLOW_PIECE])
+                handler.wfile.flush()
+                if stop.wait(SLOW_PAUSE):
+                    break
+            handler.close_connection = True
+            return
+        handler.wfile.write(data)
 
     def _forward(self, handler, body: bytes):
         upstream = http.client.HTTPConnection("127.0.0.1", self.upstream_port, timeout=60)

@@ -119,6 +119,18 @@ class Breakers:
 breakers = Breakers()
 
 
+def raised_inside(error: BaseException, packages: tuple[str, ...]) -> bool:
+    """Whether ``error`` was raised by code of one of ``packages`` (top-level names): a
+    client library choking on an answer, not a bug of ours in the code that called it."""
+    trace = error.__traceback__
+    if trace is None:
+        return False
+    while trace.tb_next is not None:
+        trace = trace.tb_next
+    module = trace.tb_frame.f_globals.get("__name__", "")
+    return module.partition(".")[0] in packages
+
+
 def read_timeout() -> float:
     """The read timeout for the next call: NOVA["READ_TIMEOUT"], or less near the deadline."""
     left = remaining()

@@ -213,7 +213,11 @@ class EC2Session:
                 self._answered(endpoint, service, operation, started, "error")
                 raise translate_client_error(error) from error
             except ParamValidationError as error:
-                raise errors.InvalidInput(str(error)) from error
+                # botocore's report names Python types ("<class 'str'>"): for the log.
+                log.warning("cloud %s: %s refused before sending: %s", self.cloud_key,
+                            operation, error)
+                raise errors.InvalidInput("A value given is not of the type or form the "
+                                          "cloud takes.") from error
             except ResponseParserError as error:
                 self._answered(endpoint, service, operation, started, "error")
                 log.warning("cloud %s answered %s with no EC2 API response: %.300s",

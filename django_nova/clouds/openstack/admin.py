@@ -15,6 +15,8 @@ from .session import OpenStackSession
 # The hypervisor list reports vCPU, RAM and disk usage up to this microversion
 # (2.88 moved usage to Placement); 2.53 gives UUIDs and exists since Pike.
 HYPERVISOR_MICROVERSION = "2.53"
+# Compute services by id (not host and binary) since 2.53.
+SERVICES_MICROVERSION = "2.53"
 
 
 def _paged(params: dict, marker: str, limit: int, project_id: str) -> dict:
@@ -110,8 +112,13 @@ class OpenStackComputeAdmin:
                       key=lambda s: (s.host, s.binary))
 
     def set_compute_service(self, service_id, enabled, reason=""):
-        if enabled:
-            self.session.call(self._nova.enable_service, service_id)
-        else:
-            self.session.call(self._nova.disable_service, service_id,
-                              disabled_reason=reason or None)
+        # Nova's own request at 2.53 (services by id): openstacksdk picks its way by the
+        # version it discovered, and with discovery failing it raises ValueError instead.
+        body = {"status": "enabled" if enabled else "disabled"}
+        if not enabled and reason:
+            body["disabled_reason"] = reason
+
+        def update():
+            sdk_exceptions.raise_from_response(self._nova.put(
+                f"/os-services/{service_id}", json=body, microversion=SERVICES_MICROVERSION))
+        self.session.call(update)

@@ -30,7 +30,8 @@ from ...resources import (
     RoleAssignment,
 )
 from . import keystone
-from .session import call as _call
+from .errors import call as _call
+from .session import GuardedConnection
 
 log = logging.getLogger(__name__)
 
@@ -63,17 +64,17 @@ class KeystoneAdmin:
         self.cloud_key = cloud_key
         self.regions = list(regions) or [""]
         self._connect = connect
-        self._connections: dict[str, openstack.connection.Connection] = {}
+        self._connections: dict[str, GuardedConnection] = {}
         self._domain = domain
         self._domain_id = domain_id
 
-    def conn_for(self, region: str) -> openstack.connection.Connection:
+    def conn_for(self, region: str) -> GuardedConnection:
         if region not in self._connections:
-            self._connections[region] = self._connect(region)
+            self._connections[region] = GuardedConnection(self._connect(region))
         return self._connections[region]
 
     @property
-    def conn(self) -> openstack.connection.Connection:
+    def conn(self) -> GuardedConnection:
         return self.conn_for(self.regions[0])
 
     @cached_property

@@ -11,6 +11,7 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 import requests
+import urllib3
 from keystoneauth1 import exceptions as ks_exceptions
 from keystoneauth1 import session as ks_session
 from keystoneauth1.access import create as create_access
@@ -18,8 +19,9 @@ from keystoneauth1.identity import v3
 from keystoneauth1.identity.access import AccessInfoPlugin
 
 from ...conf import nova_settings
-from ...exceptions import CloudError, Forbidden, InvalidInput, NotFound, Unavailable
+from ...exceptions import CloudError, Forbidden, Unavailable
 from ..calls import breakers, cloud_answered, cloud_call, endpoint_of, read_timeout
+from .errors import NO_API_RESPONSE, call
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,39 @@ class Scope:
 _discovery_cache: dict = {}
 
 
+class WholeAnswerWithinTimeout(ks_session.TCPKeepAliveAdapter):
+    """Reads an answer whole within its read timeout.
+
+    A socket's timeout bounds each read, not the answer: a cloud (or a proxy in front of
+    it) trickling its answer a few bytes at a time would otherwise hold a page for as
+    long as it likes, past every deadline.
+    """
+
+    PIECE = 65536
+
+    def send(self, request, stream=False, timeout=None, **kwargs):
+        response = super().send(request, stream=True, timeout=timeout, **kwargs)
+        if stream:
+            return response
+        limit = timeout[1] if isinstance(timeout, tuple) else timeout
+        ends = time.monotonic() + limit if limit else None
+        pieces = []
+        try:
+            while piece := response.raw.read1(self.PIECE, decode_content=True):
+                pieces.append(piece)
+                if ends is not None and time.monotonic() > ends:
+                    response.close()
+                    raise requests.exceptions.ReadTimeout(
+                        f"answer not read whole within {limit} s", request=request)
+        except urllib3.exceptions.ReadTimeoutError as error:
+            raise requests.exceptions.ReadTimeout(error, request=request) from error
+        except (urllib3.exceptions.ProtocolError, urllib3.exceptions.DecodeError) as error:
+            raise requests.exceptions.ChunkedEncodingError(error, request=request) from error
+        response._content = b"".join(pieces)
+        response._content_consumed = True
+        return response
+
+
 class CountingSession(ks_session.Session):
     """A keystoneauth session that announces each API request and guards its endpoint.
 
@@ -57,8 +92,12 @@ class CountingSession(ks_session.Session):
     def __init__(self, *args, cloud_key: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.cloud_key = cloud_key
+        adapter = WholeAnswerWithinTimeout()
+        for scheme in ("http://", "https://"):
+            self.session.mount(scheme, adapter)
 
     def request(self, url, method, **kwargs):
+        url = self._absolute(url, kwargs)
         cloud_call.send(sender=CountingSession, cloud=self.cloud_key,
                         operation=f"{method} {urlsplit(url).path}")
         endpoint = endpoint_of(url)
@@ -87,6 +126,22 @@ class CountingSession(ks_session.Session):
                          "ok" if response.status_code < 400 else "error")
             return response
 
+    def _absolute(self, url: str, kwargs: dict) -> str:
+        """The URL keystoneauth would ask, where openstacksdk gives a path and a service:
+        a breaker guards the service's endpoint, not one path of it (a hung Nova would
+        cost a wait per page otherwise)."""
+        if urlsplit(url).netloc:
+            return url
+        override, endpoint_filter = kwargs.get("endpoint_override"), kwargs.get("endpoint_filter")
+        if override and "%" not in override:
+            base = override
+        elif endpoint_filter and not override:
+            base = self.get_endpoint(kwargs.get("auth"), allow=kwargs.get("allow"),
+                                     **endpoint_filter)
+        else:
+            return url
+        return f"{base.rstrip('/')}/{url.lstrip('/')}" if base else url
+
     def _report(self, url, method, started, outcome) -> None:
         cloud_answered.send(sender=CountingSession, cloud=self.cloud_key,
                             service=urlsplit(url).netloc, operation=method,
@@ -99,66 +154,47 @@ def _session(auth=None, cloud: str = "") -> ks_session.Session:
                            discovery_cache=_discovery_cache)
 
 
-def translate(error: Exception) -> CloudError:
-    """keystoneauth1 errors in django_nova's hierarchy (shared with the OpenStack driver)."""
-    if isinstance(error, ks_exceptions.Unauthorized):
-        return Forbidden("Keystone did not accept those credentials, or the login has expired.")
-    if isinstance(error, ks_exceptions.Forbidden):
-        return Forbidden(getattr(error, "message", "") or "Keystone refused the request.")
-    if isinstance(error, ks_exceptions.NotFound):
-        return NotFound(getattr(error, "message", "") or "Not found.")
-    if isinstance(error, ks_exceptions.EndpointNotFound):
-        return NotFound("This cloud offers no such service in this region.")
-    if isinstance(error, ks_exceptions.ConnectionError):
-        return Unavailable("The cloud did not answer. It may be down or unreachable; "
-                           "try again in a moment.")
-    return CloudError(getattr(error, "message", "") or "Keystone could not complete the request.")
-
-
-# What a Keystone answer that is no API response raises while it is read.
-GARBAGE = (ValueError, KeyError, TypeError, requests.exceptions.RequestException)
-NO_API_RESPONSE = "Keystone answered with something that is not an API response."
-
-
 def password_login(config: dict, username: str, password: str, domain: str) -> Login:
     auth = v3.Password(auth_url=config["AUTH_URL"], username=username, password=password,
                        user_domain_name=domain, unscoped=True)
     session = _session(auth)
-    try:
+
+    def login():
         access = auth.get_access(session)
-        projects = session.get(config["AUTH_URL"].rstrip("/") + "/auth/projects",
-                               authenticated=True).json()["projects"]
-        enabled = sorted(({"id": p["id"], "name": p["name"]}
-                          for p in projects if p.get("enabled", True)),
-                         key=lambda p: p["name"].lower())
-    except ks_exceptions.ClientException as error:
-        raise translate(error) from error
-    except GARBAGE as error:
+        answer = session.get(config["AUTH_URL"].rstrip("/") + "/auth/projects",
+                             authenticated=True).json()
+        return Login(user_id=access.user_id, user_name=access.username,
+                     projects=_enabled_projects(answer), unscoped_token=access.auth_token,
+                     expires_at=access.expires)
+    return call(login)
+
+
+def _enabled_projects(answer) -> list[dict]:
+    """``GET /auth/projects``'s enabled projects, by name; an answer without them is none."""
+    try:
+        return sorted(({"id": p["id"], "name": p["name"]} for p in answer["projects"]
+                       if p.get("enabled", True)), key=lambda p: p["name"].lower())
+    except (KeyError, TypeError, AttributeError) as error:
         raise Unavailable(NO_API_RESPONSE) from error
-    return Login(user_id=access.user_id, user_name=access.username, projects=enabled,
-                 unscoped_token=access.auth_token, expires_at=access.expires)
 
 
 def scope(config: dict, unscoped_token: str, project_id: str) -> Scope:
     """A project-scoped token from the unscoped one: how project switching works."""
     auth = v3.Token(auth_url=config["AUTH_URL"], token=unscoped_token, project_id=project_id)
-    try:
+
+    def rescope():
         access = auth.get_access(_session(auth))
-    except ks_exceptions.ClientException as error:
-        raise translate(error) from error
-    except GARBAGE as error:
-        raise Unavailable(NO_API_RESPONSE) from error
-    return Scope(token=access.auth_token, body=access._data, project_id=access.project_id,
-                 project_name=access.project_name, roles=list(access.role_names),
-                 expires_at=access.expires)
+        return Scope(token=access.auth_token, body=access._data, project_id=access.project_id,
+                     project_name=access.project_name, roles=list(access.role_names),
+                     expires_at=access.expires)
+    return call(rescope)
 
 
 def revoke(config: dict, token: str) -> None:
     """Revoke a token at logout; an unreachable Keystone is not the user's problem."""
-    with contextlib.suppress(ks_exceptions.ClientException, *GARBAGE):
-        _session().delete(config["AUTH_URL"].rstrip("/") + "/auth/tokens",
-                          headers={"X-Auth-Token": token, "X-Subject-Token": token},
-                          raise_exc=False)
+    with contextlib.suppress(CloudError):
+        call(_session().delete, config["AUTH_URL"].rstrip("/") + "/auth/tokens",
+             headers={"X-Auth-Token": token, "X-Subject-Token": token}, raise_exc=False)
 
 
 def authenticated_session(token: str, body: dict, cloud: str) -> ks_session.Session:
@@ -178,11 +214,12 @@ def change_password(config: dict, user_id: str, original_password: str,
     url = f"{config['AUTH_URL'].rstrip('/')}/users/{user_id}/password"
     body = {"user": {"password": new_password, "original_password": original_password}}
     try:
-        _session().post(url, json=body, authenticated=False)
-    except ks_exceptions.Unauthorized as error:
-        raise Forbidden("The current password is not correct.") from error
-    except ks_exceptions.BadRequest as error:
-        raise InvalidInput(getattr(error, "message", "") or
-                           "Keystone refused the new password.") from error
-    except ks_exceptions.ClientException as error:
-        raise translate(error) from error
+        answer = call(_session().post, url, json=body, authenticated=False)
+    except Forbidden as error:
+        if isinstance(error.__cause__, ks_exceptions.Unauthorized):
+            raise Forbidden("The current password is not correct.") from error.__cause__
+        raise
+    # Keystone answers 204; a 200 page (a proxy's) changed nothing, and taking it for a
+    # change would sign the user out for a password they never got.
+    if answer.status_code != 204:
+        raise Unavailable(NO_API_RESPONSE)

@@ -6,17 +6,13 @@ re-authenticates.  Compute microversions are negotiated by openstacksdk per
 resource against what the cloud offers.
 """
 
-import json
 import logging
 from functools import cached_property
 
 import openstack.connection
-import requests
-from keystoneauth1 import exceptions as ks_exceptions
-from openstack import exceptions as sdk_exceptions
 
-from ... import exceptions as errors
 from . import keystone
+from .errors import call
 
 log = logging.getLogger(__name__)
 
@@ -45,44 +41,19 @@ def catalog_services(token_body: dict, region: str, interface: str) -> frozenset
     return frozenset(name for name, types in SERVICE_TYPES.items() if offered & set(types))
 
 
-def translate(error: Exception) -> errors.CloudError:
-    """openstacksdk and keystoneauth1 errors in django_nova's hierarchy."""
-    if isinstance(error, ks_exceptions.ClientException):
-        return keystone.translate(error)
-    message = (getattr(error, "details", None) or getattr(error, "message", None)
-               or str(error) or "The cloud refused the request.")
-    status = getattr(error, "status_code", None) or 0
-    if isinstance(error, sdk_exceptions.NotFoundException | sdk_exceptions.ResourceNotFound):
-        return errors.NotFound(message)
-    if "quota" in message.lower():
-        return errors.QuotaExceeded(message)
-    if isinstance(error, sdk_exceptions.ForbiddenException) or status == 401:
-        return errors.Forbidden(message)
-    if isinstance(error, sdk_exceptions.ConflictException):
-        return errors.Conflict(message)
-    if isinstance(error, sdk_exceptions.BadRequestException):
-        return errors.InvalidInput(message)
-    if status >= 500:
-        return errors.Unavailable(message)
-    return errors.CloudError(message)
+class GuardedConnection:
+    """An openstacksdk connection whose service proxies are made inside ``call``.
 
+    openstacksdk makes a proxy on first use of ``conn.image`` (and the like) and may read
+    the service's version document to do so, raising NotSupported when it cannot: in
+    ``call(conn.image.get_image, ...)`` that happens before ``call`` starts.
+    """
 
-def call(action, *args, **kwargs):
-    """Run one SDK call (or a callable making several) with its errors translated,
-    whatever went wrong: a refusal, no answer, or an answer that is no API response."""
-    try:
-        return action(*args, **kwargs)
-    except (sdk_exceptions.SDKException, ks_exceptions.ClientException) as error:
-        translated = translate(error)
-        if isinstance(translated, errors.Unavailable):
-            log.warning("cloud call failed: %s", error)
-        raise translated from error
-    except (json.JSONDecodeError, requests.exceptions.RequestException) as error:
-        # A body that is no JSON (a proxy's error page, a cut-off answer), a broken stream.
-        log.warning("cloud answered with no API response: %.300s", error)
-        raise errors.Unavailable("The cloud answered with something that is not an API "
-                                 "response (a proxy's error page, or a cut-off answer).") \
-            from error
+    def __init__(self, conn: openstack.connection.Connection):
+        self._conn = conn
+
+    def __getattr__(self, name):
+        return call(getattr, self._conn, name)
 
 
 class OpenStackSession:
@@ -104,11 +75,11 @@ class OpenStackSession:
                                 self.config.get("INTERFACE", "public"))
 
     @cached_property
-    def conn(self) -> openstack.connection.Connection:
+    def conn(self) -> GuardedConnection:
         session = keystone.authenticated_session(self.keystone.token, self.keystone.token_body,
                                                  cloud=self.cloud_key)
-        return openstack.connection.Connection(
+        return GuardedConnection(openstack.connection.Connection(
             session=session, region_name=self.region,
-            interface=self.config.get("INTERFACE", "public"), app_name="django-nova")
+            interface=self.config.get("INTERFACE", "public"), app_name="django-nova"))
 
     call = staticmethod(call)
