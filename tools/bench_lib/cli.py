@@ -20,7 +20,7 @@ from pathlib import Path
 
 from django_nova.embedded_gate import SECRET_HEADER
 
-from . import embedded_setup, openstack_setup, procs, report, sites
+from . import embedded_setup, openstack_setup, procs, pyspy, report, sites
 from .load import AccessLog, closed_loop, idle_cpu, sign_in_all
 from .measure import Meter, dashboard_fetch, ec2_pages, openstack_pages, run_blocks
 from .procs import BenchError, CpuMeter, loadavg
@@ -304,6 +304,8 @@ def run_load(args, work: Path, started: float) -> None:
     """N users, each its own account and session, on LOAD_MIX; the same report
     on both clouds: latency in the client and inside Django, CPU of the site, the
     cloud, the counting proxy and the client, backend calls per page view."""
+    if args.profile:
+        pyspy.pyspy()  # fail before the setup when py-spy is missing
     load_start = wait_quiet(args.max_load, args.wait_quiet)
     if args.cloud == "embedded":
         log("starting the embedded cloud (moto), the counting proxy and django-nova")
@@ -331,10 +333,19 @@ def run_load(args, work: Path, started: float) -> None:
     log(f"idle CPU for {IDLE_SECONDS} s, then load: {args.users} users × "
         f"{args.seconds:.0f} s, think {args.think} s")
     idle = idle_cpu(meters, IDLE_SECONDS)
+    profiler = profile_out = None
+    if args.profile:
+        profile_out = site.var_dir / "load-profile.raw"
+        profile_out.unlink(missing_ok=True)
+        profiler = pyspy.start(process.pid, args.seconds, profile_out)
+        meters["py-spy"] = CpuMeter([profiler.pid])
     access.start()
     proxy.reset()
     result = closed_loop(base, sessions, LOAD_MIX, args.seconds, think=args.think,
                          meters=meters)
+    if profiler:
+        result["profile"] = pyspy.finish(profiler, profile_out, timeout=60)
+        result["profile"]["raw"] = str(profile_out)
     result["backend_calls"] = proxy.counts()
     result["in_django"] = access.read(list(LOAD_MIX))
     result["idle"] = idle
@@ -394,8 +405,11 @@ def parser() -> argparse.ArgumentParser:
     load.add_argument("--seconds", type=float, default=60, help="load window (60)")
     load.add_argument("--think", type=float, default=1.0,
                       help="mean think time between a user's requests, s (default 1.0)")
-    load.add_argument("--instances", type=int, default=50,
-                      help="instances (servers) in the users' project (default 50)")
+    load.add_argument("--instances", type=int, default=20,
+                      help="instances (servers) in the users' project (default 20)")
+    load.add_argument("--profile", action="store_true",
+                      help="sample the site with py-spy over the load window and say where "
+                           "its time goes (the sampling costs CPU: compare with a run without)")
     setup = sub.add_parser("setup", parents=[common],
                            help="create the bench projects and servers only")
     setup.add_argument("--servers", type=counts, default=[20, 200])

@@ -237,7 +237,29 @@ def load_markdown(result: dict) -> str:
                      f"{p['errors']} |")
     if v["error_kinds"]:
         lines += ["", "Errors: " + ", ".join(f"{k} ×{n}" for k, n in v["error_kinds"].items())]
+    if v.get("profile"):
+        lines += ["", *profile_markdown(v["profile"], cpu.get("py-spy"))]
     return "\n".join(lines) + "\n"
+
+
+def profile_markdown(profile: dict, pyspy_cpu: float | None) -> list[str]:
+    """py-spy's breakdown: where a request's time inside Django goes, and the site's CPU."""
+    rate = profile["rate"]
+    lines = [f"### Where the site's time goes (py-spy, {rate} samples/s per thread)", "",
+             f"{profile['request_samples']:,} samples of request threads "
+             f"({profile['request_samples'] / rate:,.0f} thread-seconds), "
+             f"{profile['cloud_call_samples']:,} of cloud calls run concurrently for them; "
+             "the request's wait for those is given to what they were doing. "
+             + (f"py-spy itself used {pyspy_cpu:.1f} s of CPU." if pyspy_cpu is not None else ""),
+             "", "| bucket | share of time in Django | share of the site's CPU |",
+             "|---|---|---|"]
+    names = list(dict.fromkeys([*profile["in_django"], *profile["cpu"]]))
+    for name in sorted(names, key=lambda n: -profile["in_django"].get(n, 0)):
+        def pct(share):
+            return f"{share * 100:.1f} %" if share else "–"
+        lines.append(f"| {name} | {pct(profile['in_django'].get(name))} | "
+                     f"{pct(profile['cpu'].get(name))} |")
+    return lines
 
 
 def write(results: dict, out_dir: Path, stem: str, text: str) -> tuple[Path, Path]:
