@@ -4,7 +4,7 @@
     tools/bench run --cloud embedded
     tools/bench load --cloud embedded --users 50 --seconds 60
     tools/bench load --cloud openstack --users 50 --seconds 60
-    tools/bench cleanup
+    tools/bench cleanup [--project bench-20] [--load-users]
 """
 
 import argparse
@@ -413,8 +413,12 @@ def parser() -> argparse.ArgumentParser:
     setup = sub.add_parser("setup", parents=[common],
                            help="create the bench projects and servers only")
     setup.add_argument("--servers", type=counts, default=[20, 200])
-    sub.add_parser("cleanup", parents=[common],
-                   help="delete the bench's projects, users and servers on the test cloud")
+    clean = sub.add_parser("cleanup", parents=[common],
+                           help="delete the bench's projects, users and servers on the test cloud")
+    clean.add_argument("--project", default="",
+                       help="only this bench project (bench-N) and its users")
+    clean.add_argument("--load-users", action="store_true",
+                       help="only the load users (of --project, or of every bench project)")
     return p
 
 
@@ -430,7 +434,7 @@ def main(argv=None) -> None:
     work = sites.workdir()
     try:
         if args.command == "cleanup":
-            openstack_setup.cleanup(log)
+            openstack_setup.cleanup(log, args.project, args.load_users)
         elif args.command == "setup":
             for count in args.servers:
                 openstack_setup.Account(work, count).ensure(log)

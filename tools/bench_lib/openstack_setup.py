@@ -135,7 +135,7 @@ class Account:
         key pair page lists what the embedded cloud's load users see.
         """
         project = admin().identity.get_project(self.project_id)
-        names = [f"{self.project_name}-load-{n:03d}" for n in range(count)]
+        names = [f"{load_user_prefix(self.project_name)}{n:03d}" for n in range(count)]
         local = threading.local()  # a connection per thread: they are not thread-safe
 
         def ensure(name):
@@ -225,11 +225,32 @@ class Account:
             f"({time.monotonic() - started:.0f} s)")
 
 
-def cleanup(log=print) -> None:
-    """Delete the bench's projects, users and everything in those projects."""
+def load_user_prefix(project_name: str) -> str:
+    return f"{project_name}-load-"
+
+
+def user_to_delete(name: str, project_name: str = "", load_users: bool = False) -> bool:
+    """Whether ``cleanup(project_name=..., load_users=...)`` deletes the user ``name``."""
+    if not name.startswith(PREFIX):
+        return False
+    if load_users:
+        return name.startswith(load_user_prefix(project_name)) if project_name else "-load-" in name
+    return name.startswith(f"{project_name}-") if project_name else True
+
+
+def cleanup(log=print, project_name: str = "", load_users: bool = False) -> None:
+    """Delete the bench's projects, users and everything in those projects.
+
+    ``project_name``: that bench project only, and its users; ``load_users``: only
+    the load users (``bench-*-load-*``, of that project or of all), projects kept.
+    On a shared cloud a bench run cleans up after itself without touching the
+    projects another bench run uses.
+    """
+    if project_name and not project_name.startswith(PREFIX):
+        raise BenchError(f"cleanup deletes bench projects only ({PREFIX}*)")
     conn = admin()
-    for project in conn.identity.projects(domain_id="default"):
-        if not project.name.startswith(PREFIX):
+    for project in [] if load_users else conn.identity.projects(domain_id="default"):
+        if not project.name.startswith(PREFIX) or project_name not in ("", project.name):
             continue
         servers = list(conn.compute.servers(all_projects=True, project_id=project.id))
         for server in servers:
@@ -245,7 +266,7 @@ def cleanup(log=print) -> None:
         log(f"  deleted {len(servers)} servers and the volumes of {project.name}")
         conn.identity.delete_project(project)
     for user in conn.identity.users(domain_id="default"):
-        if user.name.startswith(PREFIX):
+        if user_to_delete(user.name, project_name, load_users):
             for keypair in conn.compute.keypairs(user_id=user.id):
                 conn.compute.delete_keypair(keypair, user_id=user.id)
             conn.identity.delete_user(user)
