@@ -61,3 +61,14 @@ def test_the_wait_for_concurrent_calls_goes_to_what_they_did():
 ])
 def test_a_scoped_cleanup_deletes_only_its_users(name, project, load_users, deleted):
     assert openstack_setup.user_to_delete(name, project, load_users) is deleted
+
+
+def test_moto_cpu_goes_to_the_package_that_asked_for_it():
+    raw = "\n".join([
+        "run (threading.py:1);dispatch (moto/core/responses.py:1);render (jinja2/environment.py:1);"
+        "sub (re/__init__.py:1) 3",
+        "run (threading.py:1);describe (moto/ec2/responses/instances.py:1);deepcopy (copy.py:1) 1",
+    ])
+    assert pyspy.package_of("f (moto/ec2/models/instances.py:3)") == "moto/ec2"
+    assert pyspy.package_of("f (json/decoder.py:3)") is None
+    assert pyspy.by_package(raw)["cpu"] == {"jinja2": 0.75, "moto/ec2": 0.25}

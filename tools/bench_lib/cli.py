@@ -333,19 +333,23 @@ def run_load(args, work: Path, started: float) -> None:
     log(f"idle CPU for {IDLE_SECONDS} s, then load: {args.users} users × "
         f"{args.seconds:.0f} s, think {args.think} s")
     idle = idle_cpu(meters, IDLE_SECONDS)
-    profiler = profile_out = None
+    profilers = {}
     if args.profile:
-        profile_out = site.var_dir / "load-profile.raw"
-        profile_out.unlink(missing_ok=True)
-        profiler = pyspy.start(process.pid, args.seconds, profile_out)
-        meters["py-spy"] = CpuMeter([profiler.pid])
+        # The site; and moto, the embedded cloud's one Python process.
+        targets = {"profile": (process.pid, True)}
+        if args.cloud == "embedded":
+            targets["cloud_profile"] = (cloud["moto"], False)
+        for key, (pid, whole_site) in targets.items():
+            out = site.var_dir / f"load-{key}.raw"
+            out.unlink(missing_ok=True)
+            profilers[key] = (pyspy.start(pid, args.seconds, out, whole_site), out, whole_site)
+        meters["py-spy"] = CpuMeter([p.pid for p, _, _ in profilers.values()])
     access.start()
     proxy.reset()
     result = closed_loop(base, sessions, LOAD_MIX, args.seconds, think=args.think,
                          meters=meters)
-    if profiler:
-        result["profile"] = pyspy.finish(profiler, profile_out, timeout=60)
-        result["profile"]["raw"] = str(profile_out)
+    for key, (profiler, out, whole_site) in profilers.items():
+        result[key] = pyspy.finish(profiler, out, 60, whole_site)
     result["backend_calls"] = proxy.counts()
     result["in_django"] = access.read(list(LOAD_MIX))
     result["idle"] = idle

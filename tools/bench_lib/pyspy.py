@@ -14,6 +14,7 @@ wait on semaphores, so that one call marks a GIL wait.
 
 import collections
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -56,22 +57,57 @@ def pyspy() -> str:
     return found
 
 
-def start(pid: int, seconds: float, out: Path) -> subprocess.Popen:
-    """Sample ``pid`` and its children (the gunicorn workers) for ``seconds``."""
+def start(pid: int, seconds: float, out: Path, site: bool = True) -> subprocess.Popen:
+    """Sample ``pid`` and its children (the gunicorn workers) for ``seconds``:
+    every thread, native frames too (``breakdown``); with ``site=False`` only
+    threads on the CPU, Python frames only (``by_package``: the embedded cloud)."""
     out.parent.mkdir(parents=True, exist_ok=True)
-    return procs.start([pyspy(), "record", "--pid", str(pid), "--subprocesses", "--idle",
-                        "--native", "--rate", str(RATE), "--duration", str(round(seconds)),
-                        "--format", "raw", "--output", str(out)], out.with_suffix(".log"))
+    how = ["--subprocesses", "--idle", "--native"] if site else []
+    return procs.start([pyspy(), "record", "--pid", str(pid), *how, "--rate", str(RATE),
+                        "--duration", str(round(seconds)), "--format", "raw",
+                        "--output", str(out)], out.with_suffix(".log"))
 
 
-def finish(process: subprocess.Popen, out: Path, timeout: float) -> dict:
+def finish(process: subprocess.Popen, out: Path, timeout: float, site: bool = True) -> dict:
     try:
         process.wait(timeout)
     except subprocess.TimeoutExpired:
         procs.stop(process)
     if not out.exists():
         raise BenchError(f"py-spy wrote no profile; see {out.with_suffix('.log')}")
-    return breakdown(out.read_text(errors="replace"))
+    raw = out.read_text(errors="replace")
+    return {**(breakdown(raw) if site else by_package(raw)), "raw": str(out)}
+
+
+FRAME = re.compile(r"\((?P<path>[^:()]+\.py):\d+\)$")
+# Packages named with their first sub-package too: where inside them the time goes.
+SPLIT = ("moto",)
+
+
+def package_of(frame: str) -> str | None:
+    """``moto/ec2`` of ``describe (moto/ec2/responses/instances.py:12)``, ``jinja2`` of a
+    Jinja frame; None for the standard library's frames and native ones."""
+    match = FRAME.search(frame)
+    if not match:
+        return None
+    parts = match["path"].split("/")
+    top = parts[0].removesuffix(".py")
+    if top in sys.stdlib_module_names or top.startswith("<"):
+        return None
+    return "/".join(parts[:2]) if top in SPLIT and len(parts) > 2 else top
+
+
+def by_package(raw: str, top: int = 12) -> dict:
+    """Shares of the CPU samples by the package of the innermost frame outside the
+    standard library (the code that asked for the work)."""
+    counts = collections.Counter()
+    for line in raw.splitlines():
+        stack, _, count = line.rpartition(" ")
+        owner = next((p for f in reversed(stack.split(";")) if (p := package_of(f))), "other")
+        counts[owner] += int(count)
+    total = sum(counts.values())
+    return {"rate": RATE, "samples": total,
+            "cpu": {name: n / total for name, n in counts.most_common(top)} if total else {}}
 
 
 def bucket(stack: str) -> tuple[str | None, str]:

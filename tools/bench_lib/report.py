@@ -239,6 +239,8 @@ def load_markdown(result: dict) -> str:
         lines += ["", "Errors: " + ", ".join(f"{k} ×{n}" for k, n in v["error_kinds"].items())]
     if v.get("profile"):
         lines += ["", *profile_markdown(v["profile"], cpu.get("py-spy"))]
+    if v.get("cloud_profile"):
+        lines += ["", *cloud_profile_markdown(v["cloud_profile"])]
     return "\n".join(lines) + "\n"
 
 
@@ -269,3 +271,12 @@ def write(results: dict, out_dir: Path, stem: str, text: str) -> tuple[Path, Pat
     json_path.write_text(json.dumps(results, indent=1, default=str))
     md_path.write_text(text)
     return json_path, md_path
+
+
+def cloud_profile_markdown(profile: dict) -> list[str]:
+    """py-spy of moto: its CPU by the package that asked for the work."""
+    lines = [f"### Where moto's CPU goes (py-spy, {profile['samples']:,} samples on the CPU)", "",
+             "By the innermost frame outside the standard library.", "",
+             "| package | share of moto's CPU |", "|---|---|"]
+    lines += [f"| {name} | {share * 100:.1f} % |" for name, share in profile["cpu"].items()]
+    return lines
