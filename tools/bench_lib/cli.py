@@ -326,7 +326,7 @@ def run_load(args, work: Path, started: float) -> None:
     base, process = site.serve(20)
     log(f"signing in {args.users} users")
     dash = Dashboard("django-nova", base, "/login/", users[0])
-    sessions = sign_in_all(dash, args.users, credentials=users)
+    sessions = sign_in_all(dash, args.users, credentials=users, any_first_page=True)
     meters = {"dashboard": CpuMeter([process.pid]), "proxy": CpuMeter([proxy.process.pid]),
               **{f"cloud {name}": CpuMeter([pid]) for name, pid in cloud.items()}}
     access = AccessLog(site.server_log(20))

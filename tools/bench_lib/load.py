@@ -93,8 +93,9 @@ def idle_cpu(meters: dict[str, CpuMeter], seconds: float) -> dict:
 
 
 def sign_in_all(dashboard, count: int, credentials: list[dict] | None = None,
-                parallel: int = 4) -> list[requests.Session]:
-    """``count`` signed-in clients, each its own session (logins a few at a time)."""
+                parallel: int = 4, any_first_page: bool = False) -> list[requests.Session]:
+    """``count`` signed-in clients, each its own session (logins a few at a time);
+    ``any_first_page``: see ``Dashboard.login``."""
     sessions: list = [None] * count
     failures: list = []
 
@@ -102,7 +103,7 @@ def sign_in_all(dashboard, count: int, credentials: list[dict] | None = None,
         try:
             who = (dataclasses.replace(dashboard, credentials=credentials[number])
                    if credentials else dashboard)
-            sessions[number], _ = who.login()
+            sessions[number], _ = who.login(any_first_page=any_first_page)
         except Exception as error:  # noqa: BLE001 - reported below
             failures.append(error)
 
