@@ -256,8 +256,8 @@ def remembering_dispatcher(dispatcher: type) -> type:
     moto looks the backend up on every request, under one lock that every request
     waits for: it lists moto's package folder (a stat per entry) and then tries
     its URL patterns in turn.  For a host the answer never changes (the folder and
-    the patterns are fixed), and under load that lookup and the wait for its lock
-    were a quarter of the sandbox server's samples (tools/bench load --profile,
+    the patterns are fixed).  Under load the lookup and the wait for its lock were
+    15 % of the sandbox server's samples (tools/bench load --profile,
     docs/performance.md).
     """
 

@@ -68,6 +68,8 @@ def test_moto_cpu_goes_to_the_package_that_asked_for_it():
         "run (threading.py:1);dispatch (moto/core/responses.py:1);render (jinja2/environment.py:1);"
         "sub (re/__init__.py:1) 3",
         "run (threading.py:1);describe (moto/ec2/responses/instances.py:1);deepcopy (copy.py:1) 1",
+        "run (threading.py:1);serve_forever (werkzeug/serving.py:1);"
+        "_PollLikeSelector.select (selectors.py:415) 5",
     ])
     assert pyspy.package_of("f (moto/ec2/models/instances.py:3)") == "moto/ec2"
     assert pyspy.package_of("f (json/decoder.py:3)") is None

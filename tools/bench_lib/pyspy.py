@@ -97,12 +97,20 @@ def package_of(frame: str) -> str | None:
     return "/".join(parts[:2]) if top in SPLIT and len(parts) > 2 else top
 
 
+# Leaves of threads that py-spy, without native stacks, may still count as active.
+WAITS = ("sigwait (", "select (selectors.py", "Condition.wait (threading.py",
+         "readinto (socket.py", "accept (socket.py")
+
+
 def by_package(raw: str, top: int = 12) -> dict:
     """Shares of the CPU samples by the package of the innermost frame outside the
-    standard library (the code that asked for the work)."""
+    standard library (the code that asked for the work); threads waiting in a
+    signal, a select, a socket read or a condition are left out."""
     counts = collections.Counter()
     for line in raw.splitlines():
         stack, _, count = line.rpartition(" ")
+        if any(wait in stack.rsplit(";", 1)[-1] for wait in WAITS):
+            continue
         owner = next((p for f in reversed(stack.split(";")) if (p := package_of(f))), "other")
         counts[owner] += int(count)
     total = sum(counts.values())
