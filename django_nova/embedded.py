@@ -42,7 +42,6 @@ START_TIMEOUT = 30.0
 STATE_FILE = "embedded-cloud.json"
 LOCK_FILE = "embedded-cloud.lock"
 LOG_FILE = "embedded-cloud.log"
-REMEMBERED_HOSTS = 256  # hosts whose moto backend the server remembers
 
 # The server this process talks to: its state file's content, and when that was read.
 _cached: dict | None = None
@@ -250,35 +249,6 @@ def stop() -> bool:
     return True
 
 
-def remembering_dispatcher(dispatcher: type) -> type:
-    """moto's DomainDispatcherApplication, remembering which backend serves a host.
-
-    moto looks the backend up on every request, under one lock that every request
-    waits for: it lists moto's package folder (a stat per entry) and then tries
-    its URL patterns in turn.  For a host the answer never changes (the folder and
-    the patterns are fixed).  Under load the lookup and the wait for its lock were
-    15 % of the sandbox server's samples (tools/bench load --profile,
-    docs/performance.md).
-    """
-
-    class RememberingDispatcher(dispatcher):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            self._backends: dict = {}
-
-        def get_backend_for_host(self, host):
-            # Called under moto's lock.  The host comes from the request (the
-            # region of a signature): only so many are remembered.
-            if host in self._backends:
-                return self._backends[host]
-            backend = super().get_backend_for_host(host)
-            if len(self._backends) < REMEMBERED_HOSTS:
-                self._backends[host] = backend
-            return backend
-
-    return RememberingDispatcher
-
-
 def serve(directory: Path) -> None:
     """Run the moto server in this process until SIGTERM or SIGINT."""
     os.umask(0o077)
@@ -299,8 +269,7 @@ def serve(directory: Path) -> None:
     signal.pthread_sigmask(signal.SIG_BLOCK, stop_signals)
     secret = new_secret()
     # moto's own server (as ThreadedMotoServer builds it), behind the gate.
-    app = SandboxGate(remembering_dispatcher(DomainDispatcherApplication)(create_backend_app),
-                      secret)
+    app = SandboxGate(DomainDispatcherApplication(create_backend_app), secret)
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=MotoRequestHandler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     port = server.server_address[1]
