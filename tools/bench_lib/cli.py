@@ -3,7 +3,8 @@
     tools/bench run --cloud openstack --servers 20,200 --horizon
     tools/bench run --cloud embedded
     tools/bench load --cloud embedded --users 50 --seconds 60
-    tools/bench cleanup
+    tools/bench load --cloud openstack --users 50 --seconds 60
+    tools/bench cleanup [--project bench-20] [--load-users]
 """
 
 import argparse
@@ -19,8 +20,8 @@ from pathlib import Path
 
 from django_nova.embedded_gate import SECRET_HEADER
 
-from . import embedded_setup, openstack_setup, procs, report, sites
-from .load import closed_loop, sign_in_all
+from . import embedded_setup, openstack_setup, procs, pyspy, report, sites
+from .load import AccessLog, closed_loop, idle_cpu, sign_in_all
 from .measure import Meter, dashboard_fetch, ec2_pages, openstack_pages, run_blocks
 from .procs import BenchError, CpuMeter, loadavg
 from .stats import summary
@@ -28,8 +29,10 @@ from .web import Dashboard, first_visit
 
 OPENSTACK_ROUTES = {"keystone": 5000, "nova": 8774, "glance": 9292, "cinder": 8776,
                     "neutron": 9696, "placement": 8778}
+OS_CLOUD = "bench"  # the test cloud's name in the site's clouds.yaml
 LOAD_MIX = {"/instances/": 40, "/overview/": 15, "/volumes/": 15, "/keypairs/": 15,
             "/images/": 15}
+IDLE_SECONDS = 10  # the CPU baseline before a load window
 
 
 def log(message: str) -> None:
@@ -116,7 +119,7 @@ def throughput(args, dashboards: dict, meters: dict, path: str) -> dict:
         for clients in args.clients:
             sessions = sign_in_all(dash, clients)
             result = closed_loop(dash.base, sessions, {path: 1}, args.seconds,
-                                 meter=meters[name])
+                                 meters={"dashboard": meters[name]})
             log(f"    {name:11s} {clients:3d} clients: {result['req_per_s']:.2f} req/s, "
                 f"p50 {result['latency']['median'] * 1000:.0f} ms, "
                 f"p95 {result['latency']['p95'] * 1000:.0f} ms, {result['errors']} errors")
@@ -157,19 +160,8 @@ def run_openstack(args, work: Path, started: float) -> None:
     for count in args.servers:
         accounts[count] = openstack_setup.Account(work, count)
         accounts[count].ensure(log)
-    run_dir = work / "run-openstack"
-    run_dir.mkdir(exist_ok=True)
-    proxy = sites.Proxy(OPENSTACK_ROUTES, run_dir)
-    keystone = proxy.url("keystone", "/v3")
-    clouds = run_dir / "clouds.yaml"
-    clouds.write_text(f"clouds:\n  bench:\n    auth:\n      auth_url: {keystone}\n"
-                      "      user_domain_name: Default\n    region_name: RegionOne\n"
-                      "    identity_api_version: 3\n    interface: public\n")
-    log("starting django-nova (reference site, page size 20 and 1000)")
-    site = sites.NovaSite(run_dir / "nova-var", {
-        "OS_CLOUD": "bench", "OS_CLIENT_CONFIG_FILE": str(clouds),
-        "BENCH_ONLY_CLOUD": "bench"})
-    site.prepare()
+    log("starting the counting proxy and django-nova (reference site, page size 20 and 1000)")
+    proxy, keystone, site = start_openstack(work)
     base20, p20 = site.serve(20)
     base_all, p_all = site.serve(1000)
     nova_cpu = CpuMeter([p20.pid, p_all.pid])
@@ -180,7 +172,7 @@ def run_openstack(args, work: Path, started: float) -> None:
         horizon_site.install(log)
         horizon_base, hp = horizon_site.serve(keystone)
         horizon_cpu = CpuMeter([hp.pid])
-    api = {name: [pid] for name, pid in openstack_setup.api_pids().items()}
+    api = {name: [pid] for name, pid in openstack_setup.service_pids().items()}
     meter = Meter(proxy, api)
     pages = openstack_pages(itertools.islice)
     results = {"counts": {}, "titles": {p.key: p.title for p in pages}, "rows": {},
@@ -188,8 +180,7 @@ def run_openstack(args, work: Path, started: float) -> None:
     blocks = []
     for count in args.servers:
         account = accounts[count]
-        creds = {"cloud": "bench", "username": account.user_name,
-                 "password": account.password, "domain": "Default"}
+        creds = account.login_fields(OS_CLOUD)
         nova20, nova_all = nova_dashboards(base20, base_all, creds, [p20.pid])
         horizon = horizon_all = None
         if horizon_base:
@@ -208,8 +199,7 @@ def run_openstack(args, work: Path, started: float) -> None:
             name: summary(timed(lambda c=conn: pages[0].raw(c), args.reps))
             for name, conn in (("direct", direct), ("through_proxy", raw))}
     top = accounts[max(args.servers)]
-    creds = {"cloud": "bench", "username": top.user_name, "password": top.password,
-             "domain": "Default"}
+    creds = top.login_fields(OS_CLOUD)
     dashboards = {"django-nova": Dashboard("django-nova", base20, "/login/", creds)}
     meters = {"django-nova": nova_cpu}
     if horizon_base:
@@ -243,6 +233,24 @@ def timed(fn, reps):
         fn()
         out.append(time.perf_counter() - t)
     return out
+
+
+def start_openstack(work: Path):
+    """The counting proxy in front of the test cloud, and the reference site on it
+    (a clouds.yaml whose auth_url is the proxy's Keystone port)."""
+    run_dir = work / "run-openstack"
+    run_dir.mkdir(exist_ok=True)
+    proxy = sites.Proxy(OPENSTACK_ROUTES, run_dir)
+    keystone = proxy.url("keystone", "/v3")
+    clouds = run_dir / "clouds.yaml"
+    clouds.write_text(f"clouds:\n  {OS_CLOUD}:\n    auth:\n      auth_url: {keystone}\n"
+                      "      user_domain_name: Default\n    region_name: RegionOne\n"
+                      "    identity_api_version: 3\n    interface: public\n")
+    site = sites.NovaSite(run_dir / "nova-var", {
+        "OS_CLOUD": OS_CLOUD, "OS_CLIENT_CONFIG_FILE": str(clouds),
+        "BENCH_ONLY_CLOUD": OS_CLOUD})
+    site.prepare()
+    return proxy, keystone, site
 
 
 def start_embedded(work: Path, fresh: bool = True):
@@ -293,20 +301,58 @@ def run_embedded(args, work: Path, started: float) -> None:
 
 
 def run_load(args, work: Path, started: float) -> None:
+    """N users, each its own account and session, on LOAD_MIX; the same report
+    on both clouds: latency in the client and inside Django, CPU of the site, the
+    cloud, the counting proxy and the client, backend calls per page view."""
+    if args.profile:
+        pyspy.pyspy()  # fail before the setup when py-spy is missing
     load_start = wait_quiet(args.max_load, args.wait_quiet)
-    if args.cloud != "embedded":
-        raise BenchError("load runs on the embedded cloud (each user its own account)")
-    log("starting the embedded cloud (moto), the counting proxy and django-nova")
-    run_dir, moto, proxy, site, password, ec2 = start_embedded(work)
+    if args.cloud == "embedded":
+        log("starting the embedded cloud (moto), the counting proxy and django-nova")
+        _, moto, proxy, site, password, ec2 = start_embedded(work)
+        embedded_setup.top_up(ec2, args.instances, log)
+        log(f"creating {args.users} users")
+        users = embedded_setup.load_users(site, args.users, password)
+        cloud = {"moto": moto.pid}
+    else:
+        log(f"setting up {openstack_setup.PREFIX}{args.instances} and its {args.users} users "
+            "on the OpenStack test cloud")
+        account = openstack_setup.Account(work, args.instances)
+        account.ensure(log)
+        users = account.ensure_load_users(args.users, OS_CLOUD, log)
+        log("starting the counting proxy and django-nova")
+        proxy, _, site = start_openstack(work)
+        cloud = openstack_setup.service_pids(None)
     base, process = site.serve(20)
-    embedded_setup.top_up(ec2, args.instances, log)
-    log(f"creating and signing in {args.users} users")
-    users = embedded_setup.load_users(site, args.users, password)
+    log(f"signing in {args.users} users")
     dash = Dashboard("django-nova", base, "/login/", users[0])
-    sessions = sign_in_all(dash, args.users, credentials=users)
-    log(f"load: {args.users} users × {args.seconds:.0f} s, think {args.think} s")
+    sessions = sign_in_all(dash, args.users, credentials=users, any_first_page=True)
+    meters = {"dashboard": CpuMeter([process.pid]), "proxy": CpuMeter([proxy.process.pid]),
+              **{f"cloud {name}": CpuMeter([pid]) for name, pid in cloud.items()}}
+    access = AccessLog(site.server_log(20))
+    log(f"idle CPU for {IDLE_SECONDS} s, then load: {args.users} users × "
+        f"{args.seconds:.0f} s, think {args.think} s")
+    idle = idle_cpu(meters, IDLE_SECONDS)
+    profilers = {}
+    if args.profile:
+        # The site; and moto, the embedded cloud's one Python process.
+        targets = {"profile": (process.pid, True)}
+        if args.cloud == "embedded":
+            targets["cloud_profile"] = (cloud["moto"], False)
+        for key, (pid, whole_site) in targets.items():
+            out = site.var_dir / f"load-{key}.raw"
+            out.unlink(missing_ok=True)
+            profilers[key] = (pyspy.start(pid, args.seconds, out, whole_site), out, whole_site)
+        meters["py-spy"] = CpuMeter([p.pid for p, _, _ in profilers.values()])
+    access.start()
+    proxy.reset()
     result = closed_loop(base, sessions, LOAD_MIX, args.seconds, think=args.think,
-                         meter=CpuMeter([process.pid]))
+                         meters=meters)
+    for key, (profiler, out, whole_site) in profilers.items():
+        result[key] = pyspy.finish(profiler, out, 60, whole_site)
+    result["backend_calls"] = proxy.counts()
+    result["in_django"] = access.read(list(LOAD_MIX))
+    result["idle"] = idle
     out = {"load": result, "mix": LOAD_MIX,
            "meta": meta(args, args.cloud, started, ["load"],
                         {"instances": args.instances, "users": args.users,
@@ -334,7 +380,8 @@ def parser() -> argparse.ArgumentParser:
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="command", required=True)
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--cloud", choices=["openstack", "embedded"], default="openstack")
+    common.add_argument("--cloud", choices=["openstack", "embedded"], default="openstack",
+                        help="the OpenStack test cloud or the embedded one (default openstack)")
     common.add_argument("--out", type=Path, default=sites.REPO / "var" / "bench",
                         help="results directory (default: var/bench/)")
     common.add_argument("--quick", action="store_true",
@@ -353,17 +400,29 @@ def parser() -> argparse.ArgumentParser:
                      help="concurrent clients for throughput (default 4,16)")
     run.add_argument("--seconds", type=float, default=30, help="throughput window (30)")
     run.add_argument("--login-reps", type=int, default=5)
-    load = sub.add_parser("load", parents=[common], help="N signed-in users on a page mix")
-    load.add_argument("--users", type=int, default=50)
-    load.add_argument("--seconds", type=float, default=60)
+    load = sub.add_parser(
+        "load", parents=[common],
+        help="N signed-in users on a page mix (embedded: Django accounts in the demo project; "
+             "openstack: Keystone members of bench-<instances>)")
+    load.add_argument("--users", type=int, default=50,
+                      help="users, each its own account and session (default 50)")
+    load.add_argument("--seconds", type=float, default=60, help="load window (60)")
     load.add_argument("--think", type=float, default=1.0,
                       help="mean think time between a user's requests, s (default 1.0)")
-    load.add_argument("--instances", type=int, default=50)
+    load.add_argument("--instances", type=int, default=20,
+                      help="instances (servers) in the users' project (default 20)")
+    load.add_argument("--profile", action="store_true",
+                      help="sample the site with py-spy over the load window and say where "
+                           "its time goes (the sampling costs CPU: compare with a run without)")
     setup = sub.add_parser("setup", parents=[common],
                            help="create the bench projects and servers only")
     setup.add_argument("--servers", type=counts, default=[20, 200])
-    sub.add_parser("cleanup", parents=[common],
-                   help="delete the bench's projects, users and servers on the test cloud")
+    clean = sub.add_parser("cleanup", parents=[common],
+                           help="delete the bench's projects, users and servers on the test cloud")
+    clean.add_argument("--project", default="",
+                       help="only this bench project (bench-N) and its users")
+    clean.add_argument("--load-users", action="store_true",
+                       help="only the load users (of --project, or of every bench project)")
     return p
 
 
@@ -379,7 +438,7 @@ def main(argv=None) -> None:
     work = sites.workdir()
     try:
         if args.command == "cleanup":
-            openstack_setup.cleanup(log)
+            openstack_setup.cleanup(log, args.project, args.load_users)
         elif args.command == "setup":
             for count in args.servers:
                 openstack_setup.Account(work, count).ensure(log)

@@ -9,8 +9,10 @@ generator competes with the dashboard for the same cores.
 
 import dataclasses
 import random
+import re
 import threading
 import time
+from pathlib import Path
 
 import requests
 
@@ -21,8 +23,11 @@ REQUEST_TIMEOUT = 60
 
 
 def closed_loop(base: str, sessions: list[requests.Session], mix: dict[str, float],
-                seconds: float, think: float = 0.0, meter: CpuMeter | None = None,
+                seconds: float, think: float = 0.0, meters: dict[str, CpuMeter] | None = None,
                 seed: int = 13) -> dict:
+    """``meters`` name the process trees whose CPU over the window is reported
+    (``cpu_s``): the dashboard, the cloud, the counting proxy."""
+    meters = meters or {}
     paths, weights = list(mix), list(mix.values())
     deadline = time.monotonic() + seconds
     results: list[tuple[str, float, bool]] = []
@@ -50,7 +55,7 @@ def closed_loop(base: str, sessions: list[requests.Session], mix: dict[str, floa
 
     threads = [threading.Thread(target=client, args=(n, s), daemon=True)
                for n, s in enumerate(sessions)]
-    before = meter.snapshot() if meter else None
+    before = {name: m.snapshot() for name, m in meters.items()}
     client_cpu = time.process_time()
     started = time.monotonic()
     load_before = loadavg()
@@ -72,15 +77,25 @@ def closed_loop(base: str, sessions: list[requests.Session], mix: dict[str, floa
         "errors": sum(errors.values()), "error_kinds": errors,
         "req_per_s": len(latencies) / wall if wall else None,
         "latency": summary(latencies), "per_path": per_path,
-        "dashboard_cpu_s": CpuMeter.delta(before, meter.snapshot()) if meter else None,
+        "cpu_s": {name: CpuMeter.delta(before[name], m.snapshot()) for name, m in meters.items()},
         "client_cpu_s": client_cpu,
         "loadavg": [load_before, loadavg()],
     }
 
 
+def idle_cpu(meters: dict[str, CpuMeter], seconds: float) -> dict:
+    """CPU the measured processes use with no bench traffic, per second of wall
+    time: on a shared cloud, what its own background work and other users cost."""
+    before = {name: m.snapshot() for name, m in meters.items()}
+    time.sleep(seconds)
+    return {"seconds": seconds, "cores": {
+        name: CpuMeter.delta(before[name], m.snapshot()) / seconds for name, m in meters.items()}}
+
+
 def sign_in_all(dashboard, count: int, credentials: list[dict] | None = None,
-                parallel: int = 4) -> list[requests.Session]:
-    """``count`` signed-in clients, each its own session (logins a few at a time)."""
+                parallel: int = 4, any_first_page: bool = False) -> list[requests.Session]:
+    """``count`` signed-in clients, each its own session (logins a few at a time);
+    ``any_first_page``: see ``Dashboard.login``."""
     sessions: list = [None] * count
     failures: list = []
 
@@ -88,7 +103,7 @@ def sign_in_all(dashboard, count: int, credentials: list[dict] | None = None,
         try:
             who = (dataclasses.replace(dashboard, credentials=credentials[number])
                    if credentials else dashboard)
-            sessions[number], _ = who.login()
+            sessions[number], _ = who.login(any_first_page=any_first_page)
         except Exception as error:  # noqa: BLE001 - reported below
             failures.append(error)
 
@@ -102,3 +117,27 @@ def sign_in_all(dashboard, count: int, credentials: list[dict] | None = None,
     if failures or any(s is None for s in sessions):
         raise RuntimeError(f"{len(failures)} of {count} logins failed: {failures[:1]}")
     return sessions
+
+
+ACCESS_LINE = re.compile(r" django_nova\.access \[[^\]]*\] \S+ GET (\S+) (\d{3}) (\d+)ms")
+
+
+class AccessLog:
+    """The time requests spent inside Django, from the access lines the site logs
+    after ``start()``: the client's time minus this is the wait for a free
+    gunicorn thread, which the site cannot see."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.offset = 0
+
+    def start(self) -> None:
+        self.offset = self.path.stat().st_size if self.path.exists() else 0
+
+    def read(self, paths: list[str]) -> dict:
+        with open(self.path, errors="replace") as log:
+            log.seek(self.offset)
+            lines = [(m[1], int(m[2]), int(m[3]) / 1000) for m in ACCESS_LINE.finditer(log.read())]
+        ok = [(path, seconds) for path, status, seconds in lines if status == 200]
+        return {**summary([seconds for _, seconds in ok]),
+                "per_path": {p: summary([s for path, s in ok if path == p]) for p in paths}}

@@ -11,6 +11,7 @@ import itertools
 import json
 import os
 import secrets
+import threading
 import time
 from pathlib import Path
 
@@ -51,12 +52,20 @@ def admin() -> openstack.connection.Connection:
     return openstack.connect(cloud="test-admin")
 
 
-def api_pids() -> dict[str, int]:
-    """The test cloud's API processes (gunicorn masters) by service, from its PID files."""
+API_SERVICES = ("keystone", "nova", "glance", "cinder", "neutron", "placement")
+
+
+def service_pids(names: tuple[str, ...] | None = API_SERVICES) -> dict[str, int]:
+    """The test cloud's processes by service, from its PID files: the API servers
+    (gunicorn masters), or with ``names=None`` every one of them, what stands behind
+    the APIs too (conductor, scheduler, compute, MariaDB, RabbitMQ): all of the
+    cloud's CPU that a page view costs."""
+    run = cloud_dir() / "run"
+    names = names or tuple(sorted(p.stem for p in run.glob("*.pid")))
     pids = {}
-    for name in ("keystone", "nova", "glance", "cinder", "neutron", "placement"):
+    for name in names:
         try:
-            pids[name] = int((cloud_dir() / "run" / f"{name}.pid").read_text())
+            pids[name] = int((run / f"{name}.pid").read_text())
         except (OSError, ValueError):
             continue
     return pids
@@ -91,21 +100,57 @@ class Account:
             project = conn.identity.create_project(
                 name=self.project_name, domain_id="default",
                 description="tools/bench: servers for page-speed measurements")
-        user = conn.identity.find_user(self.user_name, domain_id="default")
-        if user is None:
-            user = conn.identity.create_user(name=self.user_name, domain_id="default",
-                                             password=self.password,
-                                             default_project_id=project.id)
-        else:
-            conn.identity.update_user(user, password=self.password)
-        member = conn.identity.find_role("member")
-        conn.identity.assign_project_role_to_user(project, user, member)
+        self._member(conn, project, self.user_name, self.password)
         self.project_id = project.id
         # Unlimited quotas for our project only (the cloud's defaults may change).
         conn.set_compute_quotas(project.id, instances=-1, cores=-1, ram=-1, key_pairs=-1)
         conn.set_volume_quotas(project.id, volumes=-1, gigabytes=-1, snapshots=-1)
         conn.set_network_quotas(project.id, port=-1, floatingip=-1, security_group=-1)
         self._top_up(log)
+
+    @staticmethod
+    def _member(conn, project, name: str, password: str):
+        """The user ``name`` with this password and the member role in ``project``."""
+        user = conn.identity.find_user(name, domain_id="default")
+        if user is None:
+            user = conn.identity.create_user(name=name, domain_id="default", password=password,
+                                             default_project_id=project.id)
+        else:
+            conn.identity.update_user(user, password=password)
+        conn.identity.assign_project_role_to_user(project, user,
+                                                  conn.identity.find_role("member"))
+        return user
+
+    def login_fields(self, cloud: str, user_name: str = "") -> dict:
+        """What django-nova's login form takes for this project's user."""
+        return {"cloud": cloud, "username": user_name or self.user_name,
+                "password": self.password, "domain": "Default"}
+
+    def ensure_load_users(self, count: int, cloud: str, log=print) -> list[dict]:
+        """``count`` more members of the project for ``tools/bench load``, each
+        signing in on its own; their login fields for the site's ``cloud``.
+
+        They share the project user's password.  Nova keeps key pairs per user,
+        so each gets KEYPAIRS of its own (made by the admin for that user): their
+        key pair page lists what the embedded cloud's load users see.
+        """
+        project = admin().identity.get_project(self.project_id)
+        names = [f"{load_user_prefix(self.project_name)}{n:03d}" for n in range(count)]
+        local = threading.local()  # a connection per thread: they are not thread-safe
+
+        def ensure(name):
+            if not hasattr(local, "conn"):
+                local.conn = admin()
+            conn = local.conn
+            user = self._member(conn, project, name, self.password)
+            have = sum(1 for _ in conn.compute.keypairs(user_id=user.id))
+            for n in range(have, KEYPAIRS):
+                conn.compute.create_keypair(name=f"bench-key-{n}", user_id=user.id)
+
+        with concurrent.futures.ThreadPoolExecutor(PARALLEL) as pool:
+            list(pool.map(ensure, names))
+        log(f"  {self.project_name}: {count} load users, {KEYPAIRS} key pairs each")
+        return [self.login_fields(cloud, name) for name in names]
 
     def connect(self, auth_url: str = "http://127.0.0.1:5000/v3"):
         return openstack.connect(
@@ -180,11 +225,32 @@ class Account:
             f"({time.monotonic() - started:.0f} s)")
 
 
-def cleanup(log=print) -> None:
-    """Delete the bench's projects, users and everything in those projects."""
+def load_user_prefix(project_name: str) -> str:
+    return f"{project_name}-load-"
+
+
+def user_to_delete(name: str, project_name: str = "", load_users: bool = False) -> bool:
+    """Whether ``cleanup(project_name=..., load_users=...)`` deletes the user ``name``."""
+    if not name.startswith(PREFIX):
+        return False
+    if load_users:
+        return name.startswith(load_user_prefix(project_name)) if project_name else "-load-" in name
+    return name.startswith(f"{project_name}-") if project_name else True
+
+
+def cleanup(log=print, project_name: str = "", load_users: bool = False) -> None:
+    """Delete the bench's projects, users and everything in those projects.
+
+    ``project_name``: that bench project only, and its users; ``load_users``: only
+    the load users (``bench-*-load-*``, of that project or of all), projects kept.
+    On a shared cloud a bench run cleans up after itself without touching the
+    projects another bench run uses.
+    """
+    if project_name and not project_name.startswith(PREFIX):
+        raise BenchError(f"cleanup deletes bench projects only ({PREFIX}*)")
     conn = admin()
-    for project in conn.identity.projects(domain_id="default"):
-        if not project.name.startswith(PREFIX):
+    for project in [] if load_users else conn.identity.projects(domain_id="default"):
+        if not project.name.startswith(PREFIX) or project_name not in ("", project.name):
             continue
         servers = list(conn.compute.servers(all_projects=True, project_id=project.id))
         for server in servers:
@@ -200,7 +266,7 @@ def cleanup(log=print) -> None:
         log(f"  deleted {len(servers)} servers and the volumes of {project.name}")
         conn.identity.delete_project(project)
     for user in conn.identity.users(domain_id="default"):
-        if user.name.startswith(PREFIX):
+        if user_to_delete(user.name, project_name, load_users):
             for keypair in conn.compute.keypairs(user_id=user.id):
                 conn.compute.delete_keypair(keypair, user_id=user.id)
             conn.identity.delete_user(user)

@@ -171,7 +171,7 @@ def markdown(results: dict) -> str:
                 lines.append(
                     f"| {NAMES[t]} | {clients} | {v['seconds']:.0f} | {v['req_per_s']:.2f} | "
                     f"{_ms(v['latency']['median'])} | {_ms(v['latency']['p95'])} | "
-                    f"{v['errors']} | {v['dashboard_cpu_s']:.1f} | {v['client_cpu_s']:.1f} |")
+                    f"{v['errors']} | {v['cpu_s']['dashboard']:.1f} | {v['client_cpu_s']:.1f} |")
         lines.append("")
 
     if results.get("login"):
@@ -198,22 +198,70 @@ def markdown(results: dict) -> str:
 def load_markdown(result: dict) -> str:
     meta = result["meta"]
     v = result["load"]
+    wall = v["seconds"]
+    cpu = v["cpu_s"]
+    cloud = {name.removeprefix("cloud "): s for name, s in cpu.items() if name.startswith("cloud ")}
+    biggest = sorted(cloud.items(), key=lambda kv: -kv[1])[:4]
+    idle_cloud = sum(c for name, c in v["idle"]["cores"].items() if name.startswith("cloud "))
+    calls = v["backend_calls"]
+    views = v["requests"] or 1
+    inside = v["in_django"]
     lines = [f"## tools/bench load: {meta['cloud']} cloud, {meta['date']}", "",
-             f"{v['clients']} signed-in users (each its own session), {v['seconds']:.0f} s, "
+             f"{v['clients']} signed-in users (each its own session), {wall:.0f} s, "
              f"think time {v['think']} s (×0.5–1.5), {meta['instances']} instances; "
-             f"{meta['cores']} cores, Python {meta['python']}; load average "
-             f"{v['loadavg'][0]:.2f} → {v['loadavg'][1]:.2f}.", "",
+             f"{meta['cores']} cores, Python {meta['python']}, django-nova "
+             f"{meta['django_nova']}; load average {v['loadavg'][0]:.2f} → "
+             f"{v['loadavg'][1]:.2f}.", "",
              f"**{v['req_per_s']:.2f} req/s, p50 {_ms(v['latency']['median'])} ms, "
-             f"p95 {_ms(v['latency']['p95'])} ms, {v['errors']} errors of {v['requests']}** "
-             f"(dashboard CPU {v['dashboard_cpu_s']:.1f} s, bench client CPU "
-             f"{v['client_cpu_s']:.1f} s).", "",
-             "| page | weight | requests | p50 ms | p95 ms | errors |", "|---|---|---|---|---|---|"]
+             f"p95 {_ms(v['latency']['p95'])} ms, {v['errors']} errors of {v['requests']}.** "
+             f"Inside Django (the site's access log): p50 {_ms(inside['median'])} ms, "
+             f"p95 {_ms(inside['p95'])} ms; the rest of the client's time is the wait for "
+             "a free gunicorn thread.", "",
+             f"CPU over the {wall:.0f} s (seconds, and cores = seconds / wall): dashboard "
+             f"{cpu['dashboard']:.1f} ({cpu['dashboard'] / wall:.2f}), the cloud "
+             f"{sum(cloud.values()):.1f} ({sum(cloud.values()) / wall:.2f}: "
+             + ", ".join(f"{name} {s:.1f}" for name, s in biggest)
+             + f"), counting proxy {cpu['proxy']:.1f}, bench client {v['client_cpu_s']:.1f}; "
+             f"the cloud used {idle_cloud:.2f} cores idle, in the {v['idle']['seconds']:.0f} s "
+             "before. "
+             f"Backend calls per page view {sum(c['calls'] for c in calls) / views:.1f}, "
+             f"{sum(c['seconds'] for c in calls) / views * 1000:,.0f} ms upstream "
+             "(summed over the calls, which may overlap).", "",
+             "| page | weight | requests | p50 ms | p95 ms | in Django p50 ms | "
+             "in Django p95 ms | errors |", "|---|---|---|---|---|---|---|---|"]
     for path, p in v["per_path"].items():
-        lines.append(f"| {path} | {result['mix'][path]} | {p['n']} | {_ms(p['median'])} | "
-                     f"{_ms(p['p95'])} | {p['errors']} |")
+        d = inside["per_path"][path]
+        lines.append(f"| {path} | {result['mix'][path]} | {p['n'] + p['errors']} | "
+                     f"{_ms(p['median'])} | "
+                     f"{_ms(p['p95'])} | {_ms(d['median'])} | {_ms(d['p95'])} | "
+                     f"{p['errors']} |")
     if v["error_kinds"]:
         lines += ["", "Errors: " + ", ".join(f"{k} ×{n}" for k, n in v["error_kinds"].items())]
+    if v.get("profile"):
+        lines += ["", *profile_markdown(v["profile"], cpu.get("py-spy"))]
+    if v.get("cloud_profile"):
+        lines += ["", *cloud_profile_markdown(v["cloud_profile"])]
     return "\n".join(lines) + "\n"
+
+
+def profile_markdown(profile: dict, pyspy_cpu: float | None) -> list[str]:
+    """py-spy's breakdown: where a request's time inside Django goes, and the site's CPU."""
+    rate = profile["rate"]
+    lines = [f"### Where the site's time goes (py-spy, {rate} samples/s per thread)", "",
+             f"{profile['request_samples']:,} samples of request threads "
+             f"({profile['request_samples'] / rate:,.0f} thread-seconds), "
+             f"{profile['cloud_call_samples']:,} of cloud calls run concurrently for them; "
+             "the request's wait for those is given to what they were doing. "
+             + (f"py-spy itself used {pyspy_cpu:.1f} s of CPU." if pyspy_cpu is not None else ""),
+             "", "| bucket | share of time in Django | share of the site's CPU |",
+             "|---|---|---|"]
+    names = list(dict.fromkeys([*profile["in_django"], *profile["cpu"]]))
+    for name in sorted(names, key=lambda n: -profile["in_django"].get(n, 0)):
+        def pct(share):
+            return f"{share * 100:.1f} %" if share else "–"
+        lines.append(f"| {name} | {pct(profile['in_django'].get(name))} | "
+                     f"{pct(profile['cpu'].get(name))} |")
+    return lines
 
 
 def write(results: dict, out_dir: Path, stem: str, text: str) -> tuple[Path, Path]:
@@ -223,3 +271,12 @@ def write(results: dict, out_dir: Path, stem: str, text: str) -> tuple[Path, Pat
     json_path.write_text(json.dumps(results, indent=1, default=str))
     md_path.write_text(text)
     return json_path, md_path
+
+
+def cloud_profile_markdown(profile: dict) -> list[str]:
+    """py-spy of moto: its CPU by the package that asked for the work."""
+    lines = [f"### Where moto's CPU goes (py-spy, {profile['samples']:,} samples on the CPU)", "",
+             "By the innermost frame outside the standard library.", "",
+             "| package | share of moto's CPU |", "|---|---|"]
+    lines += [f"| {name} | {share * 100:.1f} % |" for name, share in profile["cpu"].items()]
+    return lines

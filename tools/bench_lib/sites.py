@@ -86,11 +86,15 @@ class NovaSite:
         self.manage("migrate", "--noinput", "-v0")
         self.manage("collectstatic", "--noinput", "-v0")
 
+    def server_log(self, page_size: int) -> Path:
+        """Where the site served with ``page_size`` logs (its access lines too)."""
+        return self.var_dir / f"gunicorn-{page_size}.log"
+
     def serve(self, page_size: int) -> tuple[str, subprocess.Popen]:
         port = procs.free_port()
         argv = [sys.executable, "-m", "gunicorn", "openstack_dashboard.wsgi:application",
                 "--bind", f"127.0.0.1:{port}", *GUNICORN]
-        log = self.var_dir / f"gunicorn-{page_size}.log"
+        log = self.server_log(page_size)
         process = procs.start(argv, log, env={**self.env, "BENCH_PAGE_SIZE": str(page_size)},
                               cwd=REPO)
         base = f"http://127.0.0.1:{port}"
