@@ -5,12 +5,16 @@
 #                                  Python 3.12 + Django 6.x with PostgreSQL and Redis
 #                                  (tools/test-services) when those are on the machine
 #   NOVA_SKIP_OPENSTACK=1          leave the OpenStack tests out (not allowed in CI)
+#   NOVA_TEST_WORKERS=N            test processes per pass (default 2; 1 = one process)
 #   ./run_tests.sh tests/test_x.py  only what you name (no lint, no second pass)
 set -euo pipefail
 cd "$(dirname "$0")"
 source tools/ensure_venv.sh
 ensure_venv "site,embedded,test"
 export DJANGO_SETTINGS_MODULE=tests.settings
+# Two processes (pytest-xdist): the OpenStack tests in order in one, the rest spread
+# over both (tests/conftest.py groups them).
+workers=(-n "${NOVA_TEST_WORKERS:-2}" --dist loadgroup)
 
 if [ $# -gt 0 ]; then
   exec "$PYTHON" -m pytest "$@"
@@ -47,7 +51,7 @@ elif [ "${CI:-}" = true ]; then
 fi
 
 echo "== tests"
-"$PYTHON" -m pytest
+"$PYTHON" -m pytest "${workers[@]}"
 
 # The second supported pair: Django 6.x needs Python 3.12.
 main_minor=$("$PYTHON" -c 'import sys; print(sys.version_info[1])')
@@ -67,7 +71,7 @@ if [ "$main_minor" != 12 ] && [ "${NOVA_SKIP_COMPAT:-}" != 1 ]; then
       exit 1
     fi
     echo "== tests again on $("$PYTHON" -c 'import sys, django; print(f"Python {sys.version.split()[0]}, Django {django.get_version()}")'), $backing"
-    "$PYTHON" -m pytest -p no:cacheprovider
+    "$PYTHON" -m pytest -p no:cacheprovider "${workers[@]}"
   else
     echo "== no Python 3.12 found: the Django 6.x pass was not run"
     [ "${CI:-}" = true ] && exit 1

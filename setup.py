@@ -94,6 +94,8 @@ setup(
         "test": [
             "pytest>=8.3",
             "pytest-django>=4.11",
+            # ./run_tests.sh runs the suite in two processes (tests/conftest.py groups them).
+            "pytest-xdist>=3.6",
             "selenium>=4.51,<4.52",
             "ruff>=0.15",
             # tests/test_packaging.py builds the sdist and wheels, one without isolation.

@@ -27,6 +27,15 @@ from tests.data import IMAGE_ID, PASSWORD
 from tests.helpers import cloud_settings
 
 
+def pytest_collection_modifyitems(items):
+    """Under pytest-xdist (./run_tests.sh), every test of the one shared OpenStack test
+    cloud runs in one worker, in order: they count servers and quotas of the same
+    projects.  The rest (each worker has its own moto server and database) spread out."""
+    for item in items:
+        if item.get_closest_marker("openstack") or "openstack_cloud" in item.fixturenames:
+            item.add_marker(pytest.mark.xdist_group("openstack"))
+
+
 @pytest.fixture(scope="session")
 def moto_url():
     """A real moto EC2 server on loopback, seeded like the embedded cloud."""

@@ -15,7 +15,7 @@ SECRET_KEY = "test-only-secret-key-not-for-production-use-0123456789"  # noqa: S
 # live servers) need real locking, which an in-memory database shared between
 # threads does not have ("database table is locked").
 if not os.environ.get("NOVA_DATABASE_URL"):
-    DATABASES["default"]["TEST"] = {
+    DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": os.path.join(tempfile.mkdtemp(prefix="nova-test-db-"), "test.sqlite3")}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
@@ -34,4 +34,12 @@ LOGGING = {"version": 1, "disable_existing_loggers": False}
 # runs.  With NOVA_REDIS_URL the site's Redis cache is kept (tests clear it as they start).
 if not os.environ.get("NOVA_REDIS_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+elif os.environ.get("PYTEST_XDIST_WORKER"):
+    # Each pytest-xdist worker clears the cache as its tests start: one Redis database
+    # each (gw0 -> 1, gw1 -> 2, ...), so no worker wipes another's sessions or counts.
+    from urllib.parse import urlsplit, urlunsplit
+
+    _redis = urlsplit(os.environ["NOVA_REDIS_URL"])
+    _database = int(os.environ["PYTEST_XDIST_WORKER"].removeprefix("gw")) + 1
+    CACHES["default"]["LOCATION"] = urlunsplit(_redis._replace(path=f"/{_database}"))
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
