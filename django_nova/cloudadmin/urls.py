@@ -35,8 +35,9 @@ menu = [
               admin_only=True),
     MenuEntry("Admin", "All volumes", "admin-volumes", id="nav-admin-volumes", order=50,
               admin_only=True),
+    # Nova's admin APIs: a cloud without them (EC2) shows no entry leading nowhere.
     MenuEntry("Admin", "Flavors", "admin-flavors", id="nav-admin-flavors", order=60,
-              admin_only=True),
+              admin_only=True, needs="has_compute_admin"),
     MenuEntry("Admin", "Hypervisors", "admin-hypervisors", id="nav-admin-hypervisors", order=70,
-              admin_only=True),
+              admin_only=True, needs="has_compute_admin"),
 ]

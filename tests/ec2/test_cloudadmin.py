@@ -86,6 +86,12 @@ def test_openstack_pages_say_not_on_this_cloud(admin_client, name):
     assert "Not on this cloud" in response.content.decode()
 
 
+def test_the_menu_offers_no_page_this_cloud_lacks(admin_client):
+    html = admin_client.get(reverse("django_nova:admin-instances")).content.decode()
+    assert 'id="nav-admin-instances"' in html and 'id="nav-admin-volumes"' in html
+    assert 'id="nav-admin-flavors"' not in html and 'id="nav-admin-hypervisors"' not in html
+
+
 def test_staff_without_any_project_still_sees_every_project(client, make_user, project, beta):
     launch_in(project, "alpha-vm")
     launch_in(beta, "beta-vm")

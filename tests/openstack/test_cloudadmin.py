@@ -273,6 +273,8 @@ def test_hypervisors_and_services_page(admin):
     assert hosts.hypervisors[0].memory_mb_used is not None
     binaries = {s.binary for s in hosts.services}
     assert {"nova-compute", "nova-scheduler", "nova-conductor"} <= binaries
+    html = response.content.decode()
+    assert 'id="nav-admin-flavors"' in html and 'id="nav-admin-hypervisors"' in html
 
 
 def test_disable_and_enable_the_compute_service(admin, os_conn):
