@@ -1,11 +1,26 @@
 from django import forms
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordMixin
 
 from ..conf import nova_settings
 from ..exceptions import CloudError, Unavailable
 from ..forms import BootstrapFormMixin
 from ..services.projects import keystone_clouds
+
+NOT_ACTIVE = ("This account is not active yet. If you signed up, follow the link in the "
+              "activation email; otherwise ask an admin.")
+
+
+def inactive_with_password(username: str, password: str) -> bool:
+    """Whether ``username`` is an inactive account whose password this is (Django's
+    backend refuses inactive accounts as if the password were wrong).  Only the holder
+    of the password learns it; a missing user costs one hash too, as in Django."""
+    model = get_user_model()
+    user = model._default_manager.filter(**{model.USERNAME_FIELD: username}).first()
+    if user is None:
+        model().set_password(password)
+        return False
+    return not user.is_active and user.check_password(password)
 
 
 class LoginForm(AuthenticationForm):
@@ -49,6 +64,8 @@ class LoginForm(AuthenticationForm):
             self.keystone = getattr(self.user_cache, "keystone_session", None)
         else:
             self.user_cache = authenticate(self.request, username=username, password=password)
+            if self.user_cache is None and inactive_with_password(username, password):
+                raise forms.ValidationError(NOT_ACTIVE, code="inactive")
         if self.user_cache is None:
             raise self.get_invalid_login_error()
         self.confirm_login_allowed(self.user_cache)

@@ -82,6 +82,22 @@ class ActivateView(activation_views.ActivationView):
             raise ActivationError(self.ALREADY_ACTIVATED_MESSAGE, code="already_activated")
         return signup.user if signup is not None else super().get_user(username)
 
+    def get_context_data(self, **kwargs):
+        """On opening the link: an account it activated already gets "sign in", not a
+        button that can only fail."""
+        context = super().get_context_data(**kwargs)
+        key = self.request.GET.get("activation_key", "")
+        if self.request.method == "GET" and key and "activation_error" not in context:
+            form = self.form_class(data={"activation_key": key})
+            if form.is_valid():
+                try:
+                    self.get_user(form.cleaned_data["activation_key"])
+                except ActivationError as error:
+                    if error.code == "already_activated":
+                        context["activation_error"] = {"message": error.message,
+                                                       "code": error.code}
+        return context
+
     def activate(self, form):
         username = form.cleaned_data["activation_key"]
         annotate(self.request, target=username)

@@ -67,9 +67,26 @@ def test_activation_provisions_a_personal_project_and_the_first_login_lands_in_i
     page = client.get("/instances/")
     assert page.status_code == 200
     assert page.context["request"].nova.project.name == "carol"
-    # The link is single-use.
-    again = activate(client, activation_path(mail.outbox[0]))
+    # The link is single-use: opened again, it says so and offers sign-in, not a button;
+    # the button's POST, sent anyway, is refused the same way.
+    link = activation_path(mail.outbox[0])
+    again = client.get(link)
     assert again.status_code == 200 and b"already been activated" in again.content
+    assert b'id="activate-submit"' not in again.content and b'href="/login/"' in again.content
+    key = link.split("activation_key=", 1)[1]
+    posted = client.post("/accounts/activate/", {"activation_key": key})
+    assert posted.status_code == 200 and b"already been activated" in posted.content
+
+
+def test_signing_in_before_activating_says_why(client, signups):
+    sign_up(client, "early")
+    refused = login(client, "early")
+    assert refused.status_code == 200
+    assert "not active yet" in " ".join(refused.context["form"].non_field_errors())
+    # Only the right password learns that the account exists.
+    wrong = login(client, "early", password="not-the-password-1")
+    errors = " ".join(wrong.context["form"].non_field_errors())
+    assert "not active yet" not in errors and "correct username and password" in errors
 
 
 def test_signup_refuses_taken_names_and_emails(client, signups, make_user):
