@@ -135,9 +135,10 @@ def usage_csv(report: UsageReport) -> str:
             row.started_at.isoformat() if row.started_at else "",
             "unknown" if row.end_unknown else (row.ended_at.isoformat() if row.ended_at else ""),
             round(row.hours, 2), round(row.vcpu_hours, 2), round(row.gb_hours, 2))])
+    # The period goes beside "Total", not under Started/Ended (no instance's times).
     writer.writerow([neutralise(cell) for cell in (
-        "Total", "", "", "", "", "", report.start.isoformat(), report.end.isoformat(),
-        round(report.hours, 2), round(report.vcpu_hours, 2), round(report.gb_hours, 2))])
+        "Total", f"{report.start.isoformat()} to {report.end.isoformat()}", "", "", "", "",
+        "", "", round(report.hours, 2), round(report.vcpu_hours, 2), round(report.gb_hours, 2))])
     return out.getvalue()
 
 

@@ -275,6 +275,8 @@ def test_usage_csv_totals():
     parsed = list(csv.reader(io.StringIO(text)))
     assert parsed[1][1] == "'=a" and parsed[1][8:] == ["3.0", "6.0", "3.0"]
     assert parsed[2][8:] == ["3.0", "6.0", "3.0"]
+    # The total row: the period beside "Total", nothing under the instances' columns.
+    assert parsed[2][:8] == ["Total", "2026-03-10 to 2026-03-10", "", "", "", "", "", ""]
 
 
 # --- speed ------------------------------------------------------------------------------
