@@ -12,7 +12,9 @@ DEVICE = re.compile(r"^/dev/[a-z][a-z0-9]{1,15}$")
 
 class VolumeCreateForm(NameDescriptionForm):
     size_gb = forms.IntegerField(label="Size (GB)", min_value=1, max_value=MAX_VOLUME_GB,
-                                 initial=1)
+                                 initial=1, required=False,
+                                 help_text="From a snapshot: left as it is, the snapshot's "
+                                           "size.")
     volume_type = forms.ChoiceField(required=False, label="Type")
     availability_zone = forms.ChoiceField(required=False)
     snapshot = forms.ChoiceField(required=False, label="From snapshot")
@@ -21,6 +23,9 @@ class VolumeCreateForm(NameDescriptionForm):
     def __init__(self, options: VolumeOptions, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.snapshot_sizes = {s.id: s.size_gb for s in options.snapshots}
+        chosen = self.initial.get("snapshot")
+        if chosen in self.snapshot_sizes:
+            self.initial["size_gb"] = self.snapshot_sizes[chosen]
         self.fields["volume_type"].choices = [("", "Default")] + [(t, t)
                                                                    for t in options.volume_types]
         self.fields["availability_zone"].choices = [(z, z) for z in options.zones]
@@ -38,6 +43,12 @@ class VolumeCreateForm(NameDescriptionForm):
         if snapshot and image:
             raise forms.ValidationError("Choose a snapshot or an image, not both.")
         size = data.get("size_gb")
+        if snapshot in self.snapshot_sizes and (size is None or
+                                                "size_gb" not in self.changed_data):
+            # The size offered was not the user's choice: the snapshot's own.
+            size = data["size_gb"] = self.snapshot_sizes[snapshot]
+        elif size is None and "size_gb" not in self.errors:
+            self.add_error("size_gb", forms.Field.default_error_messages["required"])
         if snapshot and size and size < self.snapshot_sizes.get(snapshot, 0):
             self.add_error("size_gb", f"The snapshot needs at least "
                                       f"{self.snapshot_sizes[snapshot]} GB.")

@@ -117,13 +117,22 @@ def test_snapshots_and_volume_from_snapshot(member_client, cloud):
 
     form = member_client.get(f"/volumes/create/?snapshot={snapshot.id}").context["form"]
     assert form.initial["snapshot"] == snapshot.id
+    assert form.initial["size_gb"] == 3  # the snapshot's size, not 1 GB
     too_small = member_client.post("/volumes/create/", {
-        "name": "copy", "size_gb": 1, "availability_zone": "us-east-1a",
+        "name": "copy", "size_gb": 2, "availability_zone": "us-east-1a",
         "snapshot": snapshot.id})
     assert "at least 3 GB" in " ".join(too_small.context["form"].errors["size_gb"])
-    create(member_client, name="copy", size_gb=3, snapshot=snapshot.id)
-    copy = next(v for v in cloud.volumes.list_volumes() if v.name == "copy")
-    assert copy.snapshot_id == snapshot.id
+    # The size left as offered (1 GB, the snapshot picked afterwards), or left empty:
+    # the snapshot's size.
+    create(member_client, name="copy", size_gb=1, snapshot=snapshot.id)
+    create(member_client, name="copy-2", size_gb="", snapshot=snapshot.id)
+    copies = {v.name: v for v in cloud.volumes.list_volumes() if v.name.startswith("copy")}
+    assert {(v.snapshot_id, v.size_gb) for v in copies.values()} == {(snapshot.id, 3)}
+    assert len(copies) == 2
+    # An empty volume still needs its size.
+    no_size = member_client.post("/volumes/create/", {
+        "name": "empty", "size_gb": "", "availability_zone": "us-east-1a"})
+    assert no_size.context["form"].errors["size_gb"]
 
     member_client.post(f"/volumes/snapshots/{snapshot.id}/delete/")
     assert our_snapshots(cloud) == []
