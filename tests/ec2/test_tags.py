@@ -54,6 +54,10 @@ def test_filter_instances_by_tag(member_client, launch, cloud):
     assert by_key == {prod, dev}
     none = member_client.get("/instances/?tag=missing")
     assert none.context["instances"] == [] and b'value="missing"' in none.content
+    # No match is not "nothing here yet".
+    html = none.content.decode()
+    assert "No instances match the tag filter <q>missing</q>" in html
+    assert "No instances yet" not in html
 
 
 def test_launch_more_like_this_prefills_the_form(member_client, cloud, ec2):
