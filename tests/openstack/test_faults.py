@@ -26,8 +26,8 @@ The matrix, kept small for a 2-core CI (one sign-in per fault, one walk of the p
 - Neutron's floating IPs missing (a cloud without the router extension), on the pages
   that reached them.
 
-The walk signs in a throwaway Keystone user, a member of project ``demo``, with its real
-password, so sign-in, project switch and password change (to the same password) reach
+The walk signs in a throwaway Keystone user, the member of a throwaway project, with its
+real password, so sign-in, project switch and password change (to the same password) reach
 Keystone; what its POSTs make is named after it and deleted afterwards.
 """
 
@@ -37,6 +37,7 @@ import time
 import uuid
 from urllib.parse import urlsplit
 
+import openstack.connection
 import pytest
 from django.test import Client
 
@@ -57,7 +58,9 @@ from tests.faultwalk import (
     walk,
 )
 
-pytestmark = pytest.mark.openstack
+# Its own group under pytest-xdist: the walk's user, project and server are its own, so it
+# runs beside the other OpenStack tests (tests/conftest.py groups those together).
+pytestmark = [pytest.mark.openstack, pytest.mark.xdist_group("openstack-faults")]
 
 # Each service's first call under each of these (a quick test of every kind of fault).
 ALL_FAULTS = ("refuse", "reset", "hang", "slow", "status:500", "status:403", "html:404",
@@ -121,22 +124,30 @@ def patiently(settings):
 
 @pytest.fixture
 def walker(os_conn, keystone_cleanup):
-    """A throwaway Keystone user, member of project demo (its password is changed, to
-    itself, by the walk); what the walk made in its name is deleted afterwards."""
+    """A throwaway Keystone user, member of a throwaway project of the same name: the walk
+    changes nothing other tests count (its password is changed, to itself, by the walk),
+    so it runs beside them (its own xdist group).  What it made is deleted afterwards."""
     admin = os_conn("admin")
     name = f"fault-walk-{uuid.uuid4().hex[:8]}"
     password = f"Walk-{uuid.uuid4().hex}"
-    keystone_cleanup.append(name)  # the user, and projects the admin pages make
-    demo = admin.identity.find_project("demo", domain_id="default")
+    keystone_cleanup.append(name)  # the user and the project, and projects admin pages make
+    project = admin.identity.create_project(name=name, domain_id="default")
     user = admin.identity.create_user(name=name, password=password, domain_id="default",
-                                      default_project_id=demo.id)
-    admin.identity.assign_project_role_to_user(demo, user, admin.identity.find_role("member"))
-    yield {"name": name, "password": password, "user_id": user.id, "project_id": demo.id}
-    remove_named(admin, name, user.id, demo.id)
+                                      default_project_id=project.id)
+    admin.identity.assign_project_role_to_user(project, user,
+                                               admin.identity.find_role("member"))
+    yield {"name": name, "password": password, "user_id": user.id, "project_id": project.id,
+           "connection": openstack.connection.Connection(
+               auth_url=admin.config.config["auth"]["auth_url"], username=name,
+               password=password, project_id=project.id, user_domain_name="Default",
+               region_name=admin.config.region_name)}
+    remove_named(admin, name, user.id, project.id)
+    for group in admin.network.security_groups(project_id=project.id):
+        admin.network.delete_security_group(group, ignore_missing=True)
 
 
 def remove_named(conn, name, user_id, project_id):
-    """Delete what the walk's POSTs made in project demo (all named ``name``)."""
+    """Delete what the walk's POSTs made (all named ``name``)."""
     def named(items):
         return [item for item in items if item.name == name]
     compute, network, storage = conn.compute, conn.network, conn.block_storage
@@ -159,16 +170,18 @@ def remove_named(conn, name, user_id, project_id):
 
 
 @pytest.fixture
-def server(os_conn):
-    """A server in project demo for the instance pages (the walk may terminate it)."""
-    conn = os_conn("demo")
+def server(walker):
+    """A server in the walker's project for the instance pages (the walk may terminate
+    it); gone before the project is."""
+    conn = walker["connection"]
     image = next(i for i in conn.image.images() if i.name == "cirros-test")
-    made = conn.compute.create_server(name=f"fault-walk-{uuid.uuid4().hex[:8]}",
-                                      image_id=image.id, networks="none",
+    made = conn.compute.create_server(name=f"{walker['name']}-vm", image_id=image.id,
+                                      networks="none",
                                       flavor_id=conn.compute.find_flavor("m1.tiny").id)
     conn.compute.wait_for_server(made, wait=120)
     yield made.id
     conn.compute.delete_server(made.id, ignore_missing=True)
+    conn.compute.wait_for_delete(made, wait=120)
 
 
 def sign_in(settings, username, password):
