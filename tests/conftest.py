@@ -26,6 +26,12 @@ from django_nova.services.projects import create_project
 from tests.data import IMAGE_ID, PASSWORD
 from tests.helpers import cloud_settings
 
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# Modules whose OpenStack tests make, use and delete Keystone projects and users of their
+# own, and count nothing of demo's or alt's: one group of their own, beside the rest.
+OWN_PROJECTS = {"tests/openstack/test_identity.py", "tests/site/test_provisioning.py",
+                "tests/site/test_registration.py", "tests/browser/test_registration.py"}
+
 
 # First: pytest-xdist reads the groups in its own hook of the same name.
 @pytest.hookimpl(tryfirst=True)
@@ -39,7 +45,8 @@ def pytest_collection_modifyitems(items):
         if item.get_closest_marker("xdist_group"):
             continue  # a test that keeps to its own projects names its own group
         if item.get_closest_marker("openstack") or "openstack_cloud" in item.fixturenames:
-            item.add_marker(pytest.mark.xdist_group("openstack"))
+            own = item.path.relative_to(ROOT).as_posix() in OWN_PROJECTS
+            item.add_marker(pytest.mark.xdist_group("openstack-own" if own else "openstack"))
 
 
 def pytest_collection_finish(session):
