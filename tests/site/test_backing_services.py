@@ -10,6 +10,7 @@ import os
 import uuid
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 
@@ -32,7 +33,8 @@ def test_cache_is_the_redis_server():
 
     key, value = f"probe-{uuid.uuid4().hex}", uuid.uuid4().hex
     cache.set(key, value, 30)
-    server = redis.Redis.from_url(REDIS_URL)
+    # The cache's own Redis database (under pytest-xdist, one per worker: tests/settings.py).
+    server = redis.Redis.from_url(settings.CACHES["default"]["LOCATION"])
     stored = [k for k in server.scan_iter(match=f"*{key}*")]
     assert len(stored) == 1  # written by Django into the real server, under its key prefix
     assert cache.get(key) == value
