@@ -11,6 +11,9 @@ def check_registration_clouds(app_configs, **kwargs):
     wanted = getattr(settings, "REGISTRATION_CLOUDS", None)
     if wanted is None:
         return []
+    nova = getattr(settings, "NOVA", {})
+    if not isinstance(nova, dict) or not isinstance(nova.get("CLOUDS", {}), dict):
+        return []  # django_nova's own checks say what is wrong with NOVA
     clouds = nova_settings()["CLOUDS"]
     return [checks.Error(f"REGISTRATION_CLOUDS names {key!r}, which is not in NOVA['CLOUDS'].",
                          id="nova_registration.E001")
