@@ -56,7 +56,8 @@ class KeystoneBackend(BaseBackend):
         config = nova_settings()["CLOUDS"][cloud]
         try:
             keystone = keystone_login(cloud, cloud_username, password,
-                                      domain or config.get("DEFAULT_DOMAIN", "Default"))
+                                      domain or config.get("DEFAULT_DOMAIN_ID")
+                                      or config.get("DEFAULT_DOMAIN", "Default"))
         except Forbidden:
             return None  # authenticate() then sends user_login_failed
         user, created = get_user_model().objects.get_or_create(

@@ -5,6 +5,7 @@ django-nova keeps the users, projects and quotas of EC2 clouds itself
 """
 
 from django.core import checks
+from django.utils.translation import gettext_lazy as _
 
 from ...resources import Capabilities
 from ..base import Cloud
@@ -20,7 +21,10 @@ from .volumes import EC2Volumes
 
 class EC2Cloud(Cloud):
     CAPABILITIES = Capabilities(
-        address_label="Elastic IPs", address_noun="elastic IP", address_pool_label="Domain",
+        address_label=_("Elastic IPs"), address_noun=_("elastic IP"),
+        address_noun_plural=_("elastic IPs"),
+        # Translators: where an EC2 elastic IP belongs ("vpc"), as EC2 calls it.
+        address_pool_label=_("Domain"),
         image_name_fixed=True, registers_from_snapshot=True,
         # EBS cannot make a volume straight from an AMI, and attaches only in its zone.
         volume_sources=("snapshot",), attach_same_zone=True,
@@ -46,7 +50,18 @@ class EC2Cloud(Cloud):
 
     @classmethod
     def check_config(cls, key, config):
-        if config.get("ACCESS_KEY_ID") and config.get("SECRET_ACCESS_KEY"):
-            return []
-        return [checks.Error(f"Cloud {key!r} needs ACCESS_KEY_ID and SECRET_ACCESS_KEY to "
-                             "assume project roles.", id="django_nova.E004")]
+        # The dashboard's own credentials: both static keys, or neither (the standard AWS
+        # credential chain, with PROFILE or AWS_PROFILE).
+        keys = [bool(config.get(name)) for name in ("ACCESS_KEY_ID", "SECRET_ACCESS_KEY")]
+        if any(keys) and not all(keys):
+            return [checks.Error(
+                f"Cloud {key!r} sets only one of ACCESS_KEY_ID and SECRET_ACCESS_KEY.",
+                hint="Set both, or neither to use the standard AWS credential chain (PROFILE "
+                     "or AWS_PROFILE, environment variables, shared files, instance role).",
+                id="django_nova.E004")]
+        if all(keys) and config.get("PROFILE"):
+            return [checks.Error(
+                f"Cloud {key!r} sets both static keys and a PROFILE.",
+                hint="Keep one: ACCESS_KEY_ID and SECRET_ACCESS_KEY, or PROFILE.",
+                id="django_nova.E004")]
+        return []

@@ -2,8 +2,12 @@
 
 A project is an EC2 account, reached by assuming a role in it (temporary
 credentials, cached until shortly before they expire) or with keys stored
-for it.  Every call goes through ``EC2Session.call``, which translates
-botocore's errors into django_nova's hierarchy.
+for it.  The dashboard assumes those roles with its own credentials: the
+cloud's ``ACCESS_KEY_ID`` and ``SECRET_ACCESS_KEY``, or else the standard AWS
+credential chain (``PROFILE`` or ``AWS_PROFILE``, ``AWS_*`` environment
+variables, the shared credentials and config files, a container or instance
+role), as the AWS CLI finds them.  Every call goes through ``EC2Session.call``,
+which translates botocore's errors into django_nova's hierarchy.
 """
 
 import logging
@@ -33,6 +37,11 @@ log = logging.getLogger(__name__)
 
 # Assumed-role credentials are renewed this long before they expire.
 CREDENTIAL_MARGIN = 300
+# Seconds a credential chain that found nothing (or failed) is not asked again: a
+# misconfigured one would otherwise cost every page its instance-metadata timeout.
+CHAIN_RETRY_SECONDS = 10
+NO_SERVICE_CREDENTIALS = ("The dashboard has no working credentials for this cloud; "
+                          "the server log says why.")
 
 FORBIDDEN_CODES = {"UnauthorizedOperation", "AuthFailure", "AccessDenied",
                    "InvalidClientTokenId", "SignatureDoesNotMatch", "OptInRequired"}
@@ -129,12 +138,95 @@ class _AssumedRoleCache:
             if expires - CREDENTIAL_MARGIN > time.time():
                 return creds
         creds = fetch()
+        now = time.time()
         with self._lock:
+            # Keys hold the dashboard's own credentials, which the chain renews: entries
+            # of credentials gone by would stay for ever.
+            for old in [k for k, (ends, _) in self._entries.items() if ends < now]:
+                del self._entries[old]
             self._entries[key] = (creds["Expiration"].timestamp(), creds)
         return creds
 
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
 
 _assumed_roles = _AssumedRoleCache()
+
+
+class _CredentialChain:
+    """The dashboard's own credentials from the standard AWS chain, per profile.
+
+    One boto3 session per profile ("" for none: then ``AWS_PROFILE``, else the
+    default) finds them as the AWS CLI does and keeps them; credentials that
+    expire (an instance or container role, SSO, a profile's ``role_arn``) are
+    renewed by botocore when they are read.
+    """
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._sessions: dict[str, boto3.session.Session] = {}
+        self._failed: dict[str, float] = {}
+
+    def credentials(self, cloud_key: str, profile: str) -> tuple[str, str, str | None]:
+        named = f"profile {profile!r}" if profile else "the default profile (or AWS_PROFILE)"
+        with self._lock:
+            if self._failed.get(profile, 0.0) > time.monotonic():
+                raise errors.Unavailable(NO_SERVICE_CREDENTIALS)
+            try:
+                if profile not in self._sessions:
+                    self._sessions[profile] = boto3.session.Session(profile_name=profile or None)
+                found = self._sessions[profile].get_credentials()
+            except BotoCoreError as error:  # no such profile, a broken file or process...
+                self._failed[profile] = time.monotonic() + CHAIN_RETRY_SECONDS
+                self._sessions.pop(profile, None)
+                log.error("cloud %s: the AWS credential chain (%s) failed: %s", cloud_key,
+                          named, error)
+                raise errors.Unavailable(NO_SERVICE_CREDENTIALS) from error
+            if found is None:
+                self._failed[profile] = time.monotonic() + CHAIN_RETRY_SECONDS
+                self._sessions.pop(profile, None)
+                log.error("cloud %s has no ACCESS_KEY_ID and SECRET_ACCESS_KEY, and the AWS "
+                          "credential chain (%s, AWS_* environment variables, shared "
+                          "credentials and config files, container or instance role) found "
+                          "no credentials", cloud_key, named)
+                raise errors.Unavailable(NO_SERVICE_CREDENTIALS)
+        try:
+            frozen = found.get_frozen_credentials()  # renews expiring ones, thread-safely
+        except BotoCoreError as error:
+            log.error("cloud %s: renewing the AWS credential chain's credentials (%s) "
+                      "failed: %s", cloud_key, named, error)
+            raise errors.Unavailable(NO_SERVICE_CREDENTIALS) from error
+        return frozen.access_key, frozen.secret_key, frozen.token
+
+    def forget(self) -> None:
+        with self._lock:
+            self._sessions.clear()
+            self._failed.clear()
+
+
+_credential_chain = _CredentialChain()
+
+
+def service_credentials(cloud_key: str, config: dict) -> tuple[str, str, str | None]:
+    """The dashboard's own credentials for a cloud (what assumes the projects' roles):
+    its ACCESS_KEY_ID and SECRET_ACCESS_KEY, else the standard AWS chain's."""
+    if config.get("ACCESS_KEY_ID") and config.get("SECRET_ACCESS_KEY"):
+        return config["ACCESS_KEY_ID"], config["SECRET_ACCESS_KEY"], None
+    return _credential_chain.credentials(cloud_key, config.get("PROFILE") or "")
+
+
+def forget_credentials() -> None:
+    """Read the credential chain and the AWS config files afresh, and assume every role
+    again (a changed environment, profile or credentials file; tests)."""
+    global _boto_session
+    _credential_chain.forget()
+    _assumed_roles.clear()
+    with _boto_lock:
+        # It keeps the config files (AWS_PROFILE's profile) as it first read them.
+        _boto_session = boto3.session.Session()
+    client.cache_clear()
 
 
 class EC2Session:
@@ -165,7 +257,7 @@ class EC2Session:
         project = self.project
         if project.access_key_id:
             return project.access_key_id, project.secret_access_key, None
-        base = (self.config["ACCESS_KEY_ID"], self.config["SECRET_ACCESS_KEY"], None)
+        base = service_credentials(self.cloud_key, self.config)
         role_arn = project.role_arn(self.config.get("ROLE_NAME", ""))
         sts = client("sts", self.endpoint(), self.region, *base, self.cloud_key,
                      client_settings())

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 import requests
 import urllib3
+from django.utils.translation import gettext as _
 from keystoneauth1 import exceptions as ks_exceptions
 from keystoneauth1 import session as ks_session
 from keystoneauth1.access import create as create_access
@@ -148,16 +149,23 @@ class CountingSession(ks_session.Session):
                             duration=time.monotonic() - started, outcome=outcome)
 
 
-def _session(auth=None, cloud: str = "") -> ks_session.Session:
+def _session(auth=None, cloud: str = "", config: dict | None = None) -> ks_session.Session:
     # keystoneauth would retry timeouts too; CountingSession.request retries what is safe.
+    # VERIFY: True, False or a CA bundle (clouds.yaml's cacert, verify, insecure).
+    if config is None and cloud:
+        config = nova_settings()["CLOUDS"].get(cloud) or {}
     return CountingSession(auth=auth, cloud_key=cloud, connect_retries=0,
-                           discovery_cache=_discovery_cache)
+                           discovery_cache=_discovery_cache,
+                           verify=(config or {}).get("VERIFY", True))
 
 
 def password_login(config: dict, username: str, password: str, domain: str) -> Login:
+    # The cloud's default domain may be known by id only (clouds.yaml's user_domain_id).
+    by_id = bool(domain) and domain == config.get("DEFAULT_DOMAIN_ID")
     auth = v3.Password(auth_url=config["AUTH_URL"], username=username, password=password,
-                       user_domain_name=domain, unscoped=True)
-    session = _session(auth)
+                       unscoped=True,
+                       **{"user_domain_id" if by_id else "user_domain_name": domain})
+    session = _session(auth, config=config)
 
     def login():
         access = auth.get_access(session)
@@ -183,7 +191,7 @@ def scope(config: dict, unscoped_token: str, project_id: str) -> Scope:
     auth = v3.Token(auth_url=config["AUTH_URL"], token=unscoped_token, project_id=project_id)
 
     def rescope():
-        access = auth.get_access(_session(auth))
+        access = auth.get_access(_session(auth, config=config))
         return Scope(token=access.auth_token, body=access._data, project_id=access.project_id,
                      project_name=access.project_name, roles=list(access.role_names),
                      expires_at=access.expires)
@@ -193,7 +201,7 @@ def scope(config: dict, unscoped_token: str, project_id: str) -> Scope:
 def revoke(config: dict, token: str) -> None:
     """Revoke a token at logout; an unreachable Keystone is not the user's problem."""
     with contextlib.suppress(CloudError):
-        call(_session().delete, config["AUTH_URL"].rstrip("/") + "/auth/tokens",
+        call(_session(config=config).delete, config["AUTH_URL"].rstrip("/") + "/auth/tokens",
              headers={"X-Auth-Token": token, "X-Subject-Token": token}, raise_exc=False)
 
 
@@ -214,10 +222,10 @@ def change_password(config: dict, user_id: str, original_password: str,
     url = f"{config['AUTH_URL'].rstrip('/')}/users/{user_id}/password"
     body = {"user": {"password": new_password, "original_password": original_password}}
     try:
-        answer = call(_session().post, url, json=body, authenticated=False)
+        answer = call(_session(config=config).post, url, json=body, authenticated=False)
     except Forbidden as error:
         if isinstance(error.__cause__, ks_exceptions.Unauthorized):
-            raise Forbidden("The current password is not correct.") from error.__cause__
+            raise Forbidden(_("The current password is not correct.")) from error.__cause__
         raise
     # Keystone answers 204; a 200 page (a proxy's) changed nothing, and taking it for a
     # change would sign the user out for a password they never got.
