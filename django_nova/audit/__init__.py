@@ -37,9 +37,21 @@ def not_a_change(request) -> None:
     request.__dict__.setdefault(_NOTES, {})["skip"] = True
 
 
+def audits(match) -> bool:
+    """Whether a POST to this resolved URL is audited: django-nova's own URLs, and a host
+    site's views that say ``audited = True``.  Views that change nothing but the session
+    (the project switcher) say ``audited = False``.  A host site's other POSTs (its own
+    Django admin, say) are its business, not a cloud project's activity."""
+    if match is None:
+        return False
+    explicit = getattr(getattr(match.func, "view_class", None), "audited", None)
+    if explicit is not None:
+        return bool(explicit)
+    return "django_nova" in match.app_names
+
+
 def _audited(request) -> bool:
-    """Views that change nothing but the session (project switcher) say ``audited = False``."""
-    return getattr(_view_class(request), "audited", True)
+    return audits(getattr(request, "resolver_match", None))
 
 
 def _view_class(request):

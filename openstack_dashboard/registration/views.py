@@ -10,6 +10,7 @@ from django.contrib.auth import views as auth_views
 from django.db import transaction
 from django.shortcuts import render
 from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
 from django_registration.backends.activation import views as activation_views
 from django_registration.exceptions import ActivationError
 
@@ -37,6 +38,8 @@ class EmailNotSent(Exception):
 class SignupView(activation_views.RegistrationView):
     """Sign up for one of the clouds in REGISTRATION_CLOUDS; an email link activates."""
 
+    audited = True  # the activity log has sign-ups and password resets (django_nova.audit)
+
     form_class = SignupForm
     template_name = "django_registration/registration_form.html"
 
@@ -54,8 +57,8 @@ class SignupView(activation_views.RegistrationView):
             return super().form_valid(form)
         except EmailNotSent:
             # Nothing was kept (see create_inactive_user).
-            field_error(form, None, "The activation email could not be sent, so no account "
-                                    "was made. Please try again later.")
+            field_error(form, None, _("The activation email could not be sent, so no account "
+                                      "was made. Please try again later."))
             return self.form_invalid(form)
 
     def create_inactive_user(self, form):
@@ -72,6 +75,8 @@ class SignupView(activation_views.RegistrationView):
 
 class ActivateView(activation_views.ActivationView):
     """The emailed link's page: one button activates, which provisions the account."""
+
+    audited = True  # the activity log has sign-ups and password resets (django_nova.audit)
 
     template_name = "django_registration/activation_form.html"
 
@@ -109,13 +114,15 @@ class ActivateView(activation_views.ActivationView):
             raise ActivationError(str(error), code="provisioning_failed") from error
         if signup is not None and signup.project_name:
             label = nova_settings()["CLOUDS"].get(signup.cloud, {}).get("LABEL", signup.cloud)
-            messages.success(self.request,
-                             f"Your project {signup.project_name} on {label} is ready.")
+            messages.success(self.request, _("Your project %(project)s on %(cloud)s is ready.")
+                             % {"project": signup.project_name, "cloud": label})
         return user
 
 
 class PasswordResetView(auth_views.PasswordResetView):
     """Django's reset request, limited per client address and per email asked for."""
+
+    audited = True  # the activity log has sign-ups and password resets (django_nova.audit)
 
     form_class = NovaPasswordResetForm
     template_name = "nova_registration/password_reset_form.html"
@@ -134,6 +141,8 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    audited = True  # the activity log has sign-ups and password resets (django_nova.audit)
+
     form_class = NovaSetPasswordForm
     template_name = "nova_registration/password_reset_confirm.html"
     success_url = reverse_lazy("password_reset_complete")

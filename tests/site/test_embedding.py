@@ -25,4 +25,14 @@ def test_app_embeds_in_another_site(moto_url):
         "region_shown": True,
         "reference_site_loaded": False,
         "host_home": "The host site's own home page",
+        "host_post": 200,
+        "audited": ["instance.launch", "login"],
+        "host_layout": True,
+        "pieces": {'id="nova-project"': True, 'id="nova-username"': True,
+                   'id="nova-sign-out"': True, 'href="/cloud/volumes/"': True,
+                   'class="nova-messages"': True},
+        # An OpenStack cloud in a site without KeystoneBackend fails the checks (its
+        # logins would be refused as wrong passwords), and passes once it is added.
+        "openstack_checks": ["django_nova.E030"],
+        "openstack_checks_with_backend": [],
     }
