@@ -4,6 +4,9 @@ import contextvars
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
 from .clouds.calls import remaining
 from .conf import nova_settings
 from .exceptions import CloudError, Unavailable
@@ -21,6 +24,17 @@ def _executor() -> ThreadPoolExecutor:
         return _pool
 
 
+def _in_request_locale(call):
+    """``call`` in the caller's language and time zone: Django keeps both per thread,
+    so a worker thread would otherwise answer in the site's defaults."""
+    language, zone = translation.get_language(), timezone.get_current_timezone()
+
+    def run():
+        with translation.override(language), timezone.override(zone):
+            return call()
+    return run
+
+
 def _settled(calls: dict) -> dict[str, Future]:
     """Start every call and wait for all of them, at most until the page's deadline.
 
@@ -28,13 +42,13 @@ def _settled(calls: dict) -> dict[str, Future]:
     and the deadline it keeps reach it.  A call still running at the deadline makes
     the whole gather Unavailable (it ends by itself: every cloud call has a timeout).
     """
-    futures = {name: _executor().submit(contextvars.copy_context().run, call)
+    futures = {name: _executor().submit(contextvars.copy_context().run, _in_request_locale(call))
                for name, call in calls.items()}
     left = remaining()
-    _, pending = wait(futures.values(), timeout=None if left is None else max(0.0, left))
+    _done, pending = wait(futures.values(), timeout=None if left is None else max(0.0, left))
     if pending:
-        raise Unavailable("The cloud is answering too slowly: this page gave up waiting. "
-                          "Try again in a moment.", code="Deadline")
+        raise Unavailable(_("The cloud is answering too slowly: this page gave up waiting. "
+                            "Try again in a moment."), code="Deadline")
     return futures
 
 

@@ -9,6 +9,8 @@ user can quote (django_nova.logs).
 
 from django.http import HttpResponseServerError
 from django.template import loader
+from django.utils.html import escape
+from django.utils.translation import gettext
 
 from .logs import current_request_id
 
@@ -19,5 +21,13 @@ def server_error(request, template_name="500.html"):
         template = loader.get_template(template_name)
         body = template.render({"request_id": current_request_id()})
     except Exception:  # a broken error page must not hide the error itself
-        body = "<h1>Server Error (500)</h1>"
+        body = f"<h1>{_fallback_title()}</h1>"
     return HttpResponseServerError(body)
+
+
+def _fallback_title() -> str:
+    """The title of the page without a template, translated if translating works."""
+    try:
+        return escape(gettext("Server Error (500)"))
+    except Exception:  # nothing here may fail
+        return "Server Error (500)"

@@ -1,6 +1,7 @@
 """Forms every area shares: Bootstrap styling and the common name-and-description form."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from .validators import validate_resource_name, validate_text_block
 
@@ -55,5 +56,5 @@ class BootstrapFormMixin:
 
 
 class NameDescriptionForm(BootstrapFormMixin, forms.Form):
-    name = forms.CharField(max_length=255)
-    description = forms.CharField(max_length=255, required=False)
+    name = forms.CharField(label=_("Name"), max_length=255)
+    description = forms.CharField(label=_("Description"), max_length=255, required=False)

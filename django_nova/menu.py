@@ -7,8 +7,19 @@ current cloud.
 
 from dataclasses import dataclass
 
-# Sidebar sections, in page order.
+from django.utils.translation import gettext_lazy as _
+
+# Sidebar sections, in page order (their names are what entries give as ``section``).
 SECTIONS = ("Project", "Compute", "Storage", "Network", "Admin")
+# What the sidebar shows for each section.
+SECTION_LABELS = {
+    "Project": _("Project"),
+    "Compute": _("Compute"),
+    "Storage": _("Storage"),
+    "Network": _("Network"),
+    # Translators: the sidebar section of cloud administration pages.
+    "Admin": _("Admin"),
+}
 
 
 @dataclass(frozen=True)
@@ -24,8 +35,8 @@ class MenuEntry:
     needs: str = ""
     project_only: bool = False
     admin_only: bool = False
-    # A Capabilities attribute to take the label from ("address_label"), plus a suffix.
+    # A Capabilities attribute to take the label from ("address_label"), whole: a
+    # translated label cannot take an English suffix.
     label_from: str = ""
-    label_suffix: str = ""
     # Other pages (URL names) that belong to the entry besides those under its URL.
     also_for: tuple[str, ...] = ()

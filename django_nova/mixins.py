@@ -11,6 +11,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import get_valid_filename
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView, View
 
 from . import audit
@@ -22,9 +24,9 @@ from .services.compute import ComputeService
 
 # The hidden field that carries a form's one-time token (includes/form.html writes it).
 SUBMISSION_FIELD = "nova_submission"
-SENT_TWICE = "This form was sent more than once; it was acted on once."
-STILL_RUNNING = ("This form was sent more than once; the first sending is still being "
-                 "handled. Look again in a moment.")
+SENT_TWICE = gettext_lazy("This form was sent more than once; it was acted on once.")
+STILL_RUNNING = gettext_lazy("This form was sent more than once; the first sending is still "
+                             "being handled. Look again in a moment.")
 
 
 class OneTimeSecretMixin:
@@ -87,7 +89,7 @@ class AdminRequiredMixin(LoginRequiredMixin):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not request.nova.is_cloud_admin:
-            raise PermissionDenied("This page is for cloud administrators.")
+            raise PermissionDenied(_("This page is for cloud administrators."))
         return super().dispatch(request, *args, **kwargs)
 
 
@@ -104,7 +106,8 @@ def cloud_message(error: CloudError) -> str:
     """A refusal in the user's words; anything unexpected with its title."""
     if isinstance(error, Conflict | InvalidInput | NotFound):
         return error.message
-    return f"{error.title}: {error.message}"
+    # Translators: an error's title (such as "Quota exceeded"), then what the cloud said.
+    return _("%(title)s: %(message)s") % {"title": error.title, "message": error.message}
 
 
 def call_cloud(form, action, field: str | None = None, conflict=None):
@@ -229,7 +232,7 @@ class Confirmation:
     # Why it cannot be done now: no button then, only a way back (and ``alternatives``).
     refusal: str = ""
     refusal_id: str = "confirm-refusal"
-    back_label: str = "Back"
+    back_label: str = gettext_lazy("Back")
     resources: tuple = ()
     # Other POST actions offered with a refusal: (url, element id, label).
     alternatives: tuple[tuple[str, str, str], ...] = ()
@@ -265,7 +268,10 @@ class ActMixin:
         return self.cancel_url()
 
     def failed(self, error: CloudError):
-        messages.error(self.request, f"Could not {self.doing()}: {cloud_message(error)}")
+        # Translators: %(doing)s is what failed, said as a verb phrase ("delete volume data"),
+        # %(why)s the cloud's answer.
+        messages.error(self.request, _("Could not %(doing)s: %(why)s")
+                       % {"doing": self.doing(), "why": cloud_message(error)})
         return redirect(self.cancel_url())
 
     def post(self, request, *args, **kwargs):
@@ -317,7 +323,7 @@ def simple_action(name: str) -> Action:
     """An instance action that needs neither a confirmation nor a choice (404 otherwise)."""
     action = ACTIONS.get(name)
     if action is None or action.confirm or action.form_url:
-        raise Http404("No such action.")
+        raise Http404(_("No such action."))
     return action
 
 
@@ -353,7 +359,9 @@ class BulkDeleteView(ProjectViewMixin, TemplateView):
         ids = list(dict.fromkeys(i for i in request.POST.getlist("ids") if i))[:self.max_items]
         if not ids:
             audit.not_a_change(request)
-            messages.warning(request, f"Select at least one {self.kind} first.")
+            # Translators: %(kind)s is what the page lists, in the singular ("volume").
+            messages.warning(request, _("Select at least one %(kind)s first.")
+                             % {"kind": self.kind})
             return redirect(self.list_url)
         context = {"ids": ids, "kind": self.kind, "list_url": self.list_url}
         if request.POST.get("confirmed") == "1":

@@ -12,12 +12,14 @@ from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .conf import nova_settings
 from .crypto import EncryptedTextField
 from .validators import validate_resource_name
 
-account_id_validator = RegexValidator(r"^\d{12}$", "An account id is 12 digits.")
+account_id_validator = RegexValidator(r"^\d{12}$", _("An account id is 12 digits."))
 
 
 def new_account_id() -> str:
@@ -28,19 +30,19 @@ def new_account_id() -> str:
 class Project(models.Model):
     name = models.CharField(max_length=64, validators=[validate_resource_name])
     description = models.TextField(blank=True)
-    enabled = models.BooleanField(default=True, help_text="Disabled projects are not offered "
-                                                          "to their members.")
-    cloud = models.CharField(max_length=64, help_text="A key of NOVA['CLOUDS'].")
+    enabled = models.BooleanField(default=True, help_text=_("Disabled projects are not "
+                                                            "offered to their members."))
+    cloud = models.CharField(max_length=64, help_text=_("A key of NOVA['CLOUDS']."))
     account_id = models.CharField(
         max_length=12, validators=[account_id_validator], default=new_account_id,
-        help_text="The EC2 account this project is; on the embedded cloud any new id "
-                  "makes a new, empty account.")
+        help_text=_("The EC2 account this project is; on the embedded cloud any new id "
+                    "makes a new, empty account."))
     role_name = models.CharField(
         max_length=64, blank=True,
-        help_text="Role assumed in the account; empty uses the cloud's ROLE_NAME.")
+        help_text=_("Role assumed in the account; empty uses the cloud's ROLE_NAME."))
     access_key_id = models.CharField(
         max_length=128, blank=True,
-        help_text="Stored keys instead of a role (kept encrypted).")
+        help_text=_("Stored keys instead of a role (kept encrypted)."))
     secret_access_key = EncryptedTextField(blank=True)
     members = models.ManyToManyField(settings.AUTH_USER_MODEL, through="Membership",
                                      related_name="nova_projects")
@@ -52,7 +54,8 @@ class Project(models.Model):
             # "Demo" beside "demo" would be two projects nobody tells apart.
             models.UniqueConstraint(
                 "cloud", Lower("name"), name="nova_project_unique_name_ci",
-                violation_error_message="A project with this name already exists on this cloud."),
+                violation_error_message=_(
+                    "A project with this name already exists on this cloud.")),
             models.UniqueConstraint(fields=["cloud", "account_id"],
                                     name="nova_project_unique_account"),
         ]
@@ -62,9 +65,10 @@ class Project(models.Model):
 
     def clean(self):
         if self.cloud not in nova_settings()["CLOUDS"]:
-            raise ValidationError({"cloud": f"No cloud {self.cloud!r} in NOVA['CLOUDS']."})
+            raise ValidationError({"cloud": gettext("No cloud %(cloud)s in NOVA['CLOUDS'].")
+                                   % {"cloud": repr(self.cloud)}})
         if bool(self.access_key_id) != bool(self.secret_access_key):
-            raise ValidationError("Give both an access key id and a secret, or neither.")
+            raise ValidationError(gettext("Give both an access key id and a secret, or neither."))
 
     def role_arn(self, default_role: str) -> str:
         return f"arn:aws:iam::{self.account_id}:role/{self.role_name or default_role}"
@@ -73,7 +77,7 @@ class Project(models.Model):
 class Membership(models.Model):
     ROLE_MEMBER = "member"
     ROLE_ADMIN = "admin"
-    ROLES = [(ROLE_MEMBER, "Member"), (ROLE_ADMIN, "Project admin")]
+    ROLES = [(ROLE_MEMBER, _("Member")), (ROLE_ADMIN, _("Project admin"))]
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                              related_name="nova_memberships")
@@ -101,7 +105,7 @@ class Quota(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="quotas")
     resource = models.CharField(max_length=32)
     limit = models.IntegerField(validators=[MinValueValidator(UNLIMITED)],
-                                help_text="-1 means unlimited.")
+                                help_text=_("-1 means unlimited."))
 
     class Meta:
         constraints = [
@@ -167,7 +171,7 @@ class AuditEntry(models.Model):
 
     SUCCESS = "success"
     FAILURE = "failure"
-    OUTCOMES = [(SUCCESS, "Success"), (FAILURE, "Failure")]
+    OUTCOMES = [(SUCCESS, _("Success")), (FAILURE, _("Failure"))]
 
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
@@ -193,3 +197,16 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.username} {self.action} {self.outcome}"
+
+
+class UserPreferences(models.Model):
+    """What one person chose for their pages: a language and a time zone (blank: the
+    browser's language, the site's time zone)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                related_name="nova_preferences")
+    language = models.CharField(max_length=16, blank=True)
+    time_zone = models.CharField(max_length=64, blank=True)
+
+    def __str__(self):
+        return f"{self.user}: {self.language or '-'}, {self.time_zone or '-'}"

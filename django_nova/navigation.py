@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from django.urls import URLResolver, get_resolver, reverse
 
-from .menu import SECTIONS, MenuEntry
+from .menu import SECTION_LABELS, SECTIONS, MenuEntry
 
 
 def _nova_resolvers(resolver: URLResolver):
@@ -41,12 +41,12 @@ def _shown(entry: MenuEntry, nova) -> bool:
 
 def _label(entry: MenuEntry, nova) -> str:
     if entry.label_from:
-        return getattr(nova.capabilities, entry.label_from) + entry.label_suffix
+        return str(getattr(nova.capabilities, entry.label_from))
     return entry.label
 
 
 def sidebar(request) -> list[tuple[str, list[dict]]]:
-    """[(section, [{label, url, id, active}])] for this request; empty sections left out.
+    """[(section label, [{label, url, id, active}])] for this request; empty sections left out.
 
     The active link is the one whose URL is the longest prefix of the page's
     path (``/volumes/snapshots/`` is Snapshots, not Volumes), or that names
@@ -63,4 +63,4 @@ def sidebar(request) -> list[tuple[str, list[dict]]]:
         sections.setdefault(entry.section, []).append({
             "label": _label(entry, nova), "url": url, "id": entry.id,
             "active": url == current or url_name in entry.also_for})
-    return list(sections.items())
+    return [(SECTION_LABELS.get(section, section), found) for section, found in sections.items()]

@@ -8,6 +8,9 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Generic, TypeVar
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
 T = TypeVar("T")
 
 # States from which an instance moves on by itself; rows in these poll.
@@ -28,24 +31,35 @@ class Action:
 
 
 # Every instance action a cloud may offer; each cloud's parts say which apply when.
+# The labels are verbs: what one does to an instance (its menu of actions).
 ACTIONS = {action.name: action for action in (
-    Action("start", "Start"),
-    Action("stop", "Stop"),
-    Action("reboot", "Reboot"),
-    Action("hard-reboot", "Hard reboot"),
-    Action("pause", "Pause"),
-    Action("unpause", "Unpause"),
-    Action("suspend", "Suspend"),
-    Action("resume", "Resume"),
-    Action("lock", "Lock"),
-    Action("unlock", "Unlock"),
-    Action("shelve", "Shelve"),
-    Action("unshelve", "Unshelve"),
-    Action("confirm-resize", "Confirm resize"),
-    Action("revert-resize", "Revert resize"),
-    Action("resize", "Resize…", form_url="django_nova:instance-resize"),
-    Action("rebuild", "Rebuild…", form_url="django_nova:instance-rebuild"),
-    Action("terminate", "Terminate", confirm=True),
+    # Translators: a verb, an action on an instance.
+    Action("start", _("Start")),
+    # Translators: a verb, an action on an instance.
+    Action("stop", _("Stop")),
+    Action("reboot", _("Reboot")),
+    Action("hard-reboot", _("Hard reboot")),
+    # Translators: a verb, an action on an instance.
+    Action("pause", _("Pause")),
+    Action("unpause", _("Unpause")),
+    # Translators: a verb, an action on an instance.
+    Action("suspend", _("Suspend")),
+    # Translators: a verb, an action on an instance.
+    Action("resume", _("Resume")),
+    # Translators: a verb, an action on an instance.
+    Action("lock", _("Lock")),
+    # Translators: a verb, an action on an instance.
+    Action("unlock", _("Unlock")),
+    # Translators: to shelve an instance (OpenStack): stop it and free its host.
+    Action("shelve", _("Shelve")),
+    Action("unshelve", _("Unshelve")),
+    Action("confirm-resize", _("Confirm resize")),
+    Action("revert-resize", _("Revert resize")),
+    # Translators: a verb that opens a form (hence the ellipsis).
+    Action("resize", _("Resize…"), form_url="django_nova:instance-resize"),
+    # Translators: a verb that opens a form (hence the ellipsis).
+    Action("rebuild", _("Rebuild…"), form_url="django_nova:instance-rebuild"),
+    Action("terminate", _("Terminate"), confirm=True),
 )}
 
 
@@ -130,7 +144,9 @@ class InstanceType:
 
     @property
     def label(self) -> str:
-        return f"{self.name} ({self.vcpus} vCPU, {self.memory_mib / 1024:g} GiB)"
+        # Translators: an instance type in a list to choose from: "m1.small (1 vCPU, 2 GiB)".
+        return gettext("%(name)s (%(vcpus)s vCPU, %(memory)s GiB)") % {
+            "name": self.name, "vcpus": self.vcpus, "memory": f"{self.memory_mib / 1024:g}"}
 
 
 @dataclass(frozen=True)
@@ -221,8 +237,11 @@ class AddressTarget:
     @property
     def label(self) -> str:
         name = self.instance_name or self.instance_id
-        where = f" at {self.fixed_ip}" if self.fixed_ip else ""
-        return f"{name} ({self.instance_id}){where}"
+        if self.fixed_ip:
+            # Translators: an instance and one of its addresses: "web (i-0123) at 10.0.0.5".
+            return gettext("%(name)s (%(id)s) at %(ip)s") % {
+                "name": name, "id": self.instance_id, "ip": self.fixed_ip}
+        return f"{name} ({self.instance_id})"
 
 
 @dataclass(frozen=True)
@@ -434,11 +453,32 @@ class RoleAssignment:
         return tuple(r.id for r in self.roles)
 
 
+# What the kinds of resource that keep a project from being deleted are called on its page.
+RESOURCE_KINDS = {
+    "instance": _("instance"),
+    "server": _("server"),
+    "volume": _("volume"),
+    "snapshot": _("snapshot"),
+    "image": _("image"),
+    "elastic IP": _("elastic IP"),
+    "floating IP": _("floating IP"),
+    "network": _("network"),
+    "router": _("router"),
+    "port": _("port"),
+    "security group": _("security group"),
+}
+
+
+def resource_kind(kind: str) -> str:
+    """What a kind of ProjectResource is called (``kind`` itself for one of no name here)."""
+    return RESOURCE_KINDS.get(kind, kind)
+
+
 @dataclass(frozen=True)
 class ProjectResource:
     """Something a project still owns, which keeps it from being deleted."""
 
-    kind: str
+    kind: str  # what it is called (``resource_kind``): shown, never compared
     id: str
     name: str = ""
     region: str = ""
@@ -637,12 +677,16 @@ class Capabilities:
     are filled in from the parts the cloud has (``Cloud.capabilities``).
     """
 
-    # What this cloud calls a machine size, its key/value tags and its public addresses.
-    instance_type_label: str = "Instance type"
-    tags_label: str = "Tags"
-    address_label: str = "Floating IPs"
-    address_noun: str = "floating IP"
-    address_pool_label: str = "Pool"
+    # What this cloud calls a machine size, its key/value tags and its public addresses
+    # (labels: capitalised; nouns: inside a sentence).
+    instance_type_label: str = _("Instance type")
+    instance_types_label: str = _("Instance types")
+    tags_label: str = _("Tags")
+    address_label: str = _("Floating IPs")
+    address_noun: str = _("floating IP")
+    address_noun_plural: str = _("floating IPs")
+    # Translators: where a floating IP comes from (an external network).
+    address_pool_label: str = _("Pool")
     # Instances and images.
     has_labels: bool = False            # plain labels besides key/value tags (Nova tags)
     image_name_fixed: bool = False      # EC2 fixes an image's name at creation

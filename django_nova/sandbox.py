@@ -10,6 +10,7 @@ so, once, on the first page after the sandbox changed.
 import logging
 
 from django.contrib import messages
+from django.utils.translation import gettext_lazy as _
 
 from . import embedded
 from .conf import nova_settings
@@ -18,7 +19,7 @@ from .keystone import SESSION_KEYSTONE
 log = logging.getLogger(__name__)
 
 SESSION_SANDBOX = "nova_sandbox"
-RESTARTED = "The embedded sandbox cloud was restarted; what it held before is gone."
+RESTARTED = _("The embedded sandbox cloud was restarted; what it held before is gone.")
 
 
 def site_has_sandbox() -> bool:

@@ -32,6 +32,8 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .conf import nova_settings
 from .exceptions import CloudError
@@ -51,11 +53,16 @@ def idle_timeout() -> int:
 
 def describe(seconds: int) -> str:
     """``1800`` as "30 minutes", ``43200`` as "12 hours"."""
-    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+    units = (
+        (86400, lambda n: ngettext("%(count)d day", "%(count)d days", n)),
+        (3600, lambda n: ngettext("%(count)d hour", "%(count)d hours", n)),
+        (60, lambda n: ngettext("%(count)d minute", "%(count)d minutes", n)),
+    )
+    for size, words in units:
         if seconds >= size and seconds % size == 0:
             count = seconds // size
-            return f"{count} {unit}{'s' if count != 1 else ''}"
-    return f"{seconds} seconds"
+            return words(count) % {"count": count}
+    return ngettext("%(count)d second", "%(count)d seconds", seconds) % {"count": seconds}
 
 
 def end_session(request) -> None:
@@ -95,9 +102,11 @@ class SessionTimeoutMiddleware:
             return None
         idle, lifetime = idle_timeout(), settings.SESSION_COOKIE_AGE
         if idle and now - seen > idle:
-            why = f"You were signed out after {describe(idle)} without activity."
+            why = _("You were signed out after %(duration)s without activity.") % {
+                "duration": describe(idle)}
         elif lifetime and now - started > lifetime:
-            why = f"Sessions last {describe(lifetime)} at most. Please sign in again."
+            why = _("Sessions last %(duration)s at most. Please sign in again.") % {
+                "duration": describe(lifetime)}
         else:
             if now - seen >= STAMP_INTERVAL and not request.headers.get("HX-Request"):
                 session[SESSION_SEEN] = now

@@ -4,6 +4,7 @@ import re
 import unicodedata
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 # Characters that do not show as what they are: controls (line breaks, tab, ESC),
 # format characters (bidi overrides and isolates, zero-width spaces and joiners,
@@ -27,11 +28,11 @@ def validate_resource_name(value: str) -> None:
     hidden = hidden_characters(value)
     if hidden:
         raise ValidationError(
-            "Names cannot contain control characters or line breaks, nor invisible or "
-            "text-direction characters (found %(chars)s).",
+            _("Names cannot contain control characters or line breaks, nor invisible or "
+              "text-direction characters (found %(chars)s)."),
             code="hidden_characters", params={"chars": ", ".join(hidden)})
     if value != value.strip():
-        raise ValidationError("Names cannot start or end with spaces.", code="blank_ends")
+        raise ValidationError(_("Names cannot start or end with spaces."), code="blank_ends")
 
 
 def validate_text_block(value: str) -> None:
@@ -39,13 +40,13 @@ def validate_text_block(value: str) -> None:
     hidden = hidden_characters(value, allowed=LINE_BREAKS)
     if hidden:
         raise ValidationError(
-            "Text cannot contain control characters, nor invisible or text-direction "
-            "characters (found %(chars)s).",
+            _("Text cannot contain control characters, nor invisible or text-direction "
+              "characters (found %(chars)s)."),
             code="hidden_characters", params={"chars": ", ".join(hidden)})
 
 
 def validate_key_pair_name(value: str) -> None:
     if not KEY_PAIR_NAME.match(value):
         raise ValidationError(
-            "Use 1-255 letters, digits, spaces, dots, dashes or underscores, "
-            "starting with a letter or digit.")
+            _("Use 1-255 letters, digits, spaces, dots, dashes or underscores, "
+              "starting with a letter or digit."))

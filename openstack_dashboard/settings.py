@@ -61,15 +61,17 @@ DEBUG = os.environ.get("NOVA_DEBUG") == "1"
 ALLOWED_HOSTS = os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
 
 INSTALLED_APPS = [
+    # First: the site's templates brand django_nova's, and both catalogs win over Django's
+    # own (the admin's German "Filter" is a noun; django_nova's button says "Filtern").
+    "openstack_dashboard",
+    "django_nova",
+    "openstack_dashboard.registration",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "openstack_dashboard",  # first, so its templates brand django_nova's
-    "django_nova",
-    "openstack_dashboard.registration",
     "axes",
     "django_ratelimit",
     "csp",
@@ -84,6 +86,9 @@ MIDDLEWARE = [
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The page's language: a person's saved choice (NovaContextMiddleware), else the
+    # language cookie, else Accept-Language.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -162,7 +167,12 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "django_nova:login"
 LOGIN_REDIRECT_URL = "django_nova:instances"
 
-LANGUAGE_CODE = "en-us"
+# The languages django-nova ships catalogs for; the browser's Accept-Language picks one,
+# and each person can choose another on their settings page (django_nova.preferences).
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("de", "Deutsch"), ("zh-hans", "简体中文")]
+# English dates stay ISO-like (2026-12-01 18:20); other languages use Django's formats.
+FORMAT_MODULE_PATH = ["openstack_dashboard.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -234,19 +244,31 @@ NOVA = {
     # Besides loopback, Prometheus scrapes /metrics with "Authorization: Bearer <token>".
     "METRICS_TOKEN": os.environ.get("NOVA_METRICS_TOKEN", ""),
 }
-# An OpenStack cloud from clouds.yaml, the OpenStack way: OS_CLOUD names it,
-# OS_CLIENT_CONFIG_FILE (or the standard places) holds it.
+# OpenStack clouds the OpenStack way, read by openstacksdk's own loader: OS_CLOUD names
+# a clouds.yaml cloud (in OS_CLIENT_CONFIG_FILE or the standard places), and OS_AUTH_URL
+# with the other OS_* variables of an openrc describes one, as for the openstack CLI.
+# With both, both are offered.
+_openstack_clouds = {}
 if os.environ.get("OS_CLOUD"):
     from django_nova.clouds.openstack import cloud_from_clouds_yaml
 
-    NOVA["CLOUDS"][os.environ["OS_CLOUD"]] = cloud_from_clouds_yaml(os.environ["OS_CLOUD"])
-    # Sign-ups on it need a service account (a clouds.yaml cloud with the admin role).
-    if os.environ.get("NOVA_PROVISIONING_CLOUD"):
-        NOVA["CLOUDS"][os.environ["OS_CLOUD"]]["PROVISIONING"] = {
-            "ENABLED": _provisioning,
-            "SERVICE_CLOUD": os.environ["NOVA_PROVISIONING_CLOUD"],
-            "CLOUDS_YAML": os.environ.get("OS_CLIENT_CONFIG_FILE"),
-        }
+    _openstack_clouds[os.environ["OS_CLOUD"]] = cloud_from_clouds_yaml(os.environ["OS_CLOUD"])
+if os.environ.get("OS_AUTH_URL"):
+    from django_nova.clouds.openstack.config import clouds_from_environment
+
+    _openstack_clouds.update(clouds_from_environment())
+NOVA["CLOUDS"].update(_openstack_clouds)
+# Sign-ups on the OS_CLOUD cloud (else the OS_* one) need a service account: a clouds.yaml
+# cloud with the admin role, or "envvars" for the OS_* variables' own user.  Users are
+# made in the domain they sign in to.
+if _openstack_clouds and os.environ.get("NOVA_PROVISIONING_CLOUD"):
+    _signups = next(iter(_openstack_clouds.values()))
+    _signups["PROVISIONING"] = {
+        "ENABLED": _provisioning,
+        "SERVICE_CLOUD": os.environ["NOVA_PROVISIONING_CLOUD"],
+        "CLOUDS_YAML": os.environ.get("OS_CLIENT_CONFIG_FILE"),
+        "DOMAIN": _signups.get("DEFAULT_DOMAIN_ID") or _signups.get("DEFAULT_DOMAIN", "Default"),
+    }
 
 # Sign-up (django-registration's activation workflow, openstack_dashboard.registration).
 # NOVA_REGISTRATION=closed shows the "registration closed" page instead.

@@ -17,6 +17,8 @@ class FaviconView(RedirectView):
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("favicon.ico", FaviconView.as_view()),
+    # Django's set_language: the language picker visitors see before they sign in.
+    path("i18n/", include("django.conf.urls.i18n")),
     path("", include("openstack_dashboard.registration.urls")),
     path("", include("django_nova.urls")),
 ]

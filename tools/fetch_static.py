@@ -67,6 +67,24 @@ PACKAGES = {
 }
 
 
+# What only the tests use, vendored beside them (tests/vendor/, not in git, not packaged):
+# axe-core, which the browser tests run on every page.
+TESTS_VENDOR_DIR = ROOT / "tests" / "vendor"
+TEST_PACKAGES = {
+    "axe-core@4.14.1": (
+        "sha512-FHfa+lmNjQZfJz1q8wKqIDwC6DExcHt/pkjNQb09a3NPjCKg2rhu5qb2S4r76ASyFNNtuFooJpZe37OgudVGtQ==",
+        {
+            "package/axe.min.js": (
+                "axe-core/axe.min.js",
+                "29348999450cdf2849a8e70b7912fc2da85a849da39c0d0d5394f51d4a9ed95c"),
+            "package/LICENSE": (
+                "axe-core/LICENSE",
+                "af175b9d96ee93c21a036152e1b905b0b95304d4ae8c2c921c7609100ba8df7e"),
+        },
+    ),
+}
+
+
 def _integrity(path: Path) -> str:
     digest = hashlib.sha512(path.read_bytes()).digest()
     return "sha512-" + base64.b64encode(digest).decode()
@@ -76,23 +94,23 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def pinned_files() -> dict[str, str]:
-    """Every vendored file (relative to VENDOR_DIR) and its pinned sha256."""
-    return {target: sha256 for _, files in PACKAGES.values()
+def pinned_files(packages=PACKAGES) -> dict[str, str]:
+    """Every vendored file (relative to its vendor folder) and its pinned sha256."""
+    return {target: sha256 for _, files in packages.values()
             for target, sha256 in files.values()}
 
 
-def mismatches() -> list[str]:
+def mismatches(packages=PACKAGES, vendor_dir=VENDOR_DIR) -> list[str]:
     """The pinned files that are missing or differ from their pin."""
-    return [name for name, sha256 in sorted(pinned_files().items())
-            if not (VENDOR_DIR / name).is_file() or _sha256(VENDOR_DIR / name) != sha256]
+    return [name for name, sha256 in sorted(pinned_files(packages).items())
+            if not (vendor_dir / name).is_file() or _sha256(vendor_dir / name) != sha256]
 
 
-def _remove_strays() -> None:
-    """Leave only the pinned files in VENDOR_DIR (e.g. an older version stamp)."""
-    wanted = set(pinned_files())
-    for path in sorted(VENDOR_DIR.rglob("*"), reverse=True):
-        relative = path.relative_to(VENDOR_DIR).as_posix()
+def _remove_strays(packages, vendor_dir) -> None:
+    """Leave only the pinned files in the vendor folder (e.g. an older version stamp)."""
+    wanted = set(pinned_files(packages))
+    for path in sorted(vendor_dir.rglob("*"), reverse=True):
+        relative = path.relative_to(vendor_dir).as_posix()
         if path.is_dir():
             if not any(path.iterdir()):
                 path.rmdir()
@@ -100,7 +118,8 @@ def _remove_strays() -> None:
             path.unlink()
 
 
-def _fetch(spec: str, integrity: str, files: dict[str, tuple[str, str]], workdir: Path) -> None:
+def _fetch(spec: str, integrity: str, files: dict[str, tuple[str, str]], workdir: Path,
+           vendor_dir: Path) -> None:
     out = subprocess.run(
         ["npm", "pack", spec, "--json", "--pack-destination", str(workdir)],
         check=True, capture_output=True, text=True,
@@ -116,7 +135,7 @@ def _fetch(spec: str, integrity: str, files: dict[str, tuple[str, str]], workdir
             data = source.read()
             if hashlib.sha256(data).hexdigest() != sha256:
                 raise SystemExit(f"fetch_static: {member} of {spec} differs from its pin")
-            dest = VENDOR_DIR / target
+            dest = vendor_dir / target
             dest.parent.mkdir(parents=True, exist_ok=True)
             dest.write_bytes(data)
 
@@ -125,25 +144,30 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--offline", action="store_true",
                         help=f"fail instead of fetching (also: {OFFLINE_VARIABLE}=1)")
+    parser.add_argument("--tests", action="store_true",
+                        help="vendor what the tests use (axe-core) into tests/vendor/ instead")
     args = parser.parse_args(argv)
     offline = args.offline or os.environ.get(OFFLINE_VARIABLE, "") not in ("", "0")
+    packages, vendor_dir = ((TEST_PACKAGES, TESTS_VENDOR_DIR) if args.tests
+                            else (PACKAGES, VENDOR_DIR))
 
-    if not mismatches():
-        _remove_strays()
+    if not mismatches(packages, vendor_dir):
+        _remove_strays(packages, vendor_dir)
         return 0
     if offline:
         print(f"fetch_static: offline, but these vendored files are missing or differ from "
-              f"their pins: {', '.join(mismatches())}", file=sys.stderr)
+              f"their pins: {', '.join(mismatches(packages, vendor_dir))}", file=sys.stderr)
         return 1
     if shutil.which("npm") is None:
-        print("fetch_static: npm is needed once to vendor Bootstrap and htmx", file=sys.stderr)
+        print(f"fetch_static: npm is needed once to vendor {', '.join(sorted(packages))}",
+              file=sys.stderr)
         return 1
-    shutil.rmtree(VENDOR_DIR, ignore_errors=True)
+    shutil.rmtree(vendor_dir, ignore_errors=True)
     with tempfile.TemporaryDirectory() as tmp:
-        for spec in sorted(PACKAGES):
-            integrity, files = PACKAGES[spec]
-            _fetch(spec, integrity, files, Path(tmp))
-    print(f"fetch_static: vendored {', '.join(sorted(PACKAGES))}")
+        for spec in sorted(packages):
+            integrity, files = packages[spec]
+            _fetch(spec, integrity, files, Path(tmp), vendor_dir)
+    print(f"fetch_static: vendored {', '.join(sorted(packages))}")
     return 0
 
 

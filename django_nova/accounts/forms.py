@@ -1,14 +1,15 @@
 from django import forms
 from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordMixin
+from django.utils.translation import gettext_lazy as _
 
 from ..conf import nova_settings
 from ..exceptions import CloudError, Unavailable
 from ..forms import BootstrapFormMixin
 from ..services.projects import keystone_clouds
 
-NOT_ACTIVE = ("This account is not active yet. If you signed up, follow the link in the "
-              "activation email; otherwise ask an admin.")
+NOT_ACTIVE = _("This account is not active yet. If you signed up, follow the link in the "
+               "activation email; otherwise ask an admin.")
 
 
 def inactive_with_password(username: str, password: str) -> bool:
@@ -30,9 +31,9 @@ class LoginForm(AuthenticationForm):
     """
 
     # Optional: a site with one cloud shows no picker.
-    cloud = forms.ChoiceField(required=False)
-    domain = forms.CharField(max_length=255, required=False,
-                             help_text="Keystone domain (OpenStack clouds only).")
+    cloud = forms.ChoiceField(label=_("Cloud"), required=False)
+    domain = forms.CharField(label=_("Domain"), max_length=255, required=False,
+                             help_text=_("Keystone domain (OpenStack clouds only)."))
 
     def __init__(self, request=None, *args, **kwargs):
         super().__init__(request, *args, **kwargs)
@@ -80,10 +81,10 @@ class KeystonePasswordChangeForm(BootstrapFormMixin, SetPasswordMixin, forms.For
     """
 
     old_password = forms.CharField(
-        label="Current password", strip=False,
+        label=_("Current password"), strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}))
     new_password1, new_password2 = SetPasswordMixin.create_password_fields(
-        label1="New password", label2="New password confirmation")
+        label1=_("New password"), label2=_("New password confirmation"))
 
     def __init__(self, user, *args, **kwargs):
         self.user = user
@@ -100,4 +101,4 @@ class LocalPasswordChangeForm(BootstrapFormMixin, PasswordChangeForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["old_password"].label = "Current password"
+        self.fields["old_password"].label = _("Current password")

@@ -3,6 +3,7 @@ from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
+from django.utils.translation import gettext as _
 from django.views import View
 
 from ..exceptions import CloudError, Forbidden
@@ -64,12 +65,13 @@ class SwitchView(ProjectViewMixin, View):
 class SwitchProjectView(SwitchView):
     def switch(self, request):
         project = switch_project(request, request.POST.get("project", ""))
-        return f"Now working in project {project.name}."
+        return _("Now working in project %(name)s.") % {"name": project.name}
 
 
 class SwitchRegionView(SwitchView):
     def switch(self, request):
-        return f"Now working in region {switch_region(request, request.POST.get('region', ''))}."
+        region = switch_region(request, request.POST.get("region", ""))
+        return _("Now working in region %(region)s.") % {"region": region}
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -105,9 +107,9 @@ class PasswordChangeView(auth_views.PasswordChangeView):
                 return self.form_invalid(form)
             if fresh is None:  # changed, but Keystone would not log in again yet
                 logout(self.request)
-                messages.success(self.request, "Your password has been changed. "
-                                               "Sign in with the new password.")
+                messages.success(self.request, _("Your password has been changed. "
+                                                 "Sign in with the new password."))
                 return redirect("django_nova:login")
             response = redirect(self.get_success_url())
-        messages.success(self.request, "Your password has been changed.")
+        messages.success(self.request, _("Your password has been changed."))
         return response

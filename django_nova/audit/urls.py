@@ -1,4 +1,5 @@
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
 from ..menu import MenuEntry
 from . import views
@@ -9,7 +10,8 @@ urlpatterns = [
 ]
 
 menu = [
-    MenuEntry("Project", "Activity log", "audit-log", id="nav-audit", order=30, project_only=True),
-    MenuEntry("Admin", "Audit log", "admin-audit-log", id="nav-admin-audit", order=80,
+    MenuEntry("Project", _("Activity log"), "audit-log", id="nav-audit", order=30,
+              project_only=True),
+    MenuEntry("Admin", _("Audit log"), "admin-audit-log", id="nav-admin-audit", order=80,
               admin_only=True),
 ]

@@ -1,5 +1,6 @@
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.utils.translation import gettext, gettext_lazy
 from django.views.generic import TemplateView
 
 from ..csvexport import csv_response
@@ -8,8 +9,17 @@ from ..models import AuditEntry
 from .forms import AuditFilterForm
 
 PAGE_SIZE = 50
-CSV_HEADER = ["time (UTC)", "user", "address", "cloud", "project", "project id", "action",
-              "target", "outcome", "error"]
+# Column headers of the CSV export (people read it in a spreadsheet).
+CSV_HEADER = [
+    gettext_lazy("time (UTC)"), gettext_lazy("user"),
+    # Translators: a column of the audit log's CSV export: the IP address a request came from.
+    gettext_lazy("address"),
+    gettext_lazy("cloud"), gettext_lazy("project"), gettext_lazy("project id"),
+    # Translators: a column of the audit log's CSV export: what was done (a noun).
+    gettext_lazy("action"),
+    # Translators: a column of the audit log's CSV export: what it was done to.
+    gettext_lazy("target"),
+    gettext_lazy("outcome"), gettext_lazy("error")]
 FILTERS = {
     "user": lambda value: Q(username__icontains=value),
     "project": lambda value: Q(project_name__icontains=value) | Q(project_id=value),
@@ -40,7 +50,8 @@ class AuditLogMixin:
                 if value not in (None, ""):
                     entries = entries.filter(FILTERS[name](value))
         if request.GET.get("format") == "csv" and not form.errors:
-            return csv_response(f"{self.export_name}.csv", CSV_HEADER, (
+            header = [str(name) for name in CSV_HEADER]  # in the language of the request
+            return csv_response(f"{self.export_name}.csv", header, (
                 [e.created_at.strftime("%Y-%m-%d %H:%M:%S"), e.username, e.address or "",
                  e.cloud, e.project_name, e.project_id, e.action, e.target, e.outcome, e.error]
                 for e in entries.iterator()))
@@ -65,8 +76,9 @@ class AuditLogView(AuditLogMixin, ProjectViewMixin, TemplateView):
         return AuditEntry.objects.filter(cloud=nova.cloud_key, project_id=nova.project.id)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(title=f"Activity in {self.request.nova.project.name}",
-                                        **kwargs)
+        return super().get_context_data(
+            title=gettext("Activity in %(project)s") % {"project": self.request.nova.project.name},
+            **kwargs)
 
 
 class AdminAuditLogView(AuditLogMixin, AdminRequiredMixin, TemplateView):
@@ -81,4 +93,4 @@ class AdminAuditLogView(AuditLogMixin, AdminRequiredMixin, TemplateView):
         return AuditEntry.objects.filter(cloud=self.request.nova.cloud_key)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(title="Audit log", show_project=True, **kwargs)
+        return super().get_context_data(title=gettext("Audit log"), show_project=True, **kwargs)

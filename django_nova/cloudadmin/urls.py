@@ -2,6 +2,7 @@
 hypervisors and compute services."""
 
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
 from ..menu import MenuEntry
 from ..routes import routes
@@ -31,13 +32,13 @@ urlpatterns = [
 ]
 
 menu = [
-    MenuEntry("Admin", "All instances", "admin-instances", id="nav-admin-instances", order=40,
+    MenuEntry("Admin", _("All instances"), "admin-instances", id="nav-admin-instances", order=40,
               admin_only=True),
-    MenuEntry("Admin", "All volumes", "admin-volumes", id="nav-admin-volumes", order=50,
+    MenuEntry("Admin", _("All volumes"), "admin-volumes", id="nav-admin-volumes", order=50,
               admin_only=True),
     # Nova's admin APIs: a cloud without them (EC2) shows no entry leading nowhere.
-    MenuEntry("Admin", "Flavors", "admin-flavors", id="nav-admin-flavors", order=60,
+    MenuEntry("Admin", _("Flavors"), "admin-flavors", id="nav-admin-flavors", order=60,
               admin_only=True, needs="has_compute_admin"),
-    MenuEntry("Admin", "Hypervisors", "admin-hypervisors", id="nav-admin-hypervisors", order=70,
+    MenuEntry("Admin", _("Hypervisors"), "admin-hypervisors", id="nav-admin-hypervisors", order=70,
               admin_only=True, needs="has_compute_admin"),
 ]

@@ -13,6 +13,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from ..mixins import (
@@ -98,15 +100,25 @@ class AdminInstanceActionView(CloudAdminMixin, AdminActView):
 
     def perform(self):
         self.compute.act(self.action.name, [self.instance_id])
-        return f"Asked the cloud to {self.action.label.lower()} {self.instance_id}."
+        # Translators: action is an instance action's label in lower case ("reboot").
+        return _("Asked the cloud to %(action)s %(instance)s.") % {
+            "action": self.action.label.lower(), "instance": self.instance_id}
 
 
 class ConfirmView(CloudAdminMixin, AdminConfirmView):
-    """Ask first (GET), act on POST, then back to the list with a message."""
+    """Ask first (GET), act on POST, then back to the list with a message.
+
+    Each view says it in whole sentences: ``title`` (%(name)s), ``question``
+    (format_html, {name}), the button ``submit``, ``doing`` for "Could not ..."
+    (%(id)s) and the success message ``done`` (%(id)s).
+    """
 
     list_url = ""
-    verb = ""
-    kind = ""
+    title = ""
+    question = ""
+    submit = ""
+    doing_text = ""
+    done = ""
 
     def subject(self):
         """(name, id, what happens)."""
@@ -122,31 +134,37 @@ class ConfirmView(CloudAdminMixin, AdminConfirmView):
         return reverse(self.list_url)
 
     def doing(self):
-        return f"{self.verb.lower()} {self.subject_id}"
+        return self.doing_text % {"id": self.subject_id}
 
     def confirmation(self):
         return Confirmation(
-            title=f"{self.verb} {self.kind} {self.name}",
-            question=format_html('{} {} <span class="nova-name">{}</span>?', self.verb,
-                                 self.kind, self.name),
+            title=self.title % {"name": self.name},
+            question=format_html(self.question, name=format_html(
+                '<span class="nova-name">{}</span>', self.name)),
             explanation=format_html("<code>{}</code>. {}", self.subject_id, self.warning),
-            submit=self.verb, submit_id="confirm", cancel_url=self.cancel_url())
+            submit=self.submit, submit_id="confirm", cancel_url=self.cancel_url())
 
     def perform(self):
         self.act()
-        return f"{self.verb}: {self.subject_id}."
+        return self.done % {"id": self.subject_id}
 
 
 class AdminInstanceTerminateView(ConfirmView):
     list_url = "django_nova:admin-instances"
-    verb = "Terminate"
-    kind = "instance"
+    title = gettext_lazy("Terminate instance %(name)s")
+    question = gettext_lazy("Terminate instance {name}?")
+    # Translators: the button that terminates (deletes) an instance.
+    submit = gettext_lazy("Terminate")
+    # Translators: follows "Could not"; id is the instance's id.
+    doing_text = gettext_lazy("terminate %(id)s")
+    # Translators: success message; id is the instance's id.
+    done = gettext_lazy("Terminate: %(id)s.")
 
     def subject(self):
         instance = self.admin.compute_for(self.kwargs["project_id"]).instance(
             self.kwargs["instance_id"])
         return (instance.display_name, instance.id,
-                "The instance and its local disks are deleted. This cannot be undone.")
+                _("The instance and its local disks are deleted. This cannot be undone."))
 
     def act(self):
         self.admin.act(self.kwargs["project_id"], "terminate", self.kwargs["instance_id"])
@@ -154,8 +172,14 @@ class AdminInstanceTerminateView(ConfirmView):
 
 class AdminVolumeDeleteView(ConfirmView):
     list_url = "django_nova:admin-volumes"
-    verb = "Delete"
-    kind = "volume"
+    title = gettext_lazy("Delete volume %(name)s")
+    question = gettext_lazy("Delete volume {name}?")
+    # Translators: the button that deletes a volume.
+    submit = gettext_lazy("Delete")
+    # Translators: follows "Could not"; id is the volume's id.
+    doing_text = gettext_lazy("delete %(id)s")
+    # Translators: success message; id is the volume's id.
+    done = gettext_lazy("Delete: %(id)s.")
 
     @cached_property
     def volumes(self):
@@ -164,8 +188,8 @@ class AdminVolumeDeleteView(ConfirmView):
     def subject(self):
         volume = self.volumes.volume(self.kwargs["volume_id"])
         return (volume.display_name, volume.id,
-                f"The volume ({volume.size_gb} GB) and its data are deleted. "
-                "This cannot be undone.")
+                _("The volume (%(size)s GB) and its data are deleted. This cannot be undone.")
+                % {"size": volume.size_gb})
 
     def act(self):
         self.volumes.delete(self.kwargs["volume_id"])
@@ -182,7 +206,8 @@ class FlavorListView(ComputeAdminMixin, TemplateView):
 class AdminFormView(ComputeAdminMixin, CloudFormView):
     template_name = "django_nova/cloudadmin/form.html"
     title = ""
-    submit = "Save"
+    # Translators: the button of a form that saves changes.
+    submit = gettext_lazy("Save")
     cancel_url = "django_nova:admin-flavors"
 
     def get_context_data(self, **kwargs):
@@ -192,8 +217,9 @@ class AdminFormView(ComputeAdminMixin, CloudFormView):
 
 class FlavorCreateView(AdminFormView):
     form_class = FlavorForm
-    title = "Create flavor"
-    submit = "Create"
+    title = gettext_lazy("Create flavor")
+    # Translators: the button that creates a flavor.
+    submit = gettext_lazy("Create")
 
     def form_valid(self, form):
         data = form.cleaned_data
@@ -201,7 +227,7 @@ class FlavorCreateView(AdminFormView):
             data["name"], data["vcpus"], data["ram_mb"], data["disk_gb"], data["is_public"]))
         if not ok:
             return self.form_invalid(form)
-        messages.success(self.request, f"Created flavor {flavor.name}.")
+        messages.success(self.request, _("Created flavor %(name)s.") % {"name": flavor.name})
         if not flavor.is_public:
             return redirect("django_nova:admin-flavor-access", flavor_id=flavor.id)
         return redirect("django_nova:admin-flavors")
@@ -209,14 +235,20 @@ class FlavorCreateView(AdminFormView):
 
 class FlavorDeleteView(ComputeAdminMixin, ConfirmView):
     list_url = "django_nova:admin-flavors"
-    verb = "Delete"
-    kind = "flavor"
+    title = gettext_lazy("Delete flavor %(name)s")
+    question = gettext_lazy("Delete flavor {name}?")
+    # Translators: the button that deletes a flavor.
+    submit = gettext_lazy("Delete")
+    # Translators: follows "Could not"; id is the flavor's id.
+    doing_text = gettext_lazy("delete %(id)s")
+    # Translators: success message; id is the flavor's id.
+    done = gettext_lazy("Delete: %(id)s.")
 
     def subject(self):
         flavor = self.admin.flavor(self.kwargs["flavor_id"])
         return (flavor.name, flavor.id,
-                "Instances already running on it keep running; nobody can launch, "
-                "resize to or rebuild on it any more.")
+                _("Instances already running on it keep running; nobody can launch, "
+                  "resize to or rebuild on it any more."))
 
     def act(self):
         self.admin.delete_flavor(self.kwargs["flavor_id"])
@@ -227,7 +259,7 @@ class FlavorAccessView(AdminFormView):
 
     template_name = "django_nova/cloudadmin/flavor_access.html"
     form_class = FlavorAccessForm
-    submit = "Give access"
+    submit = gettext_lazy("Give access")
 
     @cached_property
     def access(self):
@@ -241,11 +273,12 @@ class FlavorAccessView(AdminFormView):
 
     def form_valid(self, form):
         flavor_id, project_id = self.kwargs["flavor_id"], form.cleaned_data["project"]
-        _, ok = self.call_cloud(form, lambda: self.admin.add_flavor_project(flavor_id,
+        _result, ok = self.call_cloud(form, lambda: self.admin.add_flavor_project(flavor_id,
                                                                             project_id))
         if not ok:
             return self.form_invalid(form)
-        messages.success(self.request, f"Gave project {project_id} access to the flavor.")
+        messages.success(self.request, _("Gave project %(project)s access to the flavor.")
+                         % {"project": project_id})
         return redirect("django_nova:admin-flavor-access", flavor_id=flavor_id)
 
 
@@ -257,11 +290,12 @@ class FlavorAccessRemoveView(ComputeAdminMixin, AdminActView):
         return reverse("django_nova:admin-flavor-access", kwargs={"flavor_id": self.flavor_id})
 
     def doing(self):
-        return f"remove project {self.project_id}"
+        # Translators: follows "Could not"; project is a project's id.
+        return _("remove project %(project)s") % {"project": self.project_id}
 
     def perform(self):
         self.admin.remove_flavor_project(self.flavor_id, self.project_id)
-        return f"Project {self.project_id} no longer has the flavor."
+        return _("Project %(project)s no longer has the flavor.") % {"project": self.project_id}
 
 
 # Hypervisors and compute services
@@ -274,7 +308,8 @@ class HypervisorListView(ComputeAdminMixin, TemplateView):
 
 class ServiceDisableView(AdminFormView):
     form_class = DisableServiceForm
-    submit = "Disable"
+    # Translators: the button that disables a compute service.
+    submit = gettext_lazy("Disable")
     cancel_url = "django_nova:admin-hypervisors"
 
     @cached_property
@@ -286,20 +321,23 @@ class ServiceDisableView(AdminFormView):
 
     @property
     def title(self):
-        return f"Disable {self.service.binary} on {self.service.host}"
+        # Translators: binary is a service's name (nova-compute), host a host's name.
+        return _("Disable %(binary)s on %(host)s") % {"binary": self.service.binary,
+                                                      "host": self.service.host}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            help_text="The scheduler stops placing new instances here; running instances "
-                      "keep running.", **kwargs)
+            help_text=_("The scheduler stops placing new instances here; running instances "
+                        "keep running."), **kwargs)
 
     def form_valid(self, form):
         service = self.service
-        _, ok = self.call_cloud(form, lambda: self.admin.set_compute_service(
+        _result, ok = self.call_cloud(form, lambda: self.admin.set_compute_service(
             service.id, False, form.cleaned_data["reason"]))
         if not ok:
             return self.form_invalid(form)
-        messages.success(self.request, f"Disabled {service.binary} on {service.host}.")
+        messages.success(self.request, _("Disabled %(binary)s on %(host)s.") % {
+            "binary": service.binary, "host": service.host})
         return redirect("django_nova:admin-hypervisors")
 
 
@@ -311,8 +349,9 @@ class ServiceEnableView(ComputeAdminMixin, AdminActView):
         return reverse("django_nova:admin-hypervisors")
 
     def doing(self):
-        return "enable the service"
+        # Translators: follows "Could not".
+        return _("enable the service")
 
     def perform(self):
         self.admin.set_compute_service(self.service_id, True)
-        return "Enabled the service."
+        return _("Enabled the service.")

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import django.dispatch
+from django.utils.translation import gettext as _
 
 from ..conf import nova_settings
 from ..exceptions import Unavailable
@@ -71,8 +72,8 @@ class Breakers:
         deadline has passed; otherwise let the call go (one trial when it half-opens)."""
         left = remaining()
         if left is not None and left <= 0:
-            raise Unavailable("The cloud is answering too slowly: this page gave up waiting. "
-                              "Try again in a moment.", code="Deadline")
+            raise Unavailable(_("The cloud is answering too slowly: this page gave up waiting. "
+                                "Try again in a moment."), code="Deadline")
         with self._lock:
             state = self._states.get((cloud, endpoint))
             if state is None or not state.open_until:
@@ -80,8 +81,10 @@ class Breakers:
             now = time.monotonic()
             if now < state.open_until or state.trial:
                 wait = max(1, round(state.open_until - now))
-                raise Unavailable(f"The cloud is not answering at the moment; django-nova "
-                                  f"tries again in about {wait} s.", code="BreakerOpen")
+                # Translators: %(wait)d is a number of seconds ("s").
+                raise Unavailable(_("The cloud is not answering at the moment; django-nova "
+                                    "tries again in about %(wait)d s.") % {"wait": wait},
+                                  code="BreakerOpen")
             state.trial = True  # half-open: this call tries; others still fail fast
 
     def succeeded(self, cloud: str, endpoint: str) -> None:

@@ -4,6 +4,7 @@ from datetime import UTC, datetime, time
 from django import forms
 from django.core.validators import RegexValidator
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from ..forms import BootstrapFormMixin
 
@@ -14,8 +15,10 @@ NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._-]*$")
 SECRET_FORMATS = {
     "openrc": ("OpenStack openrc", r"^[0-9a-f]{32}$", r"^[A-Za-z0-9_-]{16,128}$"),
     "clouds-yaml": ("OpenStack clouds.yaml", r"^[0-9a-f]{32}$", r"^[A-Za-z0-9_-]{16,128}$"),
-    "aws-credentials": ("AWS CLI credentials", r"^[A-Z0-9]{16,128}$", r"^[A-Za-z0-9/+=]{16,128}$"),
-    "aws-env": ("AWS environment variables", r"^[A-Z0-9]{16,128}$", r"^[A-Za-z0-9/+=]{16,128}$"),
+    "aws-credentials": (gettext_lazy("AWS CLI credentials"), r"^[A-Z0-9]{16,128}$",
+                        r"^[A-Za-z0-9/+=]{16,128}$"),
+    "aws-env": (gettext_lazy("AWS environment variables"), r"^[A-Z0-9]{16,128}$",
+                r"^[A-Za-z0-9/+=]{16,128}$"),
 }
 OPENSTACK_FORMATS = ("openrc", "clouds-yaml")
 EC2_FORMATS = ("aws-credentials", "aws-env")
@@ -23,19 +26,23 @@ EC2_FORMATS = ("aws-credentials", "aws-env")
 
 class ApplicationCredentialForm(BootstrapFormMixin, forms.Form):
     name = forms.CharField(
-        max_length=64,
-        validators=[RegexValidator(NAME_PATTERN, "Use letters, digits, spaces, dots, dashes and "
-                                                 "underscores, starting with a letter or digit.")],
-        help_text="Unique among your application credentials, e.g. ci-deploy.")
-    description = forms.CharField(max_length=255, required=False)
+        max_length=64, label=gettext_lazy("Name"),
+        validators=[RegexValidator(NAME_PATTERN, gettext_lazy(
+            "Use letters, digits, spaces, dots, dashes and underscores, starting with a letter "
+            "or digit."))],
+        help_text=gettext_lazy("Unique among your application credentials, e.g. ci-deploy."))
+    description = forms.CharField(max_length=255, required=False,
+                                  label=gettext_lazy("Description"))
     expires = forms.DateField(
+        # Translators: the day an application credential stops working (a verb).
+        label=gettext_lazy("Expires"),
         required=False, widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="Optional. The credential stops working at the end of this day (UTC); "
-                  "leave empty for no expiry.")
+        help_text=gettext_lazy("Optional. The credential stops working at the end of this day "
+                               "(UTC); leave empty for no expiry."))
     roles = forms.MultipleChoiceField(
-        required=False, widget=forms.CheckboxSelectMultiple,
-        help_text="The roles the credential acts with. None ticked: all your current roles "
-                  "in this project.")
+        required=False, widget=forms.CheckboxSelectMultiple, label=gettext_lazy("Roles"),
+        help_text=gettext_lazy("The roles the credential acts with. None ticked: all your "
+                               "current roles in this project."))
 
     def __init__(self, *args, roles=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -49,7 +56,7 @@ class ApplicationCredentialForm(BootstrapFormMixin, forms.Form):
         if day is None:
             return None
         if day <= timezone.now().astimezone(UTC).date():
-            raise forms.ValidationError("Pick a day after today.")
+            raise forms.ValidationError(gettext_lazy("Pick a day after today."))
         return datetime.combine(day, time(23, 59, 59), tzinfo=UTC)
 
 
@@ -76,7 +83,9 @@ class SecretDownloadForm(forms.Form):
             return data
         _, id_pattern, secret_pattern = chosen
         if not re.fullmatch(id_pattern, data["credential_id"]):
-            raise forms.ValidationError("That is not a credential id this cloud hands out.")
+            raise forms.ValidationError(
+                gettext_lazy("That is not a credential id this cloud hands out."))
         if not re.fullmatch(secret_pattern, data["secret"]):
-            raise forms.ValidationError("That is not a secret this cloud hands out.")
+            raise forms.ValidationError(
+                gettext_lazy("That is not a secret this cloud hands out."))
         return data

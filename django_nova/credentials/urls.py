@@ -1,4 +1,5 @@
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
 from ..menu import MenuEntry
 from ..routes import routes
@@ -21,6 +22,6 @@ urlpatterns = [
 ]
 
 menu = [
-    MenuEntry("Project", "API access", "credentials", id="nav-credentials", order=20,
+    MenuEntry("Project", _("API access"), "credentials", id="nav-credentials", order=20,
               project_only=True),
 ]

@@ -14,6 +14,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext, gettext_lazy
 from django.views.generic import FormView, TemplateView
 
 from ..exceptions import CloudError, InvalidInput
@@ -113,7 +114,7 @@ class ApplicationCredentialCreateView(CredentialsMixin, SecretShownOnceMixin, Cl
         return {**super().get_form_kwargs(), "roles": self.credentials.current_roles()}
 
     def conflict_error(self, form, error):
-        return "name", "You already have an application credential with this name."
+        return "name", gettext("You already have an application credential with this name.")
 
     def form_valid(self, form):
         data = form.cleaned_data
@@ -129,38 +130,46 @@ class CredentialDeleteView(CredentialsMixin, ConfirmView):
     """Deleting a credential stops it at once, so it asks first."""
 
     kind = ""
+    # The page's title, and its question with the credential's {name} (or id).
+    confirm_title = ""
+    confirm_question = ""
 
     def cancel_url(self):
         return reverse(LIST_URL)
 
     def confirmation(self):
-        named = format_html(' <span class="nova-name">{}</span>', self.name) if self.name \
-            else format_html(" <code>{}</code>", self.subject_id)
+        named = format_html('<span class="nova-name">{}</span>', self.name) if self.name \
+            else format_html("<code>{}</code>", self.subject_id)
         return Confirmation(
-            title=f"Delete {self.kind}",
-            question=format_html("Delete {}{}?", self.kind, named),
-            explanation=(format_html("<code>{}</code> stops working at once: scripts and tools "
-                                     "that use it are refused. This cannot be undone.",
-                                     self.subject_id) if self.name else
-                         "It stops working at once: scripts and tools that use it are refused. "
-                         "This cannot be undone."),
-            submit="Delete", submit_id="confirm-delete", cancel_url=self.cancel_url())
+            title=str(self.confirm_title),
+            question=format_html(str(self.confirm_question), name=named),
+            explanation=(format_html(gettext("{id} stops working at once: scripts and tools "
+                                             "that use it are refused. This cannot be undone."),
+                                     id=format_html("<code>{}</code>", self.subject_id))
+                         if self.name else
+                         gettext("It stops working at once: scripts and tools that use it are "
+                                 "refused. This cannot be undone.")),
+            # Translators: button.
+            submit=gettext("Delete"), submit_id="confirm-delete", cancel_url=self.cancel_url())
 
 
 class ApplicationCredentialDeleteView(CredentialDeleteView):
     needs = "has_application_credentials"
     kind = "application credential"
+    confirm_title = gettext_lazy("Delete application credential")
+    confirm_question = gettext_lazy("Delete application credential {name}?")
 
     def load(self, credential_id):
         credential = self.credentials.application_credential(credential_id)
         self.subject_id, self.name = credential.id, credential.name
 
     def doing(self):
-        return "delete the application credential"
+        # Translators: completes "Could not …: <the cloud's reason>".
+        return gettext("delete the application credential")
 
     def perform(self):
         self.credentials.delete_application_credential(self.subject_id)
-        return "Deleted the application credential; it no longer authenticates."
+        return gettext("Deleted the application credential; it no longer authenticates.")
 
 
 class AccessKeyCreateView(SubmitOnceMixin, CredentialsMixin, SecretShownOnceMixin,
@@ -195,29 +204,35 @@ class AccessKeyStatusView(CredentialsMixin, ActView):
         return reverse(LIST_URL)
 
     def doing(self):
-        return f"change access key {self.key_id}"
+        # Translators: completes "Could not …: <the cloud's reason>".
+        return gettext("change access key %(id)s") % {"id": self.key_id}
 
     def perform(self):
         if not self.form.is_valid():
-            raise InvalidInput("Choose to activate or deactivate the key.")
+            raise InvalidInput(gettext("Choose to activate or deactivate the key."))
         active = self.form.cleaned_data["active"]
         self.credentials.set_access_key_status(self.key_id, active)
-        return f"Access key {self.key_id} is now {'active' if active else 'inactive'}."
+        if active:
+            return gettext("Access key %(id)s is now active.") % {"id": self.key_id}
+        return gettext("Access key %(id)s is now inactive.") % {"id": self.key_id}
 
 
 class AccessKeyDeleteView(CredentialDeleteView):
     needs = "has_access_keys"
     kind = "access key"
+    confirm_title = gettext_lazy("Delete access key")
+    confirm_question = gettext_lazy("Delete access key {name}?")
 
     def load(self, key_id):
         self.subject_id, self.name = self.credentials.access_key(key_id).id, ""
 
     def doing(self):
-        return f"delete access key {self.subject_id}"
+        # Translators: completes "Could not …: <the cloud's reason>".
+        return gettext("delete access key %(id)s") % {"id": self.subject_id}
 
     def perform(self):
         self.credentials.delete_access_key(self.subject_id)
-        return f"Deleted access key {self.subject_id}; it no longer works."
+        return gettext("Deleted access key %(id)s; it no longer works.") % {"id": self.subject_id}
 
 
 class SecretDownloadView(CredentialsMixin, OneTimeSecretMixin, FormView):
@@ -250,7 +265,12 @@ class SecretDownloadView(CredentialsMixin, OneTimeSecretMixin, FormView):
         return self.download(content, filename)
 
     def form_invalid(self, form):
-        reasons = " ".join(form.non_field_errors()) or "the page that showed it is gone."
-        messages.error(self.request, f"That download is not available: {reasons} "
-                                     "Create a new credential if you lost the secret.")
+        reasons = " ".join(form.non_field_errors())
+        if reasons:
+            message = gettext("That download is not available: %(reasons)s Create a new "
+                              "credential if you lost the secret.") % {"reasons": reasons}
+        else:
+            message = gettext("That download is not available: the page that showed it is "
+                              "gone. Create a new credential if you lost the secret.")
+        messages.error(self.request, message)
         return redirect(LIST_URL)

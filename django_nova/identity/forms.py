@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib.auth.forms import SetPasswordMixin
 from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.utils.translation import gettext_lazy as _
 
 from ..forms import BootstrapFormMixin
 
@@ -10,12 +11,14 @@ NAME_MAX = 64
 
 
 class ProjectForm(BootstrapFormMixin, forms.Form):
-    name = forms.CharField(max_length=NAME_MAX)
-    description = forms.CharField(required=False, max_length=1000,
+    name = forms.CharField(label=_("Name"), max_length=NAME_MAX)
+    description = forms.CharField(label=_("Description"), required=False, max_length=1000,
                                   widget=forms.Textarea(attrs={"rows": 3}))
-    enabled = forms.BooleanField(required=False, initial=True,
-                                 help_text="Disabled projects are not offered to their members.")
-    cloud = forms.ChoiceField(required=False, help_text="The EC2 cloud the project lives on.")
+    enabled = forms.BooleanField(label=_("Enabled"), required=False, initial=True,
+                                 help_text=_("Disabled projects are not offered to their "
+                                             "members."))
+    cloud = forms.ChoiceField(label=_("Cloud"), required=False,
+                              help_text=_("The EC2 cloud the project lives on."))
 
     def __init__(self, *args, clouds=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -29,19 +32,19 @@ class ProjectForm(BootstrapFormMixin, forms.Form):
     def clean_name(self):
         name = self.cleaned_data["name"].strip()
         if not name:
-            raise forms.ValidationError("Give the project a name.")
+            raise forms.ValidationError(_("Give the project a name."))
         return name
 
 
 class UserForm(BootstrapFormMixin, forms.Form):
     """A user's name, email and state; ``is_admin`` only where identity is Django's (EC2)."""
 
-    name = forms.CharField(max_length=150, label="User name")
-    email = forms.EmailField(required=False)
-    enabled = forms.BooleanField(required=False, initial=True,
-                                 help_text="Disabled users cannot sign in.")
-    is_admin = forms.BooleanField(required=False, label="Cloud administrator",
-                                  help_text="May use these admin pages.")
+    name = forms.CharField(max_length=150, label=_("User name"))
+    email = forms.EmailField(label=_("Email"), required=False)
+    enabled = forms.BooleanField(label=_("Enabled"), required=False, initial=True,
+                                 help_text=_("Disabled users cannot sign in."))
+    is_admin = forms.BooleanField(required=False, label=_("Cloud administrator"),
+                                  help_text=_("May use these admin pages."))
 
     def __init__(self, *args, site_users=True, **kwargs):
         super().__init__(*args, **kwargs)
@@ -55,7 +58,7 @@ class UserForm(BootstrapFormMixin, forms.Form):
     def clean_name(self):
         name = self.cleaned_data["name"].strip()
         if not name:
-            raise forms.ValidationError("Give the user a name.")
+            raise forms.ValidationError(_("Give the user a name."))
         return name
 
 
@@ -72,7 +75,7 @@ class PasswordCheckMixin(SetPasswordMixin):
 
 class PasswordForm(BootstrapFormMixin, PasswordCheckMixin, forms.Form):
     password1, password2 = SetPasswordMixin.create_password_fields(
-        label1="New password", label2="New password confirmation")
+        label1=_("New password"), label2=_("New password confirmation"))
 
     def __init__(self, *args, user=None, **kwargs):
         self.user = user
@@ -81,11 +84,11 @@ class PasswordForm(BootstrapFormMixin, PasswordCheckMixin, forms.Form):
 
 class UserCreateForm(PasswordCheckMixin, UserForm):
     password1, password2 = SetPasswordMixin.create_password_fields(
-        label1="Password", label2="Password confirmation")
+        label1=_("Password"), label2=_("Password confirmation"))
 
 
 class RoleForm(BootstrapFormMixin, forms.Form):
-    role = forms.ChoiceField()
+    role = forms.ChoiceField(label=_("Role"))
 
     def __init__(self, *args, roles=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -93,7 +96,7 @@ class RoleForm(BootstrapFormMixin, forms.Form):
 
 
 class MemberAddForm(RoleForm):
-    user = forms.ChoiceField(label="User")
+    user = forms.ChoiceField(label=_("User"))
 
     field_order = ["user", "role"]
 
@@ -101,7 +104,8 @@ class MemberAddForm(RoleForm):
         super().__init__(*args, roles=roles, **kwargs)
         # The least privilege by default: one careless click must not make a project admin.
         self.fields["role"].initial = next(
-            (r.id for r in roles if r.name.lower() == "member"), None)
-        self.fields["user"].choices = [("", "Choose a user…")] + [
+            (r.id for r in roles if str(r.id).lower() == "member" or r.name.lower() == "member"),
+            None)
+        self.fields["user"].choices = [("", _("Choose a user…"))] + [
             (u.id, f"{u.name} ({u.email})" if u.email else u.name) for u in users]
         self.order_fields(self.field_order)

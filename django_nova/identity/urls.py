@@ -1,5 +1,7 @@
 """Identity administration (cloud admins only): projects, users, members and roles."""
 
+from django.utils.translation import gettext_lazy as _
+
 from ..menu import MenuEntry
 from ..routes import routes
 from . import views
@@ -24,7 +26,7 @@ urlpatterns = [
 ]
 
 menu = [
-    MenuEntry("Admin", "Projects", "admin-projects", id="nav-admin-projects", order=10,
+    MenuEntry("Admin", _("Projects"), "admin-projects", id="nav-admin-projects", order=10,
               admin_only=True),
-    MenuEntry("Admin", "Users", "admin-users", id="nav-admin-users", order=20, admin_only=True),
+    MenuEntry("Admin", _("Users"), "admin-users", id="nav-admin-users", order=20, admin_only=True),
 ]

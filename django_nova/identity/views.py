@@ -12,6 +12,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import FormView, TemplateView
 
@@ -74,7 +76,7 @@ class ProjectListView(IdentityMixin, TemplateView):
 
 class ProjectCreateView(IdentityFormView):
     form_class = ProjectForm
-    title = "Create project"
+    title = gettext_lazy("Create project")
     cancel_url = "django_nova:admin-projects"
 
     def get_form_kwargs(self):
@@ -91,13 +93,13 @@ class ProjectCreateView(IdentityFormView):
             data["name"], data["description"], data["enabled"], data.get("cloud", "")))
         if not ok:
             return self.form_invalid(form)
-        messages.success(self.request, f"Created project {project.name}.")
+        messages.success(self.request, _("Created project %(name)s.") % {"name": project.name})
         return redirect("django_nova:admin-project", project.id)
 
 
 class ProjectEditView(IdentityFormView):
     form_class = ProjectForm
-    title = "Edit project"
+    title = gettext_lazy("Edit project")
 
     @cached_property
     def project(self):
@@ -116,11 +118,11 @@ class ProjectEditView(IdentityFormView):
 
     def form_valid(self, form):
         data = form.cleaned_data
-        _, ok = self.call_cloud(form, lambda: self.identity.update_project(
+        _result, ok = self.call_cloud(form, lambda: self.identity.update_project(
             self.project.id, data["name"], data["description"], data["enabled"]))
         if not ok:
             return self.form_invalid(form)
-        messages.success(self.request, f"Saved project {data['name']}.")
+        messages.success(self.request, _("Saved project %(name)s.") % {"name": data["name"]})
         return redirect("django_nova:admin-project", self.project.id)
 
 
@@ -163,7 +165,8 @@ class ProjectMemberAddView(ProjectDetailView):
             form.add_error("user", error.message)
             return self.form_invalid(form)
         name = next((u.name for u in self.overview.users if u.id == user_id), user_id)
-        messages.success(self.request, f"Added {name} to {project.name}.")
+        messages.success(self.request, _("Added %(user)s to %(project)s.") % {
+            "user": name, "project": project.name})
         return redirect("django_nova:admin-project", project.id)
 
 
@@ -180,7 +183,7 @@ class ProjectMemberRoleView(IdentityMixin, FormView):
         return redirect("django_nova:admin-project", self.kwargs["project_id"])
 
     def form_invalid(self, form):
-        messages.error(self.request, "Choose one of the offered roles.")
+        messages.error(self.request, _("Choose one of the offered roles."))
         return self.back()
 
     def form_valid(self, form):
@@ -190,17 +193,27 @@ class ProjectMemberRoleView(IdentityMixin, FormView):
         except NotFound:
             raise  # an unknown (or out of reach) project, user or membership: a 404 page
         except CloudError as error:
-            messages.error(self.request, f"Could not change the role: {error.message}")
+            messages.error(self.request, _("Could not change the role: %(error)s") % {
+                "error": error.message})
         else:
             role = dict(form.fields["role"].choices)[form.cleaned_data["role"]]
-            messages.success(self.request, f"The member's role is now {role}.")
+            messages.success(self.request, _("The member's role is now %(role)s.") % {
+                "role": role})
         return self.back()
 
 
 class ConfirmView(IdentityMixin, AdminConfirmView):
-    """Ask first (GET), act on POST, then go back with a message."""
+    """Ask first (GET), act on POST, then go back with a message.
 
-    verb = ""
+    Each view says it in whole sentences around ``subject()`` (a name):
+    ``title`` and ``doing_text`` (%(subject)s; ``doing`` follows "Could not"),
+    ``question`` (format_html, {subject}) and the button ``submit``.
+    """
+
+    title = ""
+    question = ""
+    doing_text = ""
+    submit = ""
     danger = True
 
     def subject(self) -> str:
@@ -210,14 +223,14 @@ class ConfirmView(IdentityMixin, AdminConfirmView):
         return ""
 
     def doing(self):
-        return f"{self.verb.lower()} {self.subject()}"
+        return self.doing_text % {"subject": self.subject()}
 
     def confirmation(self, **extra):
         return Confirmation(
-            title=f"{self.verb} {self.subject()}",
-            question=format_html('{} <span class="nova-name">{}</span>?', self.verb,
-                                 self.subject()),
-            explanation=self.explanation(), danger=self.danger, submit=self.verb,
+            title=self.title % {"subject": self.subject()},
+            question=format_html(self.question, subject=format_html(
+                '<span class="nova-name">{}</span>', self.subject())),
+            explanation=self.explanation(), danger=self.danger, submit=self.submit,
             cancel_url=self.cancel_url(), **extra)
 
 
@@ -236,23 +249,27 @@ class ProjectMixin:
 class ProjectDeleteView(ProjectMixin, ConfirmView):
     """Deleting is refused while the project owns resources: the page lists them."""
 
-    verb = "Delete project"
+    title = gettext_lazy("Delete project %(subject)s")
+    question = gettext_lazy("Delete project {subject}?")
+    # Translators: follows "Could not"; subject is the project's name.
+    doing_text = gettext_lazy("delete project %(subject)s")
+    submit = gettext_lazy("Delete project")
 
     def explanation(self):
-        return ("The project and its members' access to it are deleted, with every API "
-                "access key made for it. This cannot be undone.")
+        return _("The project and its members' access to it are deleted, with every API "
+                 "access key made for it. This cannot be undone.")
 
     def confirmation(self, resources=None):
         resources = (self.identity.project_resources(self.project.id) if resources is None
                      else resources)
-        refusal = ("This project still owns these resources. Delete them first; then the "
-                   "project can be deleted.") if resources else ""
+        refusal = _("This project still owns these resources. Delete them first; then the "
+                    "project can be deleted.") if resources else ""
         return super().confirmation(refusal=refusal, refusal_id="blocking-resources",
                                     resources=tuple(resources))
 
     def perform(self):
         self.identity.delete_project(self.project.id)
-        return f"Deleted project {self.project.name}."
+        return _("Deleted project %(name)s.") % {"name": self.project.name}
 
     def done_url(self):
         return reverse("django_nova:admin-projects")
@@ -260,28 +277,36 @@ class ProjectDeleteView(ProjectMixin, ConfirmView):
     def failed(self, error):
         if not isinstance(error, ProjectNotEmpty):
             return super().failed(error)
-        messages.error(self.request, f"Could not delete {self.project.name}: {error.message}")
+        messages.error(self.request, _("Could not delete %(name)s: %(error)s") % {
+            "name": self.project.name, "error": error.message})
         return self.render_to_response(self.get_context_data(
             confirm=self.confirmation(resources=error.resources)), status=409)
 
 
 class MemberRemoveView(ProjectMixin, ConfirmView):
-    verb = "Remove member"
+    title = gettext_lazy("Remove member %(subject)s")
+    question = gettext_lazy("Remove member {subject}?")
+    # Translators: follows "Could not"; subject is "<user> from <project>".
+    doing_text = gettext_lazy("remove member %(subject)s")
+    submit = gettext_lazy("Remove member")
 
     @cached_property
     def user(self):
         return self.identity.get_user(self.kwargs["user_id"])
 
     def subject(self):
-        return f"{self.user.name} from {self.project.name}"
+        # Translators: whom "Remove member" removes from where: a user's and a project's name.
+        return _("%(user)s from %(project)s") % {"user": self.user.name,
+                                                 "project": self.project.name}
 
     def explanation(self):
-        return (f"{self.user.name} loses every role in this project; their API access keys "
-                "for it are deleted.")
+        return _("%(user)s loses every role in this project; their API access keys "
+                 "for it are deleted.") % {"user": self.user.name}
 
     def perform(self):
         self.identity.remove_member(self.project.id, self.user.id)
-        return f"Removed {self.user.name} from {self.project.name}."
+        return _("Removed %(user)s from %(project)s.") % {"user": self.user.name,
+                                                          "project": self.project.name}
 
 
 # --- Users --------------------------------------------------------------------------------
@@ -308,7 +333,7 @@ class UserDetailView(IdentityMixin, TemplateView):
 @sensitive_passwords
 class UserCreateView(IdentityFormView):
     form_class = UserCreateForm
-    title = "Create user"
+    title = gettext_lazy("Create user")
     cancel_url = "django_nova:admin-users"
 
     def get_form_kwargs(self):
@@ -324,7 +349,7 @@ class UserCreateView(IdentityFormView):
             enabled=data["enabled"], is_admin=data.get("is_admin", False)))
         if not ok:
             return self.form_invalid(form)
-        messages.success(self.request, f"Created user {user.name}.")
+        messages.success(self.request, _("Created user %(name)s.") % {"name": user.name})
         return redirect("django_nova:admin-user", user.id)
 
 
@@ -345,7 +370,7 @@ class UserMixin:
 
 class UserEditView(UserMixin, IdentityFormView):
     form_class = UserForm
-    title = "Edit user"
+    title = gettext_lazy("Edit user")
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "site_users": self.identity.KIND == "ec2"}
@@ -360,52 +385,63 @@ class UserEditView(UserMixin, IdentityFormView):
 
     def form_valid(self, form):
         data = form.cleaned_data
-        _, ok = self.call_cloud(form, lambda: self.identity.update_user(
+        _result, ok = self.call_cloud(form, lambda: self.identity.update_user(
             self.user.id, data["name"], data["email"], data["enabled"],
             data.get("is_admin", False)))
         if not ok:
             return self.form_invalid(form)
-        messages.success(self.request, f"Saved user {data['name']}.")
+        messages.success(self.request, _("Saved user %(name)s.") % {"name": data["name"]})
         return redirect("django_nova:admin-user", self.user.id)
 
 
 @sensitive_passwords
 class UserPasswordView(UserMixin, IdentityFormView):
     form_class = PasswordForm
-    title = "Reset password"
+    title = gettext_lazy("Reset password")
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(subject=self.user.name, **kwargs)
 
     def form_valid(self, form):
-        _, ok = self.call_cloud(form, lambda: self.identity.set_password(
+        _result, ok = self.call_cloud(form, lambda: self.identity.set_password(
             self.user.id, form.cleaned_data["password1"]))
         if not ok:
             return self.form_invalid(form)
-        messages.success(self.request, f"Set a new password for {self.user.name}.")
+        messages.success(self.request, _("Set a new password for %(name)s.") % {
+            "name": self.user.name})
         return redirect("django_nova:admin-user", self.user.id)
 
 
 class UserEnableView(UserMixin, ConfirmView):
-    verb = "Enable user"
+    title = gettext_lazy("Enable user %(subject)s")
+    question = gettext_lazy("Enable user {subject}?")
+    # Translators: follows "Could not"; subject is the user's name.
+    doing_text = gettext_lazy("enable user %(subject)s")
+    submit = gettext_lazy("Enable user")
     danger = False
 
     def explanation(self):
-        return f"{self.user.name} can sign in again."
+        return _("%(name)s can sign in again.") % {"name": self.user.name}
 
     def perform(self):
         self.identity.set_enabled(self.user.id, True)
-        return f"Enabled {self.user.name}."
+        return _("Enabled %(name)s.") % {"name": self.user.name}
 
 
 class UserDisableView(UserMixin, ConfirmView):
-    verb = "Disable user"
+    title = gettext_lazy("Disable user %(subject)s")
+    question = gettext_lazy("Disable user {subject}?")
+    # Translators: follows "Could not"; subject is the user's name.
+    doing_text = gettext_lazy("disable user %(subject)s")
+    submit = gettext_lazy("Disable user")
 
     def explanation(self):
-        keys = (", and their API access keys are deleted" if self.identity.KIND == "ec2"
-                else "")
-        return (f"{self.user.name} can no longer sign in{keys}. Their projects and "
-                "resources stay.")
+        if self.identity.KIND == "ec2":
+            text = _("%(name)s can no longer sign in, and their API access keys are deleted. "
+                     "Their projects and resources stay.")
+        else:
+            text = _("%(name)s can no longer sign in. Their projects and resources stay.")
+        return text % {"name": self.user.name}
 
     def failed(self, error):
         if not isinstance(error, AccessKeysRemain):
@@ -415,19 +451,24 @@ class UserDisableView(UserMixin, ConfirmView):
 
     def perform(self):
         self.identity.set_enabled(self.user.id, False)
-        return f"Disabled {self.user.name}."
+        return _("Disabled %(name)s.") % {"name": self.user.name}
 
 
 class UserDeleteView(UserMixin, ConfirmView):
-    verb = "Delete user"
+    title = gettext_lazy("Delete user %(subject)s")
+    question = gettext_lazy("Delete user {subject}?")
+    # Translators: follows "Could not"; subject is the user's name.
+    doing_text = gettext_lazy("delete user %(subject)s")
+    submit = gettext_lazy("Delete user")
 
     def explanation(self):
-        return (f"{self.user.name}, their memberships and their API access keys are deleted. "
-                "Their projects and resources stay. This cannot be undone.")
+        return _("%(name)s, their memberships and their API access keys are deleted. "
+                 "Their projects and resources stay. This cannot be undone.") % {
+                     "name": self.user.name}
 
     def perform(self):
         self.identity.delete_user(self.user.id)
-        return f"Deleted user {self.user.name}."
+        return _("Deleted user %(name)s.") % {"name": self.user.name}
 
     def done_url(self):
         return reverse("django_nova:admin-users")

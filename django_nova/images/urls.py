@@ -1,3 +1,5 @@
+from django.utils.translation import gettext_lazy as _
+
 from ..menu import MenuEntry
 from ..routes import routes
 from . import views
@@ -12,7 +14,7 @@ urlpatterns = [
 ]
 
 menu = [
-    MenuEntry("Compute", "Images", "images", id="nav-images", order=20),
-    MenuEntry("Compute", "Flavors", "flavors", id="nav-flavors", order=30, project_only=True,
-              label_from="instance_type_label", label_suffix="s"),
+    MenuEntry("Compute", _("Images"), "images", id="nav-images", order=20),
+    MenuEntry("Compute", _("Flavors"), "flavors", id="nav-flavors", order=30, project_only=True,
+              label_from="instance_types_label"),
 ]

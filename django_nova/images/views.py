@@ -3,6 +3,8 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from ..forms import NameDescriptionForm
@@ -47,7 +49,7 @@ class ImageCreateView(ImageFormView):
     """Snapshot an instance into an image of the project."""
 
     form_class = NameDescriptionForm
-    title = "Create image"
+    title = gettext_lazy("Create image")
 
     def get_context_data(self, **kwargs):
         instance = self.compute.instance(self.kwargs["instance_id"])
@@ -57,14 +59,14 @@ class ImageCreateView(ImageFormView):
         data = form.cleaned_data
         image_id = self.compute.create_image(self.kwargs["instance_id"], data["name"],
                                              data["description"])
-        return f"Creating image {data['name']} ({image_id})."
+        return _("Creating image %(name)s (%(id)s).") % {"name": data["name"], "id": image_id}
 
 
 class ImageRegisterView(ImageFormView):
     """EC2: register an image from a snapshot of a root volume."""
 
     form_class = ImageRegisterForm
-    title = "Register image"
+    title = gettext_lazy("Register image")
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -77,12 +79,12 @@ class ImageRegisterView(ImageFormView):
         data = form.cleaned_data
         image_id = self.compute.register_image(data["snapshot"], data["name"],
                                                data["description"])
-        return f"Registered image {data['name']} ({image_id})."
+        return _("Registered image %(name)s (%(id)s).") % {"name": data["name"], "id": image_id}
 
 
 class ImageEditView(ImageFormView):
     form_class = ImageEditForm
-    title = "Edit image"
+    title = gettext_lazy("Edit image")
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and request.nova.project is not None:
@@ -102,7 +104,7 @@ class ImageEditView(ImageFormView):
     def act(self, form):
         data = form.cleaned_data
         self.compute.update_image(self.image.id, data["name"], data["description"])
-        return f"Saved image {data['name']}."
+        return _("Saved image %(name)s.") % {"name": data["name"]}
 
 
 class ImageVisibilityView(ActView):
@@ -113,11 +115,14 @@ class ImageVisibilityView(ActView):
         return reverse("django_nova:images")
 
     def doing(self):
-        return f"change {self.image_id}"
+        # Translators: follows "Could not" (changing an image's visibility); id is the image's.
+        return _("change %(id)s") % {"id": self.image_id}
 
     def perform(self):
         self.compute.set_image_public(self.image_id, self.public)
-        return f"{self.image_id} is now {'public' if self.public else 'private'}."
+        if self.public:
+            return _("%(id)s is now public.") % {"id": self.image_id}
+        return _("%(id)s is now private.") % {"id": self.image_id}
 
 
 class ImageDeleteView(ConfirmView):
@@ -128,20 +133,23 @@ class ImageDeleteView(ConfirmView):
         return reverse("django_nova:images")
 
     def doing(self):
-        return f"delete {self.image.id}"
+        # Translators: follows "Could not"; id is the image's id.
+        return _("delete %(id)s") % {"id": self.image.id}
 
     def confirmation(self):
         return Confirmation(
-            title=f"Delete image {self.image.name}",
-            question=format_html('Delete image <span class="nova-name">{}</span>?',
-                                 self.image.name),
-            explanation=format_html("<code>{}</code> can no longer be launched. Running "
-                                    "instances made from it keep running.", self.image.id),
-            submit="Delete", submit_id="confirm-delete", cancel_url=self.cancel_url())
+            title=_("Delete image %(name)s") % {"name": self.image.name},
+            question=format_html(_("Delete image {name}?"), name=format_html(
+                '<span class="nova-name">{}</span>', self.image.name)),
+            explanation=format_html(_("{id} can no longer be launched. Running instances made "
+                                      "from it keep running."),
+                                    id=format_html("<code>{}</code>", self.image.id)),
+            # Translators: the button that deletes an image.
+            submit=_("Delete"), submit_id="confirm-delete", cancel_url=self.cancel_url())
 
     def perform(self):
         self.compute.delete_image(self.image.id)
-        return f"Deleted image {self.image.id}."
+        return _("Deleted image %(id)s.") % {"id": self.image.id}
 
 
 class ImageUploadView(ImageFormView):
@@ -149,7 +157,7 @@ class ImageUploadView(ImageFormView):
     JSON back (a place to go, or field errors); without script it is a plain form."""
 
     form_class = ImageUploadForm
-    title = "Upload image"
+    title = gettext_lazy("Upload image")
     template_name = "django_nova/images/upload.html"
 
     def dispatch(self, request, *args, **kwargs):
@@ -175,7 +183,8 @@ class ImageUploadView(ImageFormView):
             data["min_disk_gb"], data["min_ram_mb"]))
         if not ok:
             return self.form_invalid(form)
-        messages.success(self.request, f"Uploaded image {data['name']} ({image_id}).")
+        messages.success(self.request, _("Uploaded image %(name)s (%(id)s).") % {
+            "name": data["name"], "id": image_id})
         if self.wants_json():
             return JsonResponse({"redirect": reverse("django_nova:images")})
         return redirect("django_nova:images")

@@ -1,4 +1,5 @@
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
 from ..menu import MenuEntry
 from ..routes import routes
@@ -17,5 +18,5 @@ urlpatterns = [
 ]
 
 menu = [
-    MenuEntry("Compute", "Instances", "instances", id="nav-instances", order=10),
+    MenuEntry("Compute", _("Instances"), "instances", id="nav-instances", order=10),
 ]

@@ -3,6 +3,8 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from .. import audit
@@ -32,10 +34,15 @@ class InstanceListView(ProjectViewMixin, TemplateView):
         tag = self.request.GET.get("tag", "").strip()[:256]
         page = self.compute.instances_page(marker=marker, include_terminated=show_terminated,
                                            tag=tag)
+        if self.request.nova.capabilities.has_labels:
+            # Translators: completes "Filter by tag: ..." (what to type in the filter box).
+            tag_filter_help = _("a server tag")
+        else:
+            # Translators: completes "Filter by tag: ..." (what to type in the filter box).
+            tag_filter_help = _("key or key=value")
         return super().get_context_data(
             page=page, instances=page.items, marker=marker, show_terminated=show_terminated,
-            tag=tag, tag_filter_help=("a server tag" if self.request.nova.capabilities.has_labels
-                                      else "key or key=value"),
+            tag=tag, tag_filter_help=tag_filter_help,
             poll_seconds=nova_settings()["POLL_SECONDS"], **kwargs)
 
 
@@ -70,10 +77,10 @@ class InstanceDetailView(ProjectViewMixin, TemplateView):
         if op == "delete-tag":
             form.fields["value"].required = False
         if form.is_valid():
-            _, ok = call_cloud(form, lambda: change(self.compute, instance_id,
-                                                    form.cleaned_data))
+            _result, ok = call_cloud(form, lambda: change(self.compute, instance_id,
+                                                          form.cleaned_data))
             if ok:
-                messages.success(request, "Saved.")
+                messages.success(request, _("Saved."))
                 return redirect("django_nova:instance", instance_id=instance_id)
         key = "label_form" if form_class is LabelForm else "tag_form"
         return self.render_to_response(self.get_context_data(**{key: form}), status=400)
@@ -105,7 +112,9 @@ class InstanceActionView(ActView):
 
     def perform(self):
         self.compute.act(self.action.name, [self.instance_id])
-        return f"Asked the cloud to {self.action.label.lower()} {self.instance_id}."
+        # Translators: action is an instance action's label in lower case ("reboot").
+        return _("Asked the cloud to %(action)s %(instance)s.") % {
+            "action": self.action.label.lower(), "instance": self.instance_id}
 
 
 class InstanceTerminateView(ConfirmView):
@@ -118,20 +127,24 @@ class InstanceTerminateView(ConfirmView):
         return reverse("django_nova:instances")
 
     def doing(self):
-        return f"terminate {self.instance.id}"
+        # Translators: follows "Could not"; id is the instance's id.
+        return _("terminate %(id)s") % {"id": self.instance.id}
 
     def confirmation(self):
         return Confirmation(
-            title=f"Terminate {self.instance.display_name}",
-            question=format_html('Terminate <span class="nova-name">{}</span>?',
-                                 self.instance.display_name),
-            explanation=format_html("Instance <code>{}</code> and its instance-store data will "
-                                    "be deleted. This cannot be undone.", self.instance.id),
-            submit="Terminate", submit_id="confirm-terminate", cancel_url=self.cancel_url())
+            title=_("Terminate %(name)s") % {"name": self.instance.display_name},
+            question=format_html(_("Terminate {name}?"), name=format_html(
+                '<span class="nova-name">{}</span>', self.instance.display_name)),
+            explanation=format_html(_("Instance {id} and its instance-store data will be "
+                                      "deleted. This cannot be undone."),
+                                    id=format_html("<code>{}</code>", self.instance.id)),
+            # Translators: the button that terminates (deletes) an instance.
+            submit=_("Terminate"), submit_id="confirm-terminate", cancel_url=self.cancel_url())
 
     def perform(self):
         self.compute.act("terminate", [self.instance.id])
-        return f"Terminating {self.instance.id}."
+        # Translators: success message; id is the instance's id.
+        return _("Terminating %(id)s.") % {"id": self.instance.id}
 
 
 class LaunchView(CloudFormView):
@@ -169,7 +182,8 @@ class LaunchView(CloudFormView):
         if not ok:
             return self.form_invalid(form)
         names = ", ".join(i.id for i in launched)
-        messages.success(self.request, f"Launched {form.cleaned_data['name']} ({names}).")
+        messages.success(self.request, _("Launched %(name)s (%(ids)s).") % {
+            "name": form.cleaned_data["name"], "ids": names})
         return redirect("django_nova:instances")
 
 
@@ -182,6 +196,8 @@ class InstanceChoiceView(ChangeFormView):
     done_url = "django_nova:instances"
     title = ""
     help_text = ""
+    # The success message: %(name)s is the instance's.
+    started = ""
 
     def choices(self, instance) -> list[tuple[str, str]]:
         raise NotImplementedError
@@ -196,10 +212,14 @@ class InstanceChoiceView(ChangeFormView):
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "choices": self.choices(self.instance),
-                "label": self.field_label()}
+                "label": self.field_label(), "empty_label": self.empty_label()}
 
     def field_label(self) -> str:
-        return "Image"
+        return _("Image")
+
+    def empty_label(self) -> str | None:
+        """The choice list's empty entry (None: "Choose" and the label)."""
+        return _("Choose image")
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(instance=self.instance, title=self.title,
@@ -207,16 +227,21 @@ class InstanceChoiceView(ChangeFormView):
 
     def act(self, form):
         self.perform(self.instance.id, form.cleaned_data["choice"])
-        return f"{self.title} of {self.instance.display_name} started."
+        return self.started % {"name": self.instance.display_name}
 
 
 class InstanceResizeView(InstanceChoiceView):
-    title = "Resize"
-    help_text = ("The instance restarts on the new size; then confirm the resize, "
-                 "or revert to the old size.")
+    # Translators: the page and button that resize an instance (a verb).
+    title = gettext_lazy("Resize")
+    help_text = gettext_lazy("The instance restarts on the new size; then confirm the resize, "
+                             "or revert to the old size.")
+    started = gettext_lazy("Resize of %(name)s started.")
 
     def field_label(self):
         return self.request.nova.capabilities.instance_type_label
+
+    def empty_label(self):
+        return None
 
     def choices(self, instance):
         return [(t.id, t.label) for t in self.compute.instance_types()
@@ -227,8 +252,11 @@ class InstanceResizeView(InstanceChoiceView):
 
 
 class InstanceRebuildView(InstanceChoiceView):
-    title = "Rebuild"
-    help_text = "The instance is reinstalled from the image: data on its disk is lost."
+    # Translators: the page and button that rebuild an instance (a verb).
+    title = gettext_lazy("Rebuild")
+    help_text = gettext_lazy("The instance is reinstalled from the image: data on its disk is "
+                             "lost.")
+    started = gettext_lazy("Rebuild of %(name)s started.")
 
     def choices(self, instance):
         return [(i.id, i.name) for i in self.compute.launchable_images()]
@@ -253,7 +281,7 @@ class InstanceBulkView(ProjectViewMixin, TemplateView):
             raise Http404("No such action.")
         if not ids:
             audit.not_a_change(request)
-            messages.warning(request, "Select at least one instance first.")
+            messages.warning(request, _("Select at least one instance first."))
             return redirect("django_nova:instances")
         context = {"action": ACTIONS[action], "ids": ids}
         if request.POST.get("confirmed") == "1":

@@ -1,3 +1,5 @@
+from django.utils.translation import gettext_lazy as _
+
 from ..menu import MenuEntry
 from ..routes import routes
 from . import views
@@ -11,5 +13,5 @@ urlpatterns = [
 ]
 
 menu = [
-    MenuEntry("Compute", "Key pairs", "keypairs", id="nav-keypairs", order=40),
+    MenuEntry("Compute", _("Key pairs"), "keypairs", id="nav-keypairs", order=40),
 ]

@@ -3,6 +3,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import get_valid_filename
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from ..mixins import (
@@ -35,8 +37,9 @@ class KeyPairCreateView(OneTimeSecretMixin, CloudFormView):
             form, lambda: self.compute.create_key_pair(data["name"], data["key_type"]))
         if not ok:
             return self.form_invalid(form)
-        messages.success(self.request, f"Key pair {data['name']} created; its private key "
-                                       "was downloaded. It cannot be downloaded again.")
+        messages.success(self.request, _("Key pair %(name)s created; its private key was "
+                                         "downloaded. It cannot be downloaded again.") % {
+                                             "name": data["name"]})
         filename = get_valid_filename(data["name"]) or "key"
         return self.download(created.private_key, f"{filename}.pem", "application/x-pem-file")
 
@@ -51,7 +54,7 @@ class KeyPairImportView(CloudFormView):
             form, lambda: self.compute.import_key_pair(data["name"], data["public_key"]))
         if not ok:
             return self.form_invalid(form)
-        messages.success(self.request, f"Imported key pair {imported.name}.")
+        messages.success(self.request, _("Imported key pair %(name)s.") % {"name": imported.name})
         return redirect("django_nova:keypairs")
 
 
@@ -63,24 +66,27 @@ class KeyPairDeleteView(ConfirmView):
         return reverse("django_nova:keypairs")
 
     def doing(self):
-        return f"delete key pair {self.key_pair.name}"
+        # Translators: follows "Could not"; name is the key pair's name.
+        return _("delete key pair %(name)s") % {"name": self.key_pair.name}
 
     def confirmation(self):
         return Confirmation(
-            title=f"Delete {self.key_pair.name}",
-            question=format_html('Delete key pair <span class="nova-name">{}</span>?',
-                                 self.key_pair.name),
-            explanation="Running instances keep working, but new instances cannot use this "
-                        "key. The cloud's copy of the public key is removed.",
-            submit="Delete", submit_id="confirm-delete", cancel_url=self.cancel_url())
+            title=_("Delete %(name)s") % {"name": self.key_pair.name},
+            question=format_html(_("Delete key pair {name}?"), name=format_html(
+                '<span class="nova-name">{}</span>', self.key_pair.name)),
+            explanation=_("Running instances keep working, but new instances cannot use this "
+                          "key. The cloud's copy of the public key is removed."),
+            # Translators: the button that deletes a key pair.
+            submit=_("Delete"), submit_id="confirm-delete", cancel_url=self.cancel_url())
 
     def perform(self):
         self.compute.delete_key_pair(self.key_pair.name)
-        return f"Deleted key pair {self.key_pair.name}."
+        return _("Deleted key pair %(name)s.") % {"name": self.key_pair.name}
 
 
 class KeyPairBulkDeleteView(BulkDeleteView):
-    kind = "key pair"
+    # Translators: what the bulk delete page deletes (mixins.BulkDeleteView, bulk_delete.html).
+    kind = gettext_lazy("key pair")
     list_url = "django_nova:keypairs"
 
     def delete_one(self, resource_id):

@@ -1,3 +1,5 @@
+from django.utils.translation import gettext_lazy as _
+
 from ..menu import MenuEntry
 from ..routes import routes
 from . import views
@@ -35,12 +37,13 @@ urlpatterns = [
 ]
 
 menu = [
-    MenuEntry("Network", "Networks", "networks", id="nav-networks", order=10, needs="has_networks",
-              project_only=True, also_for=("subnet-create", "subnet-delete")),
-    MenuEntry("Network", "Routers", "routers", id="nav-routers", order=20, needs="has_networks",
-              project_only=True),
-    MenuEntry("Network", "Security groups", "security-groups", id="nav-security-groups", order=30,
-              needs="has_security_groups"),
-    MenuEntry("Network", "Floating IPs", "addresses", id="nav-addresses", order=40,
+    MenuEntry("Network", _("Networks"), "networks", id="nav-networks", order=10,
+              needs="has_networks", project_only=True,
+              also_for=("subnet-create", "subnet-delete")),
+    MenuEntry("Network", _("Routers"), "routers", id="nav-routers", order=20,
+              needs="has_networks", project_only=True),
+    MenuEntry("Network", _("Security groups"), "security-groups", id="nav-security-groups",
+              order=30, needs="has_security_groups"),
+    MenuEntry("Network", _("Floating IPs"), "addresses", id="nav-addresses", order=40,
               needs="has_addresses", label_from="address_label"),
 ]

@@ -11,9 +11,9 @@ from functools import cached_property
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
-from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext, gettext_lazy, ngettext, pgettext
 from django.views.generic import TemplateView
 
 from ..mixins import ActView, CloudFormView, Confirmation, ConfirmView, ProjectViewMixin
@@ -44,13 +44,23 @@ class RuleRow:
     # The source group when it is one of the project's (linked on the page).
     source_group: SecurityGroup | None = None
 
+    @property
+    def protocol(self) -> str:
+        # Translators: the protocol of a security group rule that admits every protocol.
+        return pgettext("protocol", "any") if self.rule.protocol == "any" else self.rule.protocol
+
 
 def _ports(rule: SecurityGroupRule) -> str:
     if rule.port_min is None:
-        return "any"
+        # Translators: the port range of a security group rule that covers all ports.
+        return gettext("any")
     if rule.protocol == "icmp":
-        code = "" if rule.port_max is None else f", code {rule.port_max}"
-        return f"type {rule.port_min}{code}"
+        if rule.port_max is None:
+            # Translators: an ICMP rule's message type (a number).
+            return gettext("type %(type)s") % {"type": rule.port_min}
+        # Translators: an ICMP rule's message type and code (numbers).
+        return gettext("type %(type)s, code %(code)s") % {"type": rule.port_min,
+                                                           "code": rule.port_max}
     if rule.port_max is None or rule.port_max == rule.port_min:
         return str(rule.port_min)
     return f"{rule.port_min}–{rule.port_max}"
@@ -60,7 +70,7 @@ def rule_row(rule: SecurityGroupRule, groups: list[SecurityGroup]) -> RuleRow:
     if rule.remote_group_id:
         group = next((g for g in groups if g.id == rule.remote_group_id), None)
         return RuleRow(rule, _ports(rule), group.name if group else rule.remote_group_id, group)
-    return RuleRow(rule, _ports(rule), rule.remote_cidr or "any address")
+    return RuleRow(rule, _ports(rule), rule.remote_cidr or gettext("any address"))
 
 
 class NetworkViewMixin(ProjectViewMixin):
@@ -110,7 +120,8 @@ class SecurityGroupDetailView(GroupViewMixin, TemplateView):
 class SecurityGroupCreateView(NetworkViewMixin, CloudFormView):
     template_name = "django_nova/network/security_group_form.html"
     form_class = SecurityGroupForm
-    extra_context = {"title": "Create security group", "submit": "Create"}
+    extra_context = {"title": gettext_lazy("Create security group"),
+                     "submit": gettext_lazy("Create")}
     invalid_field = "name"
 
     def get_form_kwargs(self):
@@ -122,8 +133,9 @@ class SecurityGroupCreateView(NetworkViewMixin, CloudFormView):
             data["name"], data["description"]))
         if not ok:
             return self.form_invalid(form)
-        messages.success(self.request, f"Created security group {group.name}. "
-                                       "It has no ingress rules yet: add the ones you need.")
+        messages.success(self.request, gettext(
+            "Created security group %(name)s. It has no ingress rules yet: add the ones you "
+            "need.") % {"name": group.name})
         return redirect("django_nova:security-group", group.id)
 
 
@@ -132,7 +144,8 @@ class SecurityGroupEditView(GroupViewMixin, CloudFormView):
 
     template_name = "django_nova/network/security_group_form.html"
     form_class = SecurityGroupForm
-    extra_context = {"title": "Edit security group", "submit": "Save"}
+    extra_context = {"title": gettext_lazy("Edit security group"),
+                     "submit": gettext_lazy("Save")}
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "features": self.network.features}
@@ -149,7 +162,8 @@ class SecurityGroupEditView(GroupViewMixin, CloudFormView):
             self.group.id, data["name"], data["description"]))
         if not ok:
             return self.form_invalid(form)
-        messages.success(self.request, f"Saved security group {data['name']}.")
+        messages.success(self.request,
+                         gettext("Saved security group %(name)s.") % {"name": data["name"]})
         return redirect("django_nova:security-group", self.group.id)
 
 
@@ -164,24 +178,29 @@ class SecurityGroupDeleteView(NetworkViewMixin, ConfirmView):
         return reverse("django_nova:security-groups")
 
     def doing(self):
-        return f"delete security group {self.group.name}"
+        # Translators: completes "Could not …: <the cloud's reason>".
+        return gettext("delete security group %(name)s") % {"name": self.group.name}
 
     def confirmation(self):
         group, count = self.group, len(self.group.rules)
         return Confirmation(
-            title=f"Delete {group.name or group.id}",
-            question=format_html('Delete security group <span class="nova-name">{}</span>?',
-                                 group.name or group.id),
-            explanation=format_html("Group <code>{}</code> and its {} rule{} will be deleted. "
-                                    "The cloud refuses while instances use it.", group.id, count,
-                                    pluralize(count)),
+            title=gettext("Delete %(name)s") % {"name": group.name or group.id},
+            question=format_html(gettext("Delete security group {name}?"), name=format_html(
+                '<span class="nova-name">{}</span>', group.name or group.id)),
+            explanation=format_html(ngettext(
+                "Group {group} and its {count} rule will be deleted. The cloud refuses while "
+                "instances use it.",
+                "Group {group} and its {count} rules will be deleted. The cloud refuses while "
+                "instances use it.", count),
+                group=format_html("<code>{}</code>", group.id), count=count),
             refusal=self.network.deletion_refusal(group, self.groups),
-            refusal_id="delete-refusal", back_label="Back to the group",
-            submit="Delete", submit_id="confirm-delete", cancel_url=self.cancel_url())
+            refusal_id="delete-refusal", back_label=gettext("Back to the group"),
+            # Translators: button.
+            submit=gettext("Delete"), submit_id="confirm-delete", cancel_url=self.cancel_url())
 
     def perform(self):
         group = self.network.delete_security_group(self.group.id)
-        return f"Deleted security group {group.name}."
+        return gettext("Deleted security group %(name)s.") % {"name": group.name}
 
 
 class RuleAddView(GroupViewMixin, CloudFormView):
@@ -201,7 +220,8 @@ class RuleAddView(GroupViewMixin, CloudFormView):
         _, ok = self.call_cloud(form, lambda: self.network.add_rule(self.group, form.rule()))
         if not ok:
             return self.form_invalid(form)
-        messages.success(self.request, f"Added the rule to {self.group.name}.")
+        messages.success(self.request,
+                         gettext("Added the rule to %(name)s.") % {"name": self.group.name})
         return redirect("django_nova:security-group", self.group.id)
 
 
@@ -214,27 +234,32 @@ class RuleDeleteView(NetworkViewMixin, ConfirmView):
         return reverse("django_nova:security-group", args=[self.group.id])
 
     def doing(self):
-        return "remove the rule"
+        # Translators: completes "Could not …: <the cloud's reason>".
+        return gettext("remove the rule")
 
     def confirmation(self):
         rule, row, name = self.rule, self.row, self.group.name or self.group.id
-        source = (format_html('group <span class="nova-name">{}</span>', row.source)
+        # Translators: a rule's source or destination that is a security group.
+        source = (format_html(gettext("group {name}"), name=format_html(
+            '<span class="nova-name">{}</span>', row.source))
                   if rule.remote_group_id else format_html("<code>{}</code>", row.source))
         return Confirmation(
-            title=f"Remove rule from {name}",
-            question=format_html('Remove this rule from <span class="nova-name">{}</span>?',
-                                 name),
-            details=(("Direction", rule.direction),
-                     ("Ether type", rule.ether_type or "IPv4 and IPv6"),
-                     ("Protocol", rule.protocol), ("Port range", row.ports),
-                     ("Source" if rule.direction == "ingress" else "Destination", source)),
-            explanation="Traffic this rule admits is cut off at once for every instance in "
-                        "the group.",
-            submit="Remove", submit_id="confirm-remove", cancel_url=self.cancel_url())
+            title=gettext("Remove rule from %(name)s") % {"name": name},
+            question=format_html(gettext("Remove this rule from {name}?"), name=format_html(
+                '<span class="nova-name">{}</span>', name)),
+            details=((gettext("Direction"), rule.direction),
+                     (gettext("Ether type"), rule.ether_type or gettext("IPv4 and IPv6")),
+                     (gettext("Protocol"), row.protocol), (gettext("Port range"), row.ports),
+                     (gettext("Source") if rule.direction == "ingress"
+                      else gettext("Destination"), source)),
+            explanation=gettext("Traffic this rule admits is cut off at once for every "
+                                "instance in the group."),
+            # Translators: button.
+            submit=gettext("Remove"), submit_id="confirm-remove", cancel_url=self.cancel_url())
 
     def perform(self):
         self.network.delete_rule(self.group.id, self.rule.id)
-        return "Removed the rule."
+        return gettext("Removed the rule.")
 
 
 class InstanceSecurityGroupsView(NetworkViewMixin, CloudFormView):
@@ -269,9 +294,9 @@ class InstanceSecurityGroupsView(NetworkViewMixin, CloudFormView):
             self.instance, chosen, self.groups))
         if not ok:
             return self.form_invalid(form)
-        names = ", ".join(g.name for g in self.groups if g.id in chosen) or "no groups"
-        messages.success(self.request,
-                         f"{self.instance.display_name} is now in {names}.")
+        names = ", ".join(g.name for g in self.groups if g.id in chosen) or gettext("no groups")
+        messages.success(self.request, gettext("%(instance)s is now in %(groups)s.")
+                         % {"instance": self.instance.display_name, "groups": names})
         return redirect("django_nova:instance", self.instance.id)
 
 
@@ -293,15 +318,16 @@ class AddressAllocateView(NetworkViewMixin, CloudFormView):
 
     def get_context_data(self, **kwargs):
         noun = self.network.features.address_noun
-        return super().get_context_data(title=f"Allocate {noun}", submit="Allocate", **kwargs)
+        return super().get_context_data(title=gettext("Allocate %(noun)s") % {"noun": noun},
+                                        submit=gettext("Allocate"), **kwargs)
 
     def form_valid(self, form):
         address, ok = self.call_cloud(form, lambda: self.network.allocate_address(
             form.cleaned_data.get("pool", "")))
         if not ok:
             return self.form_invalid(form)
-        messages.success(self.request, f"Allocated {self.network.features.address_noun} "
-                                       f"{address.ip}.")
+        messages.success(self.request, gettext("Allocated %(noun)s %(ip)s.") % {
+            "noun": self.network.features.address_noun, "ip": address.ip})
         return redirect("django_nova:addresses")
 
 
@@ -329,18 +355,22 @@ class AddressAssociateView(AddressViewMixin, CloudFormView):
         return {**super().get_form_kwargs(), "targets": self.targets}
 
     def get_context_data(self, **kwargs):
-        refusal = (f"{self.address.ip} is already associated with "
-                   f"{self.address.instance_label or self.address.port_id}: disassociate it "
-                   "first." if self.address.associated else "")
+        refusal = (gettext("%(ip)s is already associated with %(target)s: disassociate it "
+                           "first.") % {"ip": self.address.ip,
+                                        "target": self.address.instance_label
+                                        or self.address.port_id}
+                   if self.address.associated else "")
         return super().get_context_data(
-            title=f"Associate {self.address.ip}", submit="Associate", refusal=refusal, **kwargs)
+            title=gettext("Associate %(ip)s") % {"ip": self.address.ip},
+            submit=gettext("Associate"), refusal=refusal, **kwargs)
 
     def form_valid(self, form):
         target, ok = self.call_cloud(form, lambda: self.network.associate_address(
             self.address, form.cleaned_data["target"], self.targets), field="target")
         if not ok:
             return self.form_invalid(form)
-        messages.success(self.request, f"Associated {self.address.ip} with {target.label}.")
+        messages.success(self.request, gettext("Associated %(ip)s with %(target)s.")
+                         % {"ip": self.address.ip, "target": target.label})
         return redirect("django_nova:addresses")
 
 
@@ -352,11 +382,13 @@ class AddressDisassociateView(NetworkViewMixin, ActView):
         return reverse("django_nova:addresses")
 
     def doing(self):
-        return "disassociate"
+        # Translators: completes "Could not …: <the cloud's reason>".
+        return gettext("disassociate")
 
     def perform(self):
         address = self.network.disassociate_address(self.address.id)
-        return f"Disassociated {address.ip} from {address.instance_label or address.port_id}."
+        return gettext("Disassociated %(ip)s from %(target)s.") % {
+            "ip": address.ip, "target": address.instance_label or address.port_id}
 
 
 class AddressReleaseView(NetworkViewMixin, ConfirmView):
@@ -367,25 +399,28 @@ class AddressReleaseView(NetworkViewMixin, ConfirmView):
         return reverse("django_nova:addresses")
 
     def doing(self):
-        return f"release {self.address.ip}"
+        # Translators: completes "Could not …: <the cloud's reason>".
+        return gettext("release %(ip)s") % {"ip": self.address.ip}
 
     def confirmation(self):
         features, address = self.network.features, self.address
+        ip = format_html("<code>{}</code>", address.ip)
         return Confirmation(
-            title=f"Release {address.ip}",
-            question=format_html("Release {} <code>{}</code>?", features.address_noun,
-                                 address.ip),
-            explanation=format_html("The address <code>{}</code> ({}) goes back to the cloud; "
-                                    "you may not get it again.", address.ip, address.id),
+            title=gettext("Release %(ip)s") % {"ip": address.ip},
+            question=format_html(gettext("Release {noun} {ip}?"), noun=features.address_noun,
+                                 ip=ip),
+            explanation=format_html(gettext("The address {ip} ({id}) goes back to the cloud; "
+                                            "you may not get it again."), ip=ip, id=address.id),
             refusal=self.network.release_refusal(address), refusal_id="release-refusal",
-            back_label=f"Back to {features.address_label}",
+            back_label=gettext("Back to %(label)s") % {"label": features.address_label},
             alternatives=((reverse("django_nova:address-disassociate", args=[address.id]),
-                           "disassociate", "Disassociate"),),
-            submit="Release", submit_id="confirm-release", cancel_url=self.cancel_url())
+                           "disassociate", gettext("Disassociate")),),
+            submit=gettext("Release"), submit_id="confirm-release", cancel_url=self.cancel_url())
 
     def perform(self):
         address = self.network.release_address(self.address.id)
-        return f"Released {self.network.features.address_noun} {address.ip}."
+        return gettext("Released %(noun)s %(ip)s.") % {
+            "noun": self.network.features.address_noun, "ip": address.ip}
 
 
 # Networks, subnets and routers (Neutron; 404 on clouds without them)
@@ -404,9 +439,9 @@ class NeutronFormView(NeutronViewMixin, CloudFormView):
 
     template_name = "django_nova/network/network_form.html"
     title = ""
-    submit = "Save"
+    submit = gettext_lazy("Save")
     back = "networks"  # URL name of the list the page belongs to
-    back_label = "Networks"
+    back_label = gettext_lazy("Networks")
 
     def dispatch(self, request, *args, **kwargs):
         if self.has_project() and request.nova.capabilities.has_networks:
@@ -426,7 +461,7 @@ class NeutronConfirmView(NeutronViewMixin, ConfirmView):
     """A confirm page about a network, subnet or router; back to its list when done."""
 
     back = "networks"
-    back_label = "Networks"
+    back_label = gettext_lazy("Networks")
 
     def cancel_url(self):
         return reverse(f"django_nova:{self.back}")
@@ -435,7 +470,8 @@ class NeutronConfirmView(NeutronViewMixin, ConfirmView):
             refusal: str = "") -> Confirmation:
         return Confirmation(title=title, question=title, subject_id=subject_id,
                             explanation=body, refusal=refusal, submit=submit,
-                            submit_id="confirm-submit", back_label=f"Back to {self.back_label}",
+                            submit_id="confirm-submit",
+                            back_label=gettext("Back to %(label)s") % {"label": self.back_label},
                             cancel_url=self.cancel_url())
 
 
@@ -448,8 +484,8 @@ class NetworkListView(NeutronViewMixin, TemplateView):
 
 class NetworkCreateView(NeutronFormView):
     form_class = NetworkForm
-    title = "Create network"
-    submit = "Create"
+    title = gettext_lazy("Create network")
+    submit = gettext_lazy("Create")
 
     def form_valid(self, form):
         subnet_request = form.subnet_request()
@@ -459,8 +495,12 @@ class NetworkCreateView(NeutronFormView):
         if not ok:
             return self.form_invalid(form)
         network, subnet = made
-        extra = f" with subnet {subnet.cidr}" if subnet else ""
-        messages.success(self.request, f"Created network {network.label}{extra}.")
+        if subnet:
+            done = gettext("Created network %(name)s with subnet %(cidr)s.") % {
+                "name": network.label, "cidr": subnet.cidr}
+        else:
+            done = gettext("Created network %(name)s.") % {"name": network.label}
+        messages.success(self.request, done)
         return redirect("django_nova:networks")
 
 
@@ -469,27 +509,30 @@ class NetworkDeleteView(NeutronConfirmView):
         self.net = self.network.network(network_id)
 
     def doing(self):
-        return f"delete network {self.net.label}"
+        # Translators: completes "Could not …: <the cloud's reason>".
+        return gettext("delete network %(name)s") % {"name": self.net.label}
 
     def confirmation(self):
         subnets = ", ".join(s.cidr for s in self.net.subnets)
-        return self.ask(f"Delete network {self.net.label}?", self.net.id,
-                        "The network and its subnets" + (f" ({subnets})" if subnets else "")
-                        + " are deleted.", "Delete network",
+        body = (gettext("The network and its subnets (%(subnets)s) are deleted.")
+                % {"subnets": subnets} if subnets
+                else gettext("The network and its subnets are deleted."))
+        return self.ask(gettext("Delete network %(name)s?") % {"name": self.net.label},
+                        self.net.id, body, gettext("Delete network"),
                         refusal=self.network.network_deletion_refusal(self.net))
 
     def perform(self):
         network = self.network.delete_network(self.net.id)
-        return f"Deleted network {network.label}."
+        return gettext("Deleted network %(name)s.") % {"name": network.label}
 
 
 class SubnetCreateView(NeutronFormView):
     form_class = SubnetForm
-    submit = "Add subnet"
+    submit = gettext_lazy("Add subnet")
 
     def load(self, network_id):
         self.net = self.network.network(network_id)
-        self.title = f"Add a subnet to {self.net.label}"
+        self.title = gettext("Add a subnet to %(network)s") % {"network": self.net.label}
 
     def form_valid(self, form):
         made, ok = self.call_cloud(form, lambda: self.network.create_subnet(
@@ -497,7 +540,8 @@ class SubnetCreateView(NeutronFormView):
         if not ok:
             return self.form_invalid(form)
         _, subnet = made
-        messages.success(self.request, f"Added subnet {subnet.cidr} to {self.net.label}.")
+        messages.success(self.request, gettext("Added subnet %(cidr)s to %(network)s.")
+                         % {"cidr": subnet.cidr, "network": self.net.label})
         return redirect("django_nova:networks")
 
 
@@ -506,17 +550,20 @@ class SubnetDeleteView(NeutronConfirmView):
         self.subnet = self.network.subnet(subnet_id)
 
     def doing(self):
-        return f"delete subnet {self.subnet.name or self.subnet.cidr}"
+        # Translators: completes "Could not …: <the cloud's reason>".
+        return gettext("delete subnet %(name)s") % {"name": self.subnet.name or self.subnet.cidr}
 
     def confirmation(self):
-        return self.ask(f"Delete subnet {self.subnet.name or self.subnet.cidr}?",
+        return self.ask(gettext("Delete subnet %(name)s?")
+                        % {"name": self.subnet.name or self.subnet.cidr},
                         self.subnet.id,
-                        f"The subnet {self.subnet.cidr} is deleted; its network stays.",
-                        "Delete subnet")
+                        gettext("The subnet %(cidr)s is deleted; its network stays.")
+                        % {"cidr": self.subnet.cidr},
+                        gettext("Delete subnet"))
 
     def perform(self):
         subnet = self.network.delete_subnet(self.subnet.id)
-        return f"Deleted subnet {subnet.name or subnet.cidr}."
+        return gettext("Deleted subnet %(name)s.") % {"name": subnet.name or subnet.cidr}
 
 
 class RouterListView(NeutronViewMixin, TemplateView):
@@ -528,10 +575,10 @@ class RouterListView(NeutronViewMixin, TemplateView):
 
 class RouterCreateView(NeutronFormView):
     form_class = RouterForm
-    title = "Create router"
-    submit = "Create"
+    title = gettext_lazy("Create router")
+    submit = gettext_lazy("Create")
     back = "routers"
-    back_label = "Routers"
+    back_label = gettext_lazy("Routers")
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "networks": self.network.external_networks()}
@@ -542,7 +589,8 @@ class RouterCreateView(NeutronFormView):
             data["name"], data["external_network"]), field="name")
         if not ok:
             return self.form_invalid(form)
-        messages.success(self.request, f"Created router {router.label}.")
+        messages.success(self.request,
+                         gettext("Created router %(name)s.") % {"name": router.label})
         return redirect("django_nova:routers")
 
 
@@ -550,7 +598,7 @@ class RouterMixin:
     """Pages about one of the project's routers (``self.router``), or 404."""
 
     back = "routers"
-    back_label = "Routers"
+    back_label = gettext_lazy("Routers")
 
     def load(self, router_id, **kwargs):
         self.router, self.networks = self.network.router(router_id)
@@ -561,11 +609,11 @@ class RouterMixin:
 
 class RouterGatewayView(RouterMixin, NeutronFormView):
     form_class = RouterGatewayForm
-    submit = "Save gateway"
+    submit = gettext_lazy("Save gateway")
 
     def load(self, router_id):
         super().load(router_id)
-        self.title = f"External gateway of {self.router.label}"
+        self.title = gettext("External gateway of %(router)s") % {"router": self.router.label}
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "networks": self.networks}
@@ -580,19 +628,20 @@ class RouterGatewayView(RouterMixin, NeutronFormView):
         if not ok:
             return self.form_invalid(form)
         name = next((n.label for n in self.networks if n.id == chosen), chosen)
-        messages.success(self.request, f"{self.router.label} now reaches the outside through "
-                                       f"{name}." if chosen else
-                         f"Cleared the gateway of {self.router.label}.")
+        messages.success(self.request, gettext(
+            "%(router)s now reaches the outside through %(network)s.") % {
+                "router": self.router.label, "network": name} if chosen else
+            gettext("Cleared the gateway of %(router)s.") % {"router": self.router.label})
         return redirect("django_nova:routers")
 
 
 class RouterInterfaceAddView(RouterMixin, NeutronFormView):
     form_class = RouterInterfaceForm
-    submit = "Add interface"
+    submit = gettext_lazy("Add interface")
 
     def load(self, router_id):
         super().load(router_id)
-        self.title = f"Add an interface to {self.router.label}"
+        self.title = gettext("Add an interface to %(router)s") % {"router": self.router.label}
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "router": self.router, "networks": self.networks}
@@ -602,8 +651,8 @@ class RouterInterfaceAddView(RouterMixin, NeutronFormView):
             self.router, form.cleaned_data["subnet"], self.networks), field="subnet")
         if not ok:
             return self.form_invalid(form)
-        messages.success(self.request, f"Added an interface on {subnet.cidr} to "
-                                       f"{self.router.label}.")
+        messages.success(self.request, gettext("Added an interface on %(cidr)s to %(router)s.")
+                         % {"cidr": subnet.cidr, "router": self.router.label})
         return redirect("django_nova:routers")
 
 
@@ -613,34 +662,40 @@ class RouterInterfaceRemoveView(RouterMixin, NeutronConfirmView):
         self.interface = self.network.router_interface(self.router, subnet_id)
 
     def doing(self):
-        return f"remove the interface from {self.router.label}"
+        # Translators: completes "Could not …: <the cloud's reason>".
+        return gettext("remove the interface from %(router)s") % {"router": self.router.label}
 
     def confirmation(self):
         subnet = self.interface.subnet
         where = subnet.cidr if subnet else self.interface.subnet_id
-        return self.ask(f"Remove the interface on {where} from {self.router.label}?",
+        return self.ask(gettext("Remove the interface on %(subnet)s from %(router)s?")
+                        % {"subnet": where, "router": self.router.label},
                         self.router.id,
-                        f"Instances on {where} no longer reach other subnets or the outside "
-                        "through this router.", "Remove interface")
+                        gettext("Instances on %(subnet)s no longer reach other subnets or the "
+                                "outside through this router.") % {"subnet": where},
+                        gettext("Remove interface"))
 
     def perform(self):
         self.network.remove_router_interface(self.router, self.interface.subnet_id)
-        return f"Removed the interface from {self.router.label}."
+        return gettext("Removed the interface from %(router)s.") % {"router": self.router.label}
 
 
 class RouterDeleteView(RouterMixin, NeutronConfirmView):
     def doing(self):
-        return f"delete router {self.router.label}"
+        # Translators: completes "Could not …: <the cloud's reason>".
+        return gettext("delete router %(name)s") % {"name": self.router.label}
 
     def confirmation(self):
         count = len(self.router.interfaces)
-        body = "The router is deleted."
+        body = gettext("The router is deleted.")
         if count:
-            body = (f"Its {count} interface{'s are' if count > 1 else ' is'} removed first, "
-                    "then the router is deleted.")
-        return self.ask(f"Delete router {self.router.label}?", self.router.id, body,
-                        "Delete router")
+            body = ngettext(
+                "Its %(count)d interface is removed first, then the router is deleted.",
+                "Its %(count)d interfaces are removed first, then the router is deleted.",
+                count) % {"count": count}
+        return self.ask(gettext("Delete router %(name)s?") % {"name": self.router.label},
+                        self.router.id, body, gettext("Delete router"))
 
     def perform(self):
         router = self.network.delete_router(self.router.id)
-        return f"Deleted router {router.label}."
+        return gettext("Deleted router %(name)s.") % {"name": router.label}

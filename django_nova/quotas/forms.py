@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from ..forms import BootstrapFormMixin
 from ..resources import QuotaUsage
@@ -21,8 +22,10 @@ def default_range(today: date | None = None) -> tuple[date, date]:
 class UsageRangeForm(BootstrapFormMixin, forms.Form):
     """A GET form: the days (UTC) the usage table covers, both included."""
 
-    start = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    # Translators: the first day of a date range.
+    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    # Translators: the last day of a date range.
+    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
 
     def clean(self):
         data = super().clean()
@@ -30,11 +33,11 @@ class UsageRangeForm(BootstrapFormMixin, forms.Form):
         if start and end:
             today = timezone.now().date()
             if end > today:
-                self.add_error("end", "Pick today or an earlier day.")
+                self.add_error("end", _("Pick today or an earlier day."))
             elif start > end:
-                self.add_error("start", "The range starts after it ends.")
+                self.add_error("start", _("The range starts after it ends."))
             elif end - start > timedelta(days=MAX_RANGE_DAYS):
-                self.add_error("start", f"Pick at most {MAX_RANGE_DAYS} days.")
+                self.add_error("start", _("Pick at most %(days)d days.") % {"days": MAX_RANGE_DAYS})
         return data
 
     @classmethod
@@ -54,8 +57,9 @@ class QuotaForm(BootstrapFormMixin, forms.Form):
     """
 
     confirm_below_usage = forms.BooleanField(
-        required=False, label="Set limits below current usage anyway",
-        help_text="Existing resources stay; the project cannot create more until usage drops.")
+        required=False, label=_("Set limits below current usage anyway"),
+        help_text=_("Existing resources stay; the project cannot create more until usage "
+                    "drops."))
 
     def __init__(self, *args, quotas: list[QuotaUsage], allow_below_usage: bool = True,
                  **kwargs):
@@ -66,7 +70,7 @@ class QuotaForm(BootstrapFormMixin, forms.Form):
         for quota in quotas:
             self.fields[quota.resource] = forms.IntegerField(
                 label=quota.label, min_value=-1, max_value=MAX_LIMIT, initial=quota.limit,
-                help_text=f"In use: {quota.used}. -1 means unlimited.",
+                help_text=_("In use: %(used)s. -1 means unlimited.") % {"used": quota.used},
                 widget=forms.NumberInput(attrs={"class": "form-control", "min": -1}))
         if allow_below_usage:
             self.fields["confirm_below_usage"] = confirm
@@ -76,12 +80,15 @@ class QuotaForm(BootstrapFormMixin, forms.Form):
         data = super().clean()
         if data.get("confirm_below_usage"):
             return data
-        advice = ("tick “Set limits below current usage anyway” to set it"
-                  if self.allow_below_usage else "the cloud does not allow that")
+        if self.allow_below_usage:
+            message = _("Below current usage (%(used)s in use): tick “%(confirm)s” to set it.")
+        else:
+            message = _("Below current usage (%(used)s in use): the cloud does not allow that.")
+        confirm = QuotaForm.base_fields["confirm_below_usage"].label
         for name, quota in self.quotas.items():
             value = data.get(name)
             if value is not None and 0 <= value < quota.used and name in self.changed_data:
-                self.add_error(name, f"Below current usage ({quota.used} in use): {advice}.")
+                self.add_error(name, message % {"used": quota.used, "confirm": confirm})
         return data
 
     def changed_limits(self) -> dict[str, int]:

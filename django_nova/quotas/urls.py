@@ -1,4 +1,5 @@
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
 from ..menu import MenuEntry
 from . import views
@@ -12,6 +13,7 @@ urlpatterns = [
 ]
 
 menu = [
-    MenuEntry("Project", "Overview", "overview", id="nav-overview", order=10, project_only=True),
-    MenuEntry("Admin", "Quotas", "admin-quotas", id="nav-admin-quotas", order=30, admin_only=True),
+    MenuEntry("Project", _("Overview"), "overview", id="nav-overview", order=10, project_only=True),
+    MenuEntry("Admin", _("Quotas"), "admin-quotas", id="nav-admin-quotas", order=30,
+              admin_only=True),
 ]

@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect
+from django.utils.translation import gettext, ngettext
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
@@ -43,7 +44,8 @@ class UsageCsvView(ProjectViewMixin, View):
         if not form.is_valid():
             problems = "; ".join(f"{name}: {' '.join(errors)}"
                                  for name, errors in form.errors.items())
-            return HttpResponseBadRequest(f"Bad date range: {problems}",
+            return HttpResponseBadRequest(gettext("Bad date range: %(problems)s")
+                                          % {"problems": problems},
                                           content_type="text/plain; charset=utf-8")
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
         report = UsageService(request.nova).report(start, end)
@@ -99,7 +101,7 @@ class AdminQuotaEditView(AdminQuotaMixin, FormView):
     def form_valid(self, form):
         changed = form.changed_limits()
         if not changed:
-            messages.info(self.request, "Nothing changed.")
+            messages.info(self.request, gettext("Nothing changed."))
             return redirect("django_nova:admin-quotas")
         try:
             self.quotas.set_limits(self.project.id, changed)
@@ -108,8 +110,11 @@ class AdminQuotaEditView(AdminQuotaMixin, FormView):
             return self.form_invalid(form)
         below = [q.label for q in self.usage if q.resource in changed
                  and 0 <= changed[q.resource] < q.used]
-        messages.success(self.request, f"Quotas of {self.project.name} updated "
-                                       f"({len(changed)} changed).")
+        messages.success(self.request, ngettext(
+            "Quotas of %(project)s updated (%(count)d changed).",
+            "Quotas of %(project)s updated (%(count)d changed).", len(changed))
+            % {"project": self.project.name, "count": len(changed)})
         if below:
-            messages.warning(self.request, "Set below current usage: " + ", ".join(below) + ".")
+            messages.warning(self.request, gettext("Set below current usage: %(resources)s.")
+                             % {"resources": ", ".join(below)})
         return redirect("django_nova:admin-quotas")

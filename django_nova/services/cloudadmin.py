@@ -14,6 +14,8 @@ Two ways to see all projects:
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
+from django.utils.translation import gettext as _
+
 from ..clouds import site_clouds
 from ..concurrency import gather, gather_outcomes
 from ..conf import nova_settings
@@ -108,8 +110,8 @@ class CloudAdminService:
 
     def _admin_part(self):
         if not self.has_compute_admin:
-            raise InvalidInput("This cloud has no flavors, hypervisors or compute services "
-                               "to manage.")
+            raise InvalidInput(_("This cloud has no flavors, hypervisors or compute services "
+                                 "to manage."))
         return self._cloud.compute_admin
 
     # EC2: one context (and cloud) per project
@@ -120,7 +122,7 @@ class CloudAdminService:
         row = (Project.objects.filter(cloud=self.cloud_key, pk=project_id).first()
                if project_id.isdigit() else None)
         if row is None:
-            raise NotFound(f"There is no project {project_id} on this cloud.")
+            raise NotFound(_("There is no project %(id)s on this cloud.") % {"id": project_id})
         return row
 
     def _project_context(self, row: Project) -> NovaContext:
@@ -287,7 +289,7 @@ class CloudAdminService:
         found = next((s for s in self._admin_part().list_compute_services()
                       if s.id == service_id), None)
         if found is None:
-            raise NotFound(f"There is no compute service {service_id}.")
+            raise NotFound(_("There is no compute service %(id)s.") % {"id": service_id})
         return found
 
     @records("compute-service.set-enabled", "service_id", in_project=False)

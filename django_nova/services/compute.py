@@ -2,6 +2,9 @@
 
 from dataclasses import dataclass, replace
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from ..concurrency import gather, gather_outcomes, outcome_error
 from ..conf import nova_settings
 from ..context import NovaContext
@@ -32,7 +35,7 @@ class LaunchOptions:
     key_pairs: list[KeyPair]
     security_groups: list[SecurityGroup]
     availability_zones: list[AvailabilityZone]
-    instance_type_label: str = "Instance type"
+    instance_type_label: str = gettext_lazy("Instance type")
 
 
 class ComputeService:
@@ -143,9 +146,10 @@ class ComputeService:
         """An image of this project; others' images cannot be changed from here."""
         image = next(iter(self.images.get_images([image_id])), None)
         if image is None:
-            raise NotFound(f"The image {image_id} does not exist.")
+            raise NotFound(_("The image %(id)s does not exist.") % {"id": image_id})
         if image.owner_id != self.context.project.owner_id:
-            raise NotFound(f"The image {image_id} is not one of this project's images.")
+            raise NotFound(_("The image %(id)s is not one of this project's images.")
+                           % {"id": image_id})
         return replace(image, is_own=True)
 
     @records("image.create", "name", made=".")
@@ -212,7 +216,8 @@ class ComputeService:
     def key_pair(self, name: str) -> KeyPair:
         found = next((k for k in self.cloud.key_pairs.list_key_pairs() if k.name == name), None)
         if found is None:
-            raise NotFound(f"There is no key pair named {name} in this project.")
+            raise NotFound(_("There is no key pair named %(name)s in this project.")
+                           % {"name": name})
         return found
 
     @records("keypair.delete", "name")

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import yaml
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ..context import NovaContext
 from ..events import records
@@ -21,9 +23,13 @@ from ..resources import AccessKey, ApplicationCredential, NewAccessKey, NewAppli
 
 
 def limit_message(most: int) -> str:
-    return (f"You already have {most} access keys, the most AWS allows one user. "
-            "Delete one you no longer use (deactivate it first to check nothing needs it), "
-            "then create a new one.")
+    return ngettext(
+        "You already have %(most)d access key, the most AWS allows one user. "
+        "Delete it if you no longer use it (deactivate it first to check nothing needs it), "
+        "then create a new one.",
+        "You already have %(most)d access keys, the most AWS allows one user. "
+        "Delete one you no longer use (deactivate it first to check nothing needs it), "
+        "then create a new one.", most) % {"most": most}
 
 
 @dataclass(frozen=True)
@@ -71,7 +77,7 @@ class CredentialService:
     @property
     def _keys(self):
         if self.cloud.access_keys is None:
-            raise NotFound("This cloud has no access keys.")
+            raise NotFound(_("This cloud has no access keys."))
         return self.cloud.access_keys
 
     @property
@@ -89,7 +95,7 @@ class CredentialService:
         for key in self._keys.list_access_keys(self.iam_user):
             if key.id == key_id:
                 return key
-        raise NotFound(f"You have no access key {key_id} in this project.")
+        raise NotFound(_("You have no access key %(id)s in this project.") % {"id": key_id})
 
     @records("access-key.create", made="key.id")
     def create_access_key(self) -> NewAccessKey:
@@ -149,7 +155,7 @@ class CredentialService:
     @property
     def _credentials(self):
         if self.cloud.application_credentials is None:
-            raise NotFound("This cloud has no application credentials.")
+            raise NotFound(_("This cloud has no application credentials."))
         return self.cloud.application_credentials
 
     def application_credentials(self) -> list[ApplicationCredential]:
@@ -159,7 +165,8 @@ class CredentialService:
         for credential in self.application_credentials():
             if credential.id == credential_id:
                 return credential
-        raise NotFound(f"You have no application credential {credential_id} in this project.")
+        raise NotFound(_("You have no application credential %(id)s in this project.")
+                       % {"id": credential_id})
 
     @records("application-credential.create", "name", made="credential.id")
     def create_application_credential(self, name: str, description: str,
@@ -167,7 +174,7 @@ class CredentialService:
                                       roles: list[str]) -> NewApplicationCredential:
         extra = set(roles) - set(self.current_roles())
         if extra:
-            raise InvalidInput("You can only delegate roles you have in this project.")
+            raise InvalidInput(_("You can only delegate roles you have in this project."))
         return self._credentials.create_application_credential(name, description, expires_at,
                                                                list(roles))
 

@@ -23,12 +23,21 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from ..clouds import identity_clouds, open_cloud, site_clouds
 from ..concurrency import gather, gather_outcomes
 from ..conf import nova_settings
 from ..events import records
-from ..exceptions import CloudError, Conflict, Forbidden, InvalidInput, NotFound, Unavailable
+from ..exceptions import (
+    CloudError,
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    Unavailable,
+)
 from ..models import Membership, Project
 from ..resources import (
     IdentityProject,
@@ -36,6 +45,7 @@ from ..resources import (
     IdentityUser,
     ProjectResource,
     RoleAssignment,
+    resource_kind,
 )
 from .projects import create_project
 
@@ -57,8 +67,12 @@ class ProjectNotEmpty(Conflict):
     """The project still owns resources; ``resources`` says which."""
 
     def __init__(self, resources: list[ProjectResource]):
-        super().__init__(f"The project still owns {len(resources)} resource(s); "
-                         "delete them first.")
+        count = len(resources)
+        # English says "resource(s)" whatever the count; other languages may choose a form.
+        super().__init__(ngettext(
+            "The project still owns %(count)d resource(s); delete them first.",
+            "The project still owns %(count)d resource(s); delete them first.", count)
+            % {"count": count})
         self.resources = resources
 
 
@@ -66,8 +80,14 @@ class AccessKeysRemain(Unavailable):
     """The change was made, but some of the user's API access keys could not be deleted."""
 
 
-PROJECT_TAKEN = "A project with this name already exists on this cloud."
-USER_TAKEN = "A user with this name already exists."
+PROJECT_TAKEN = gettext_lazy("A project with this name already exists on this cloud.")
+USER_TAKEN = gettext_lazy("A user with this name already exists.")
+# What an admin cannot do to their own account.
+CANNOT_DISABLE_SELF = gettext_lazy("You cannot disable your own account.")
+CANNOT_DEMOTE_SELF = gettext_lazy("You cannot take admin rights from your own account.")
+CANNOT_DELETE_SELF = gettext_lazy("You cannot delete your own account.")
+CURRENT_PROJECT = gettext_lazy("This is your current project; switch to another one first.")
+NOT_A_MEMBER = gettext_lazy("That user is not a member of this project.")
 
 
 def folded(name: str) -> str:
@@ -81,9 +101,10 @@ def _refuse_taken(name: str, others, message: str) -> None:
         raise Conflict(message)
 
 
-def _refuse_self(is_self: bool, what: str) -> None:
+def _refuse_self(is_self: bool, message) -> None:
+    """Conflict(``message``, one of the CANNOT_*_SELF) when the admin acts on themselves."""
     if is_self:
-        raise Conflict(f"You cannot {what} your own account.")
+        raise Conflict(message)
 
 
 def _regions(project: Project) -> list[str]:
@@ -180,17 +201,25 @@ def _site_user(user) -> IdentityUser:
 EC2_ROLES = [IdentityRole(id=value, name=label) for value, label in Membership.ROLES]
 
 
+def _name_taken(error: ValidationError) -> bool:
+    """The error is a unique constraint's (whatever the language its message is in)."""
+    groups = error.error_dict.values() if hasattr(error, "error_dict") else [error.error_list]
+    taken = {str(c.get_violation_error_message()) for c in Project._meta.constraints}
+    return any(e.code in ("unique", "unique_together") or str(e.message) in taken
+               for group in groups for e in group)
+
+
 def _validation_error(error: ValidationError) -> Exception:
-    text = " ".join(error.messages)
-    if "already exists" in text:
+    if _name_taken(error):
         return Conflict(PROJECT_TAKEN)
-    return InvalidInput(text)
+    return InvalidInput(" ".join(error.messages))
 
 
 @_recording
 class DjangoIdentity:
     KIND = "ec2"
-    ROLE_HELP = "Project admins manage the project's members; members use its resources."
+    ROLE_HELP = gettext_lazy("Project admins manage the project's members; members use its "
+                             "resources.")
 
     def __init__(self, context):
         self.context = context
@@ -208,7 +237,7 @@ class DjangoIdentity:
         project = (Project.objects.filter(pk=project_id, cloud__in=self.clouds).first()
                    if str(project_id).isdigit() else None)
         if project is None:
-            raise NotFound(f"There is no project {project_id}.")
+            raise NotFound(_("There is no project %(id)s.") % {"id": project_id})
         return project
 
     def list_projects(self) -> list[IdentityProject]:
@@ -223,7 +252,7 @@ class DjangoIdentity:
             current = self.context.cloud_key
             cloud = current if current in self.clouds else self.clouds[0]
         if cloud not in self.clouds:
-            raise InvalidInput(f"There is no EC2 cloud {cloud!r}.")
+            raise InvalidInput(_("There is no EC2 cloud %(cloud)s.") % {"cloud": repr(cloud)})
         _refuse_taken(name, Project.objects.filter(cloud=cloud).values_list("pk", "name"),
                       PROJECT_TAKEN)
         try:
@@ -270,13 +299,14 @@ class DjangoIdentity:
         found = gather(**{f"{region}|{kind}": (lambda c=cloud, f=listing: f(c))
                           for region, cloud in clouds.items()
                           for kind, listing in listings.items()})
-        return [ProjectResource(key.split("|", 1)[1], rid, name, key.split("|", 1)[0])
+        return [ProjectResource(resource_kind(key.split("|", 1)[1]), rid, name,
+                                key.split("|", 1)[0])
                 for key, items in found.items() for rid, name in items[:RESOURCE_LIMIT]]
 
     def delete_project(self, project_id: str) -> None:
         project = self._project_row(project_id)
         if getattr(self.context.access, "pk", None) == project.pk:
-            raise Conflict("This is your current project; switch to another one first.")
+            raise Conflict(CURRENT_PROJECT)
         resources = self.project_resources(project_id)
         if resources:
             raise ProjectNotEmpty(resources)
@@ -285,8 +315,9 @@ class DjangoIdentity:
         # when that fails, so deleting again retries.
         failed = _revoke_account(project)
         if failed:
-            raise Unavailable("Could not delete the API access keys in the project's "
-                              f"account ({failed}); nothing else was deleted. Try again.")
+            raise Unavailable(_(
+                "Could not delete the API access keys in the project's account (%(failed)s); "
+                "nothing else was deleted. Try again.") % {"failed": failed})
         project.delete()
 
     def project_overview(self, project_id: str) -> ProjectOverview:
@@ -306,7 +337,7 @@ class DjangoIdentity:
     def _user_row(self, user_id: str):
         user = (self._users().filter(pk=user_id).first() if str(user_id).isdigit() else None)
         if user is None:
-            raise NotFound(f"There is no user {user_id}.")
+            raise NotFound(_("There is no user %(id)s.") % {"id": user_id})
         return user
 
     def list_users(self) -> list[IdentityUser]:
@@ -319,8 +350,9 @@ class DjangoIdentity:
         """A user whose account this admin may change: a superuser's needs a superuser."""
         user = self._user_row(user_id)
         if user.is_superuser and not self.context.user.is_superuser:
-            raise Forbidden(f"{user.get_username()} is a superuser; only a superuser can "
-                            "change their account.")
+            raise Forbidden(_(
+                "%(user)s is a superuser; only a superuser can change their account.")
+                % {"user": user.get_username()})
         return user
 
     def _member_projects(self, user) -> list[Project]:
@@ -330,8 +362,10 @@ class DjangoIdentity:
         """Delete the user's API access keys before a change; refuse the change if that fails."""
         failed = revoke_api_access(username, projects)
         if failed:
-            raise Unavailable(f"Could not delete {username}'s API access keys ({failed}); "
-                              "nothing was changed. Try again, or disable the user meanwhile.")
+            raise Unavailable(_(
+                "Could not delete %(user)s's API access keys (%(failed)s); nothing was "
+                "changed. Try again, or disable the user meanwhile.")
+                % {"user": username, "failed": failed})
 
     def create_user(self, name: str, email: str = "", password: str = "", enabled: bool = True,
                     is_admin: bool = False) -> IdentityUser:
@@ -349,8 +383,8 @@ class DjangoIdentity:
                     is_admin: bool = False) -> IdentityUser:
         user = self._changeable_user_row(user_id)
         if str(user.pk) == self.current_user_id:
-            _refuse_self(not enabled, "disable")
-            _refuse_self(not is_admin, "take admin rights from")
+            _refuse_self(not enabled, CANNOT_DISABLE_SELF)
+            _refuse_self(not is_admin, CANNOT_DEMOTE_SELF)
         if get_user_model().objects.filter(username__iexact=name).exclude(pk=user.pk).exists():
             raise Conflict(USER_TAKEN)
         # Disabled, or renamed (keys under the old IAM user name would stay out of
@@ -372,15 +406,16 @@ class DjangoIdentity:
         the user is disabled first, then their API access keys are deleted;
         AccessKeysRemain says where that failed (disabling again retries)."""
         user = self._changeable_user_row(user_id)
-        _refuse_self(not enabled and str(user.pk) == self.current_user_id, "disable")
+        _refuse_self(not enabled and str(user.pk) == self.current_user_id, CANNOT_DISABLE_SELF)
         user.is_active = enabled
         user.save(update_fields=["is_active"])
         if not enabled:
             failed = revoke_api_access(user.get_username(), self._member_projects(user))
             if failed:
-                raise AccessKeysRemain(
-                    f"{user.get_username()} is disabled, but their API access keys could not "
-                    f"be deleted everywhere ({failed}). Disable them again to retry.")
+                raise AccessKeysRemain(_(
+                    "%(user)s is disabled, but their API access keys could not be deleted "
+                    "everywhere (%(failed)s). Disable them again to retry.")
+                    % {"user": user.get_username(), "failed": failed})
 
     def set_password(self, user_id: str, password: str) -> None:
         user = self._changeable_user_row(user_id)
@@ -389,7 +424,7 @@ class DjangoIdentity:
 
     def delete_user(self, user_id: str) -> None:
         user = self._changeable_user_row(user_id)
-        _refuse_self(str(user.pk) == self.current_user_id, "delete")
+        _refuse_self(str(user.pk) == self.current_user_id, CANNOT_DELETE_SELF)
         # A later user of the same name would get the same IAM user, keys and all.
         self._revoke_first(user.get_username(), self._member_projects(user))
         user.delete()
@@ -417,20 +452,21 @@ class DjangoIdentity:
 
     def _check_role(self, role_id: str) -> None:
         if role_id not in {r.id for r in EC2_ROLES}:
-            raise InvalidInput(f"There is no role {role_id!r}.")
+            raise InvalidInput(_("There is no role %(role)s.") % {"role": repr(role_id)})
 
     def add_member(self, project_id: str, user_id: str, role_id: str) -> None:
         self._check_role(role_id)
         project, user = self._project_row(project_id), self._user_row(user_id)
         if Membership.objects.filter(project=project, user=user).exists():
-            raise Conflict(f"{user.get_username()} is already a member of this project.")
+            raise Conflict(_("%(user)s is already a member of this project.")
+                           % {"user": user.get_username()})
         Membership.objects.create(project=project, user=user, role=role_id)
 
     def _membership(self, project_id: str, user_id: str) -> Membership:
         membership = Membership.objects.filter(project=self._project_row(project_id),
                                                user=self._user_row(user_id)).first()
         if membership is None:
-            raise NotFound("That user is not a member of this project.")
+            raise NotFound(NOT_A_MEMBER)
         return membership
 
     def change_role(self, project_id: str, user_id: str, role_id: str) -> None:
@@ -450,7 +486,7 @@ class DjangoIdentity:
 @_recording
 class KeystoneIdentity:
     KIND = "openstack"
-    ROLE_HELP = "Keystone roles; a member may hold several."
+    ROLE_HELP = gettext_lazy("Keystone roles; a member may hold several.")
 
     def __init__(self, context):
         self.context = context
@@ -482,8 +518,8 @@ class KeystoneIdentity:
     def update_project(self, project_id: str, name: str, description: str,
                        enabled: bool) -> IdentityProject:
         if project_id == self.current_project_id and not enabled:
-            raise Conflict("This is your current project; switch to another one "
-                           "before disabling it.")
+            raise Conflict(_("This is your current project; switch to another one "
+                             "before disabling it."))
         _refuse_taken(name, ((p.id, p.name) for p in self.admin.list_projects()
                              if p.id != project_id), PROJECT_TAKEN)
         return self.admin.update_project(project_id, name, description, enabled)
@@ -499,7 +535,7 @@ class KeystoneIdentity:
 
     def delete_project(self, project_id: str) -> None:
         if project_id == self.current_project_id:
-            raise Conflict("This is your current project; switch to another one first.")
+            raise Conflict(CURRENT_PROJECT)
         resources = self.project_resources(project_id)
         if resources:
             raise ProjectNotEmpty(resources)
@@ -532,20 +568,20 @@ class KeystoneIdentity:
 
     def update_user(self, user_id: str, name: str, email: str, enabled: bool,
                     is_admin: bool = False) -> IdentityUser:
-        _refuse_self(user_id == self.current_user_id and not enabled, "disable")
+        _refuse_self(user_id == self.current_user_id and not enabled, CANNOT_DISABLE_SELF)
         _refuse_taken(name, ((u.id, u.name) for u in self.admin.list_users() if u.id != user_id),
                       USER_TAKEN)
         return self.admin.update_user(user_id, name, email, enabled)
 
     def set_enabled(self, user_id: str, enabled: bool) -> None:
-        _refuse_self(user_id == self.current_user_id and not enabled, "disable")
+        _refuse_self(user_id == self.current_user_id and not enabled, CANNOT_DISABLE_SELF)
         self.admin.set_enabled(user_id, enabled)
 
     def set_password(self, user_id: str, password: str) -> None:
         self.admin.set_password(user_id, password)
 
     def delete_user(self, user_id: str) -> None:
-        _refuse_self(user_id == self.current_user_id, "delete")
+        _refuse_self(user_id == self.current_user_id, CANNOT_DELETE_SELF)
         self.admin.delete_user(user_id)
 
     # Members
@@ -566,7 +602,8 @@ class KeystoneIdentity:
         self.admin.get_project(project_id)
         user = self.admin.get_user(user_id)
         if role_id in self._current_roles(project_id, user_id):
-            raise Conflict(f"{user.name} already has that role in this project.")
+            raise Conflict(_("%(user)s already has that role in this project.")
+                           % {"user": user.name})
         self.admin.assign_role(project_id, user_id, role_id)
 
     def _check_in_domain(self, project_id: str, user_id: str) -> None:
@@ -579,7 +616,7 @@ class KeystoneIdentity:
         self._check_in_domain(project_id, user_id)
         current = self._current_roles(project_id, user_id)
         if not current:
-            raise NotFound("That user is not a member of this project.")
+            raise NotFound(NOT_A_MEMBER)
         if role_id not in current:
             self.admin.assign_role(project_id, user_id, role_id)
         for other in current:
@@ -590,7 +627,7 @@ class KeystoneIdentity:
         self._check_in_domain(project_id, user_id)
         current = self._current_roles(project_id, user_id)
         if not current:
-            raise NotFound("That user is not a member of this project.")
+            raise NotFound(NOT_A_MEMBER)
         for role_id in current:
             self.admin.unassign_role(project_id, user_id, role_id)
 

@@ -10,6 +10,9 @@ import contextlib
 import ipaddress
 from dataclasses import dataclass, replace
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
 from ..concurrency import gather
 from ..context import NovaContext
 from ..events import records
@@ -71,11 +74,14 @@ def find_duplicate(rule: SecurityGroupRule,
     return next((r for r in rules if rule_key(r) == key), None)
 
 
-def _part(part, what: str):
-    """A part the page needs; a cloud without it has no such page (404)."""
+def _part(part, missing):
+    """A part the page needs; a cloud without it has no such page (404, saying ``missing``)."""
     if part is None:
-        raise NotFound(f"This cloud has no {what} to manage here.")
+        raise NotFound(missing)
     return part
+
+
+NO_SUCH_GROUP = gettext_lazy("There is no security group %(id)s in this project.")
 
 
 class NetworkService:
@@ -90,15 +96,16 @@ class NetworkService:
 
     @property
     def groups(self):
-        return _part(self.cloud.security_groups, "security groups")
+        return _part(self.cloud.security_groups,
+                     _("This cloud has no security groups to manage here."))
 
     @property
     def addresses_part(self):
-        return _part(self.cloud.addresses, "floating IPs")
+        return _part(self.cloud.addresses, _("This cloud has no floating IPs to manage here."))
 
     @property
     def networks_part(self):
-        return _part(self.cloud.networks, "networks")
+        return _part(self.cloud.networks, _("This cloud has no networks to manage here."))
 
     # Groups
     def security_groups(self) -> list[SecurityGroup]:
@@ -111,14 +118,15 @@ class NetworkService:
         groups = self.security_groups()
         found = next((g for g in groups if g.id == group_id), None)
         if found is None:
-            raise NotFound(f"There is no security group {group_id} in this project.")
+            raise NotFound(NO_SUCH_GROUP % {"id": group_id})
         return found, groups
 
     def _check_name(self, name: str, groups: list[SecurityGroup], group_id: str = "") -> None:
         if name == DEFAULT_GROUP:
-            raise Conflict("The name default is reserved for the project's default group.")
+            raise Conflict(_("The name default is reserved for the project's default group."))
         if any(g.name == name and g.id != group_id for g in groups):
-            raise Conflict(f"A security group named {name} already exists in this project.")
+            raise Conflict(_("A security group named %(name)s already exists in this project.")
+                           % {"name": name})
 
     @records("security-group.create", "name", made="id")
     def create_security_group(self, name: str, description: str) -> SecurityGroup:
@@ -130,11 +138,11 @@ class NetworkService:
     def edit_refusal(self, group: SecurityGroup) -> str:
         """Why the group's name and description cannot change; "" if they can."""
         if not self.features.groups_editable:
-            return ("This cloud cannot rename a security group or change its description "
-                    "(EC2 fixes both at creation). Create a new group instead and move "
-                    "instances to it; its rules can still be changed.")
+            return _("This cloud cannot rename a security group or change its description "
+                     "(EC2 fixes both at creation). Create a new group instead and move "
+                     "instances to it; its rules can still be changed.")
         if is_default(group):
-            return "The default security group cannot be renamed or described differently."
+            return _("The default security group cannot be renamed or described differently.")
         return ""
 
     @records("security-group.update", "group_id")
@@ -149,12 +157,12 @@ class NetworkService:
     def deletion_refusal(self, group: SecurityGroup, groups: list[SecurityGroup]) -> str:
         """Why the group cannot be deleted, known without asking the cloud; "" if it may be."""
         if is_default(group):
-            return "The default security group cannot be deleted."
+            return _("The default security group cannot be deleted.")
         referring = sorted(g.name for g in groups if g.id != group.id
                            and any(r.remote_group_id == group.id for r in g.rules))
         if referring:
-            return (f"Rules of {', '.join(referring)} refer to this group as their source; "
-                    "remove those rules first.")
+            return _("Rules of %(groups)s refer to this group as their source; "
+                     "remove those rules first.") % {"groups": ", ".join(referring)}
         return ""
 
     @records("security-group.delete", "group_id")
@@ -166,8 +174,8 @@ class NetworkService:
         try:
             self.groups.delete_security_group(group_id)
         except Conflict as error:
-            raise Conflict(f"{group.name} is in use: remove it from its instances first "
-                           f"({error.message})", error.code) from error
+            raise Conflict(_("%(group)s is in use: remove it from its instances first (%(why)s)")
+                           % {"group": group.name, "why": error.message}, error.code) from error
         return group
 
     # Rules
@@ -176,7 +184,7 @@ class NetworkService:
         """Add a rule to a group already fetched (the form checked it against its rules)."""
         duplicate = find_duplicate(rule, group.rules)
         if duplicate is not None:
-            raise Conflict("This group already has this rule.")
+            raise Conflict(_("This group already has this rule."))
         with quota_held(self.context, security_group_rules=1):
             self.groups.add_rule(group.id, rule)
 
@@ -185,7 +193,7 @@ class NetworkService:
         group, groups = self.security_group(group_id)
         found = next((r for r in group.rules if r.id == rule_id), None)
         if found is None:
-            raise NotFound("This security group has no such rule.")
+            raise NotFound(_("This security group has no such rule."))
         return group, found, groups
 
     @records("security-group.delete-rule", "group_id")
@@ -213,12 +221,12 @@ class NetworkService:
         known = {g.id for g in groups}
         unknown = [g for g in group_ids if g not in known]
         if unknown:
-            raise NotFound(f"There is no security group {unknown[0]} in this project.")
+            raise NotFound(NO_SUCH_GROUP % {"id": unknown[0]})
         kept = [g for g in instance.security_group_ids if g not in known]
         wanted = list(dict.fromkeys([*group_ids, *kept]))
         if not wanted and self.features.instance_needs_group:
-            raise InvalidInput("Choose at least one security group: "
-                               "this cloud's instances always have one.")
+            raise InvalidInput(_("Choose at least one security group: "
+                                 "this cloud's instances always have one."))
         self.groups.set_instance_groups(instance, wanted)
 
     # Floating / elastic IPs
@@ -255,10 +263,11 @@ class NetworkService:
         """Associate an unassociated address with one of ``targets`` (by its form key)."""
         target = next((t for t in targets if t.key == key), None)
         if target is None:
-            raise InvalidInput("Choose one of the instances offered.")
+            raise InvalidInput(_("Choose one of the instances offered."))
         if address.associated:
-            raise Conflict(f"{address.ip} is already associated with "
-                           f"{address.instance_label or address.port_id}: disassociate it first.")
+            raise Conflict(_("%(ip)s is already associated with %(target)s: disassociate it "
+                             "first.") % {"ip": address.ip,
+                                          "target": address.instance_label or address.port_id})
         self.addresses_part.associate_address(address, target)
         return target
 
@@ -266,7 +275,7 @@ class NetworkService:
     def disassociate_address(self, address_id: str) -> Address:
         address = self.address(address_id)
         if not address.associated:
-            raise Conflict(f"{address.ip} is not associated with anything.")
+            raise Conflict(_("%(ip)s is not associated with anything.") % {"ip": address.ip})
         self.addresses_part.disassociate_address(address)
         return address
 
@@ -277,9 +286,12 @@ class NetworkService:
         is not released: its instance would lose its public address silently.
         """
         if address.associated:
-            where = address.instance_label or address.port_id or "an instance"
-            return (f"{address.ip} is associated with {where}. Disassociate it first, "
-                    "then release it.")
+            where = address.instance_label or address.port_id
+            if not where:
+                return _("%(ip)s is associated with an instance. Disassociate it "
+                         "first, then release it.") % {"ip": address.ip}
+            return _("%(ip)s is associated with %(where)s. Disassociate it first, "
+                     "then release it.") % {"ip": address.ip, "where": where}
         return ""
 
     @records("address.release", "address_id")
@@ -341,14 +353,24 @@ class NetworkService:
         others = len(owners) - routers - servers
         parts = []
         if servers:
-            parts.append(f"{servers} instance port{'s' if servers > 1 else ''} "
-                         "(delete those instances first)")
+            parts.append(ngettext(
+                "%(count)d instance port (delete those instances first)",
+                "%(count)d instance ports (delete those instances first)", servers)
+                % {"count": servers})
         if routers:
-            parts.append(f"{routers} router interface{'s' if routers > 1 else ''} "
-                         "(remove them on the Routers page first)")
+            parts.append(ngettext(
+                "%(count)d router interface (remove them on the Routers page first)",
+                "%(count)d router interfaces (remove them on the Routers page first)", routers)
+                % {"count": routers})
         if others:
-            parts.append(f"{others} other port{'s' if others > 1 else ''}")
-        return f"{network.label} is still in use: it has {' and '.join(parts)}."
+            parts.append(ngettext(
+                "%(count)d other port", "%(count)d other ports", others) % {"count": others})
+        ports = parts[0]
+        for part in parts[1:]:
+            # Translators: two things a network still has: "2 instance ports and 1 other port".
+            ports = _("%(first)s and %(second)s") % {"first": ports, "second": part}
+        return _("%(network)s is still in use: it has %(ports)s.") % {"network": network.label,
+                                                                       "ports": ports}
 
     @records("network.delete", "network_id")
     def delete_network(self, network_id: str) -> Network:
@@ -359,9 +381,9 @@ class NetworkService:
         try:
             self.networks_part.delete_network(network_id)
         except Conflict as error:  # NetworkInUse: a port appeared since the check
-            raise Conflict(f"{network.label} is still in use (ports remain on it): "
-                           "remove its instances and router interfaces first.",
-                           error.code) from error
+            raise Conflict(_("%(network)s is still in use (ports remain on it): remove its "
+                             "instances and router interfaces first.")
+                           % {"network": network.label}, error.code) from error
         return network
 
     @records("subnet.create", "network_id")
@@ -379,9 +401,9 @@ class NetworkService:
         try:
             self.networks_part.delete_subnet(subnet_id)
         except Conflict as error:  # SubnetInUse
-            raise Conflict(f"Subnet {subnet.name or subnet.cidr} is still in use: remove its "
-                           "router interface and the instances with addresses on it first.",
-                           error.code) from error
+            raise Conflict(_("Subnet %(subnet)s is still in use: remove its router interface and "
+                             "the instances with addresses on it first.")
+                           % {"subnet": subnet.name or subnet.cidr}, error.code) from error
         return subnet
 
     @staticmethod
@@ -416,7 +438,7 @@ class NetworkService:
                            networks: list[Network]) -> None:
         if external_network_id and external_network_id not in {
                 n.id for n in networks if n.external}:
-            raise InvalidInput("Choose one of the external networks offered.")
+            raise InvalidInput(_("Choose one of the external networks offered."))
         self.networks_part.set_router_gateway(router.id, external_network_id)
 
     @records("router.add-interface", "router.id")
@@ -425,16 +447,18 @@ class NetworkService:
         subnet = next((s for n in networks if n.own for s in n.subnets if s.id == subnet_id),
                       None)
         if subnet is None:
-            raise InvalidInput("Choose one of this project's subnets.")
+            raise InvalidInput(_("Choose one of this project's subnets."))
         if any(i.subnet_id == subnet_id for i in router.interfaces):
-            raise Conflict(f"{router.label} already has an interface on this subnet.")
+            raise Conflict(_("%(router)s already has an interface on this subnet.")
+                           % {"router": router.label})
         self.networks_part.add_router_interface(router.id, subnet_id)
         return subnet
 
     def router_interface(self, router: Router, subnet_id: str) -> RouterInterface:
         found = next((i for i in router.interfaces if i.subnet_id == subnet_id), None)
         if found is None:
-            raise NotFound(f"{router.label} has no interface on subnet {subnet_id}.")
+            raise NotFound(_("%(router)s has no interface on subnet %(subnet)s.")
+                           % {"router": router.label, "subnet": subnet_id})
         return found
 
     @records("router.remove-interface", "router.id")
@@ -443,9 +467,9 @@ class NetworkService:
         try:
             self.networks_part.remove_router_interface(router.id, subnet_id)
         except Conflict as error:  # RouterInterfaceInUseByFloatingIP
-            raise Conflict("Floating IPs of instances on this subnet reach the outside "
-                           "through this interface: disassociate them first "
-                           f"({error.message})", error.code) from error
+            raise Conflict(_("Floating IPs of instances on this subnet reach the outside through "
+                             "this interface: disassociate them first (%(why)s)")
+                           % {"why": error.message}, error.code) from error
         return interface
 
     @records("router.delete", "router_id")
@@ -457,6 +481,7 @@ class NetworkService:
         try:
             self.networks_part.delete_router(router_id)
         except Conflict as error:
-            raise Conflict(f"{router.label} is still in use: {error.message}",
+            raise Conflict(_("%(router)s is still in use: %(why)s")
+                           % {"router": router.label, "why": error.message},
                            error.code) from error
         return router

@@ -2,6 +2,7 @@
 older version) is a clear "invalid" instead of whatever the cloud makes of it."""
 
 from django.core import signing
+from django.utils.translation import gettext as _
 
 from ..exceptions import InvalidInput
 from ..resources import Page
@@ -23,5 +24,5 @@ def marker_from(link_marker: str) -> str:
     try:
         return signing.loads(link_marker, salt=SALT)
     except signing.BadSignature as error:
-        raise InvalidInput("This page link is broken or out of date: "
-                           "start again from the first page.") from error
+        raise InvalidInput(_("This page link is broken or out of date: "
+                             "start again from the first page.")) from error

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from ..clouds import identity_clouds, kind_of
 from ..clouds.openstack import keystone as keystone_api
@@ -58,7 +59,7 @@ def switch_project(request, project_id: str) -> ProjectChoice:
     context = request.nova
     project = next((p for p in context.projects if p.id == str(project_id)), None)
     if project is None:
-        raise PermissionDenied("You are not a member of that project.")
+        raise PermissionDenied(_("You are not a member of that project."))
     if kind_of(context.cloud_key).KEEPS_IDENTITY:
         keystone = context.access
         keystone.apply_scope(keystone_api.scope(cloud_config(keystone.cloud),
@@ -72,6 +73,6 @@ def switch_project(request, project_id: str) -> ProjectChoice:
 
 def switch_region(request, region: str) -> str:
     if region not in request.nova.regions:
-        raise PermissionDenied("That region is not offered by this cloud.")
+        raise PermissionDenied(_("That region is not offered by this cloud."))
     request.session[SESSION_REGION] = region
     return region

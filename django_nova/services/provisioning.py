@@ -24,6 +24,7 @@ import secrets
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from ..clouds import kind_of
 from ..conf import cloud_config, nova_settings
@@ -63,7 +64,7 @@ def project_name_candidates(username: str):
     """The user's name, then the same with a short random suffix (for a taken name)."""
     base = re.sub(r"\s+", "-", username.strip())[:NAME_LENGTH] or "project"
     yield base
-    for _ in range(SUFFIX_ATTEMPTS):
+    for _attempt in range(SUFFIX_ATTEMPTS):
         yield f"{base[:NAME_LENGTH - 5]}-{secrets.token_hex(2)}"
 
 
@@ -78,9 +79,11 @@ def provision_user(user, cloud_key: str, password: str | None = None) -> Provisi
     try:
         config = cloud_config(cloud_key)
     except KeyError:
-        raise ProvisioningError(f"There is no cloud {cloud_key!r} to provision on.") from None
+        raise ProvisioningError(_("There is no cloud %(cloud)s to provision on.")
+                                % {"cloud": repr(cloud_key)}) from None
     if not provisioning_enabled(cloud_key):
-        raise ProvisioningError(f"Provisioning is not enabled on cloud {cloud_key!r}.")
+        raise ProvisioningError(_("Provisioning is not enabled on cloud %(cloud)s.")
+                                % {"cloud": repr(cloud_key)})
     if kind_of(cloud_key).KEEPS_IDENTITY:
         return _provision_keystone(user, cloud_key, config, password)
     return _provision_django(user, cloud_key)
@@ -99,18 +102,18 @@ def _provision_django(user, cloud_key: str) -> Provisioned:
             continue  # taken meanwhile: try the next name
         except Exception as error:
             log.exception("provisioning %s on %s failed", user.get_username(), cloud_key)
-            raise ProvisioningError("Your project could not be created; "
-                                    "an administrator has to look into it.") from error
+            raise ProvisioningError(_("Your project could not be created; "
+                                      "an administrator has to look into it.")) from error
         return Provisioned(cloud=cloud_key, project_id=str(project.pk),
                            project_name=project.name, cloud_user_id="")
-    raise ProvisioningError("No free project name was found for this account.")
+    raise ProvisioningError(_("No free project name was found for this account."))
 
 
 def _free_keystone_name(admin, username: str) -> str:
     for name in project_name_candidates(username):
         if admin.find_project(name) is None:
             return name
-    raise ProvisioningError("No free project name was found for this account.")
+    raise ProvisioningError(_("No free project name was found for this account."))
 
 
 def _provision_keystone(user, cloud_key: str, config: dict,
@@ -122,8 +125,9 @@ def _provision_keystone(user, cloud_key: str, config: dict,
     try:
         admin = kind_of(cloud_key).service_identity(cloud_key, config)
         if admin.find_user(username) is not None:
-            raise ProvisioningError(f"The cloud already has a user named {username!r}; "
-                                    "ask an administrator to link or rename it.")
+            raise ProvisioningError(_("The cloud already has a user named %(user)s; "
+                                      "ask an administrator to link or rename it.")
+                                    % {"user": repr(username)})
         role = admin.find_role(role_name)
         project = admin.create_project(_free_keystone_name(admin, username),
                                        description=f"Personal project of {username}")
@@ -137,15 +141,16 @@ def _provision_keystone(user, cloud_key: str, config: dict,
         if isinstance(error, ProvisioningError):
             raise
         log.error("provisioning %s on %s failed: %s", username, cloud_key, error.message)
-        message = ("The cloud already has a user or project by that name."
+        message = (_("The cloud already has a user or project by that name.")
                    if isinstance(error, Conflict) else
-                   f"The cloud could not set up your account: {error.message}")
+                   _("The cloud could not set up your account: %(why)s")
+                   % {"why": error.message})
         raise ProvisioningError(message) from error
     except Exception as error:
         _roll_back(admin, created, cloud_key)
         log.exception("provisioning %s on %s failed", username, cloud_key)
-        raise ProvisioningError("The cloud could not set up your account; "
-                                "an administrator has to look into it.") from error
+        raise ProvisioningError(_("The cloud could not set up your account; "
+                                  "an administrator has to look into it.")) from error
     return Provisioned(cloud=cloud_key, project_id=project.id, project_name=project.name,
                        cloud_user_id=cloud_user.id)
 
@@ -193,9 +198,10 @@ def set_cloud_password(cloud_key: str, cloud_user_id: str, password: str) -> Non
         admin = kind_of(cloud_key).service_identity(cloud_key, cloud_config(cloud_key))
         admin.set_password(cloud_user_id, password)
     except KeyError:
-        raise ProvisioningError(f"There is no cloud {cloud_key!r}.") from None
+        raise ProvisioningError(_("There is no cloud %(cloud)s.")
+                                % {"cloud": repr(cloud_key)}) from None
     except CloudError as error:
         log.error("setting the cloud password of %s on %s failed: %s",
                   cloud_user_id, cloud_key, error.message)
-        raise ProvisioningError(f"The cloud did not accept the new password: "
-                                f"{error.message}") from error
+        raise ProvisioningError(_("The cloud did not accept the new password: %(why)s")
+                                % {"why": error.message}) from error

@@ -32,6 +32,8 @@ from functools import cached_property
 from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from ..clouds import site_clouds
 from ..concurrency import gather, gather_outcomes
@@ -52,26 +54,36 @@ HOLDING_STATES = frozenset({"pending", "running", "stopping", "stopped"})
 class Resource:
     key: str
     label: str
-    # How a sentence counts it: "5 of 5 instances in use".
-    noun: str
+    # How a refusal counts it: "5 of 5 instances in use" (%(used)d and %(limit)d).
+    in_use: str
     service: str
     unit: str = ""
 
 
 RESOURCES = (
-    Resource("instances", "Instances", "instances", "compute"),
-    Resource("cores", "vCPUs", "vCPUs", "compute"),
-    Resource("ram", "RAM (MiB)", "MiB of RAM", "compute", "MiB"),
-    Resource("key_pairs", "Key pairs", "key pairs", "compute"),
-    Resource("volumes", "Volumes", "volumes", "volume"),
-    Resource("snapshots", "Snapshots", "snapshots", "volume"),
-    Resource("gigabytes", "Volume storage (GB)", "GB of volume storage", "volume", "GB"),
-    Resource("floating_ips", "Floating IPs", "floating IPs", "network"),
-    Resource("security_groups", "Security groups", "security groups", "network"),
-    Resource("security_group_rules", "Security group rules", "security group rules", "network"),
+    Resource("instances", _("Instances"), _("%(used)d of %(limit)d instances in use"),
+             "compute"),
+    Resource("cores", _("vCPUs"), _("%(used)d of %(limit)d vCPUs in use"), "compute"),
+    Resource("ram", _("RAM (MiB)"), _("%(used)d of %(limit)d MiB of RAM in use"), "compute",
+             "MiB"),
+    Resource("key_pairs", _("Key pairs"), _("%(used)d of %(limit)d key pairs in use"),
+             "compute"),
+    Resource("volumes", _("Volumes"), _("%(used)d of %(limit)d volumes in use"), "volume"),
+    Resource("snapshots", _("Snapshots"), _("%(used)d of %(limit)d snapshots in use"),
+             "volume"),
+    Resource("gigabytes", _("Volume storage (GB)"),
+             _("%(used)d of %(limit)d GB of volume storage in use"), "volume", "GB"),
+    Resource("floating_ips", _("Floating IPs"), _("%(used)d of %(limit)d floating IPs in use"),
+             "network"),
+    Resource("security_groups", _("Security groups"),
+             _("%(used)d of %(limit)d security groups in use"), "network"),
+    Resource("security_group_rules", _("Security group rules"),
+             _("%(used)d of %(limit)d security group rules in use"), "network"),
 )
 BY_KEY = {r.key: r for r in RESOURCES}
-SERVICE_LABELS = {"compute": "Compute", "volume": "Volumes", "network": "Network"}
+# A quota counted with a noun of the cloud's own ("elastic IPs"): %(noun)s.
+IN_USE = _("%(used)d of %(limit)d %(noun)s in use")
+SERVICE_LABELS = {"compute": _("Compute"), "volume": _("Volumes"), "network": _("Network")}
 
 # EC2 usage: which listing counts which resources.
 SOURCE_OF = {"instances": "instances", "cores": "instances", "ram": "instances",
@@ -145,11 +157,16 @@ def count_usage(found: dict, types: dict[str, InstanceType]) -> dict[str, int]:
 
 
 def exceeded_message(resource: str, used: int, limit: int, wanted: int, noun: str = "") -> str:
-    noun = noun or BY_KEY[resource].noun
-    message = f"{used} of {limit} {noun} in use"
+    """"5 of 5 instances in use." (and what more is needed, where that is not one more);
+    ``noun`` names the resource where the cloud has a word of its own (a plural)."""
+    usage = (IN_USE % {"used": used, "limit": limit, "noun": noun} if noun else
+             BY_KEY[resource].in_use % {"used": used, "limit": limit})
     if wanted > 1 or resource in ("cores", "ram", "gigabytes"):
-        message += f"; this needs {wanted} more"
-    return message + "."
+        # Translators: %(usage)s is a quota's usage ("2 of 3 vCPUs in use").
+        return gettext("%(usage)s; this needs %(wanted)d more.") % {"usage": usage,
+                                                                      "wanted": wanted}
+    # Translators: %(usage)s is a quota's usage ("1 of 1 instances in use"), as a sentence.
+    return gettext("%(usage)s.") % {"usage": usage}
 
 
 def _label(context: NovaContext, resource: str) -> str:
@@ -258,7 +275,7 @@ class SiteKeptQuotas:
             for key, amount in relevant.items():
                 in_use = used.get(key, 0) + holding.get(key, 0)
                 if in_use + amount > limits[key]:
-                    noun = (f"{self.context.capabilities.address_noun}s"
+                    noun = (self.context.capabilities.address_noun_plural
                             if key == "floating_ips" else "")
                     raise QuotaExceeded(exceeded_message(key, in_use, limits[key], amount, noun),
                                         code="QuotaExceeded")
@@ -308,7 +325,8 @@ class QuotaService:
     def usage_from(self, found: dict) -> list[QuotaUsage]:
         """Every resource's limit and usage, labelled, in RESOURCES order."""
         items = self.keeper.usage_from(found)
-        return [replace(items[r.key], label=_label(self.context, r.key), unit=r.unit)
+        # Real strs: pages join labels into messages.
+        return [replace(items[r.key], label=str(_label(self.context, r.key)), unit=r.unit)
                 for r in RESOURCES if r.key in items]
 
     def usage(self, project_id: str = "") -> list[QuotaUsage]:
@@ -367,7 +385,8 @@ class AdminQuotaService:
     def _row(self, project_id: str) -> Project:
         row = self._rows().filter(pk=int(project_id)).first() if project_id.isdigit() else None
         if row is None:
-            raise NotFound(f"There is no project {project_id} on this cloud.")
+            raise NotFound(gettext("There is no project %(id)s on this cloud.")
+                           % {"id": project_id})
         return row
 
     def project(self, project_id: str) -> tuple[IdentityProject, list[QuotaUsage]]:
@@ -383,7 +402,8 @@ class AdminQuotaService:
                 raise projects
             project = next((p for p in projects if p.id == project_id), None)
             if project is None:
-                raise NotFound(f"There is no project {project_id} on this cloud.")
+                raise NotFound(gettext("There is no project %(id)s on this cloud.")
+                               % {"id": project_id})
             for value in found.values():
                 if isinstance(value, CloudError):
                     raise value

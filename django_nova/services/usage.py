@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ..concurrency import gather
 from ..context import NovaContext
@@ -125,19 +126,26 @@ def neutralise(value):
 
 
 def usage_csv(report: UsageReport) -> str:
+    """The report as CSV, its headings and words in the request's language (real strs)."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["Instance ID", "Name", "Type", "vCPUs", "RAM (MiB)", "State", "Started",
-                     "Ended", "Instance-hours", "vCPU-hours", "RAM GiB-hours"])
+    writer.writerow([_("Instance ID"), _("Name"), _("Type"), _("vCPUs"), _("RAM (MiB)"),
+                     _("State"), _("Started"), _("Ended"), _("Instance-hours"), _("vCPU-hours"),
+                     _("RAM GiB-hours")])
+    # Translators: in a usage report, when an instance ended is not known.
+    unknown = _("unknown")
     for row in report.rows:
         writer.writerow([neutralise(cell) for cell in (
             row.instance_id, row.name, row.instance_type, row.vcpus, row.memory_mib, row.state,
             row.started_at.isoformat() if row.started_at else "",
-            "unknown" if row.end_unknown else (row.ended_at.isoformat() if row.ended_at else ""),
+            unknown if row.end_unknown else (row.ended_at.isoformat() if row.ended_at else ""),
             round(row.hours, 2), round(row.vcpu_hours, 2), round(row.gb_hours, 2))])
     # The period goes beside "Total", not under Started/Ended (no instance's times).
+    # Translators: a usage report's period: "2026-03-01 to 2026-03-31".
+    period = _("%(start)s to %(end)s") % {"start": report.start.isoformat(),
+                                          "end": report.end.isoformat()}
     writer.writerow([neutralise(cell) for cell in (
-        "Total", f"{report.start.isoformat()} to {report.end.isoformat()}", "", "", "", "",
+        _("Total"), period, "", "", "", "",
         "", "", round(report.hours, 2), round(report.vcpu_hours, 2), round(report.gb_hours, 2))])
     return out.getvalue()
 

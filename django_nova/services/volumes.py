@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass, replace
 
+from django.utils.translation import gettext as _
+
 from ..concurrency import gather
 from ..context import NovaContext
 from ..events import records
@@ -26,7 +28,7 @@ class VolumeService:
         self.context = context
         self.cloud = context.cloud
         if self.cloud.volumes is None:
-            raise NotFound("This cloud has no volumes.")
+            raise NotFound(_("This cloud has no volumes."))
         self.part = self.cloud.volumes
 
     def _with_instance_names(self, volumes: list[Volume]) -> list[Volume]:
@@ -68,7 +70,8 @@ class VolumeService:
     def extend(self, volume_id: str, size_gb: int) -> None:
         volume = self.part.get_volume(volume_id)
         if size_gb <= volume.size_gb:
-            raise InvalidInput(f"A volume only grows: pick more than its {volume.size_gb} GB.")
+            raise InvalidInput(_("A volume only grows: pick more than its %(size)s GB.")
+                               % {"size": volume.size_gb})
         with quota_held(self.context, gigabytes=size_gb - volume.size_gb):
             self.part.extend_volume(volume_id, size_gb)
 
@@ -87,7 +90,7 @@ class VolumeService:
     def detach(self, volume_id: str) -> Volume:
         volume = self.part.get_volume(volume_id)
         if not volume.attachments:
-            raise Conflict("The volume is not attached to an instance.")
+            raise Conflict(_("The volume is not attached to an instance."))
         for attachment in volume.attachments:
             self.part.detach_volume(volume_id, attachment.instance_id)
         return volume
@@ -97,8 +100,10 @@ class VolumeService:
         volume = self.volume(volume_id)
         if volume.in_use:
             names = ", ".join(a.instance_name or a.instance_id for a in volume.attachments)
-            raise Conflict(f"The volume is attached to {names or 'an instance'}; "
-                           "detach it first.")
+            if not names:
+                raise Conflict(_("The volume is attached to an instance; detach it first."))
+            raise Conflict(_("The volume is attached to %(instances)s; detach it first.")
+                           % {"instances": names})
         self.part.delete_volume(volume_id)
 
     # Snapshots

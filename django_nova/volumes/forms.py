@@ -1,6 +1,7 @@
 import re
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from ..forms import BootstrapFormMixin, NameDescriptionForm
 from ..resources import Instance, VolumeSpec
@@ -11,14 +12,15 @@ DEVICE = re.compile(r"^/dev/[a-z][a-z0-9]{1,15}$")
 
 
 class VolumeCreateForm(NameDescriptionForm):
-    size_gb = forms.IntegerField(label="Size (GB)", min_value=1, max_value=MAX_VOLUME_GB,
+    size_gb = forms.IntegerField(label=_("Size (GB)"), min_value=1, max_value=MAX_VOLUME_GB,
                                  initial=1, required=False,
-                                 help_text="From a snapshot: left as it is, the snapshot's "
-                                           "size.")
-    volume_type = forms.ChoiceField(required=False, label="Type")
-    availability_zone = forms.ChoiceField(required=False)
-    snapshot = forms.ChoiceField(required=False, label="From snapshot")
-    image = forms.ChoiceField(required=False, label="From image")
+                                 help_text=_("From a snapshot: left as it is, the snapshot's "
+                                             "size."))
+    # Translators: a volume's type (its storage backend).
+    volume_type = forms.ChoiceField(required=False, label=_("Type"))
+    availability_zone = forms.ChoiceField(label=_("Availability zone"), required=False)
+    snapshot = forms.ChoiceField(required=False, label=_("From snapshot"))
+    image = forms.ChoiceField(required=False, label=_("From image"))
 
     def __init__(self, options: VolumeOptions, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -26,14 +28,17 @@ class VolumeCreateForm(NameDescriptionForm):
         chosen = self.initial.get("snapshot")
         if chosen in self.snapshot_sizes:
             self.initial["size_gb"] = self.snapshot_sizes[chosen]
-        self.fields["volume_type"].choices = [("", "Default")] + [(t, t)
-                                                                   for t in options.volume_types]
+        # Translators: the cloud's default volume type.
+        self.fields["volume_type"].choices = [("", _("Default"))] + [
+            (t, t) for t in options.volume_types]
         self.fields["availability_zone"].choices = [(z, z) for z in options.zones]
-        self.fields["snapshot"].choices = [("", "None (empty volume)")] + [
-            (s.id, f"{s.display_name} ({s.size_gb} GB)") for s in options.snapshots]
+        self.fields["snapshot"].choices = [("", _("None (empty volume)"))] + [
+            (s.id, _("%(name)s (%(size)s GB)") % {"name": s.display_name, "size": s.size_gb})
+            for s in options.snapshots]
         if options.images:
-            self.fields["image"].choices = [("", "None")] + [(i.id, i.name)
-                                                              for i in options.images]
+            # Translators: no image chosen (the volume is not made from an image).
+            self.fields["image"].choices = [("", _("None"))] + [(i.id, i.name)
+                                                                 for i in options.images]
         else:
             del self.fields["image"]
 
@@ -41,7 +46,7 @@ class VolumeCreateForm(NameDescriptionForm):
         data = super().clean()
         snapshot, image = data.get("snapshot"), data.get("image")
         if snapshot and image:
-            raise forms.ValidationError("Choose a snapshot or an image, not both.")
+            raise forms.ValidationError(_("Choose a snapshot or an image, not both."))
         size = data.get("size_gb")
         if snapshot in self.snapshot_sizes and (size is None or
                                                 "size_gb" not in self.changed_data):
@@ -50,8 +55,8 @@ class VolumeCreateForm(NameDescriptionForm):
         elif size is None and "size_gb" not in self.errors:
             self.add_error("size_gb", forms.Field.default_error_messages["required"])
         if snapshot and size and size < self.snapshot_sizes.get(snapshot, 0):
-            self.add_error("size_gb", f"The snapshot needs at least "
-                                      f"{self.snapshot_sizes[snapshot]} GB.")
+            self.add_error("size_gb", _("The snapshot needs at least %(size)s GB.") % {
+                "size": self.snapshot_sizes[snapshot]})
         return data
 
     def spec(self) -> VolumeSpec:
@@ -63,7 +68,7 @@ class VolumeCreateForm(NameDescriptionForm):
 
 
 class VolumeExtendForm(BootstrapFormMixin, forms.Form):
-    size_gb = forms.IntegerField(label="New size (GB)", max_value=MAX_VOLUME_GB)
+    size_gb = forms.IntegerField(label=_("New size (GB)"), max_value=MAX_VOLUME_GB)
 
     def __init__(self, current_gb: int, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -74,22 +79,23 @@ class VolumeExtendForm(BootstrapFormMixin, forms.Form):
         size = self.cleaned_data["size_gb"]
         if size <= self.current_gb:
             raise forms.ValidationError(
-                f"A volume only grows: pick more than its {self.current_gb} GB.")
+                _("A volume only grows: pick more than its %(size)s GB.") % {
+                    "size": self.current_gb})
         return size
 
 
 class VolumeAttachForm(BootstrapFormMixin, forms.Form):
-    instance = forms.ChoiceField()
-    device = forms.CharField(required=False, max_length=32,
-                             help_text="For example /dev/sdf; empty lets the cloud choose.")
+    instance = forms.ChoiceField(label=_("Instance"))
+    device = forms.CharField(label=_("Device"), required=False, max_length=32,
+                             help_text=_("For example /dev/sdf; empty lets the cloud choose."))
 
     def __init__(self, instances: list[Instance], *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["instance"].choices = [("", "Choose an instance")] + [
+        self.fields["instance"].choices = [("", _("Choose an instance"))] + [
             (i.id, f"{i.display_name} ({i.id})") for i in instances]
 
     def clean_device(self):
         device = self.cleaned_data["device"].strip()
         if device and not DEVICE.match(device):
-            raise forms.ValidationError("A device looks like /dev/sdf or /dev/vdb.")
+            raise forms.ValidationError(_("A device looks like /dev/sdf or /dev/vdb."))
         return device

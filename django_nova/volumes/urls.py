@@ -1,3 +1,5 @@
+from django.utils.translation import gettext_lazy as _
+
 from ..menu import MenuEntry
 from ..routes import routes
 from . import views
@@ -17,7 +19,7 @@ urlpatterns = [
 ]
 
 menu = [
-    MenuEntry("Storage", "Volumes", "volumes", id="nav-volumes", order=10, needs="has_volumes"),
-    MenuEntry("Storage", "Snapshots", "snapshots", id="nav-snapshots", order=20,
+    MenuEntry("Storage", _("Volumes"), "volumes", id="nav-volumes", order=10, needs="has_volumes"),
+    MenuEntry("Storage", _("Snapshots"), "snapshots", id="nav-snapshots", order=20,
               needs="has_volumes"),
 ]

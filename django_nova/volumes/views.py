@@ -4,6 +4,8 @@ from functools import cached_property
 
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from ..conf import nova_settings
@@ -50,7 +52,7 @@ class VolumeRowView(RowView):
 
 class VolumeFormView(VolumeMixin, ChangeFormView):
     """A form about one volume (``self.volume``), back to the list when done; ``change``
-    makes it, ``success`` says so (``{name}``: the volume's)."""
+    makes it, ``success`` says so (``%(name)s``: the volume's)."""
 
     template_name = "django_nova/volumes/form.html"
     title = ""
@@ -70,7 +72,7 @@ class VolumeFormView(VolumeMixin, ChangeFormView):
 
     def act(self, form):
         self.change(form)
-        return self.success.format(name=self.volume.display_name)
+        return self.success % {"name": self.volume.display_name}
 
 
 class VolumeCreateView(VolumeMixin, ChangeFormView):
@@ -86,17 +88,18 @@ class VolumeCreateView(VolumeMixin, ChangeFormView):
         return kwargs
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(title="Create volume", **kwargs)
+        return super().get_context_data(title=_("Create volume"), **kwargs)
 
     def act(self, form):
         volume = self.volumes.create(form.spec())
-        return f"Creating volume {volume.display_name} ({volume.id})."
+        return _("Creating volume %(name)s (%(id)s).") % {"name": volume.display_name,
+                                                          "id": volume.id}
 
 
 class VolumeEditView(VolumeFormView):
     form_class = NameDescriptionForm
-    title = "Edit volume"
-    success = "Saved volume {name}."
+    title = gettext_lazy("Edit volume")
+    success = gettext_lazy("Saved volume %(name)s.")
 
     def get_initial(self):
         return {"name": self.volume.name, "description": self.volume.description}
@@ -108,8 +111,8 @@ class VolumeEditView(VolumeFormView):
 
 class VolumeExtendView(VolumeFormView):
     form_class = VolumeExtendForm
-    title = "Extend volume"
-    success = "Extending volume {name}."
+    title = gettext_lazy("Extend volume")
+    success = gettext_lazy("Extending volume %(name)s.")
     conflict_field = "size_gb"
 
     def get_form_kwargs(self):
@@ -121,8 +124,8 @@ class VolumeExtendView(VolumeFormView):
 
 class VolumeAttachView(VolumeFormView):
     form_class = VolumeAttachForm
-    title = "Attach volume"
-    success = "Attaching volume {name}."
+    title = gettext_lazy("Attach volume")
+    success = gettext_lazy("Attaching volume %(name)s.")
     conflict_field = "instance"
 
     def get_form_kwargs(self):
@@ -136,8 +139,8 @@ class VolumeAttachView(VolumeFormView):
 
 class SnapshotCreateView(VolumeFormView):
     form_class = NameDescriptionForm
-    title = "Create snapshot"
-    success = "Creating a snapshot of {name}."
+    title = gettext_lazy("Create snapshot")
+    success = gettext_lazy("Creating a snapshot of %(name)s.")
     done_url = "django_nova:snapshots"
 
     def change(self, form):
@@ -153,18 +156,27 @@ class VolumeDetachView(VolumeMixin, ActView):
         return reverse("django_nova:volumes")
 
     def doing(self):
-        return f"detach {self.volume_id}"
+        # Translators: follows "Could not"; id is the volume's id.
+        return _("detach %(id)s") % {"id": self.volume_id}
 
     def perform(self):
         self.volumes.detach(self.volume_id)
-        return f"Detaching {self.volume_id}."
+        return _("Detaching %(id)s.") % {"id": self.volume_id}
 
 
 class DeleteView(VolumeMixin, ConfirmView):
-    """Asks first (GET), deletes on POST; the cloud's refusal becomes a message."""
+    """Asks first (GET), deletes on POST; the cloud's refusal becomes a message.
 
-    kind = ""
+    Each kind says it in whole sentences: ``title`` (%(name)s), ``question``
+    (format_html, {name}), ``doing_text`` for "Could not ..." and the success
+    message ``done`` (both %(id)s).
+    """
+
     list_url = ""
+    title = ""
+    question = ""
+    doing_text = ""
+    done = ""
 
     def lookup(self, resource_id: str):
         raise NotImplementedError
@@ -179,26 +191,34 @@ class DeleteView(VolumeMixin, ConfirmView):
         return reverse(self.list_url)
 
     def doing(self):
-        return f"delete {self.kind} {self.subject.id}"
+        return self.doing_text % {"id": self.subject.id}
 
     def confirmation(self):
         subject = self.subject
         return Confirmation(
-            title=f"Delete {self.kind} {subject.display_name}",
-            question=format_html('Delete {} <span class="nova-name">{}</span>?', self.kind,
-                                 subject.display_name),
-            explanation=format_html("<code>{}</code> ({} GB) and its data are deleted. This "
-                                    "cannot be undone.", subject.id, subject.size_gb),
-            submit="Delete", submit_id="confirm-delete", cancel_url=self.cancel_url())
+            title=self.title % {"name": subject.display_name},
+            question=format_html(self.question, name=format_html(
+                '<span class="nova-name">{}</span>', subject.display_name)),
+            explanation=format_html(_("{id} ({size} GB) and its data are deleted. This cannot "
+                                      "be undone."),
+                                    id=format_html("<code>{}</code>", subject.id),
+                                    size=subject.size_gb),
+            # Translators: the button that deletes a volume or a snapshot.
+            submit=_("Delete"), submit_id="confirm-delete", cancel_url=self.cancel_url())
 
     def perform(self):
         self.remove(self.subject.id)
-        return f"Deleting {self.kind} {self.subject.id}."
+        return self.done % {"id": self.subject.id}
 
 
 class VolumeDeleteView(DeleteView):
-    kind = "volume"
     list_url = "django_nova:volumes"
+    title = gettext_lazy("Delete volume %(name)s")
+    question = gettext_lazy("Delete volume {name}?")
+    # Translators: follows "Could not"; id is the volume's id.
+    doing_text = gettext_lazy("delete volume %(id)s")
+    # Translators: success message; id is the volume's id.
+    done = gettext_lazy("Deleting volume %(id)s.")
 
     def lookup(self, resource_id):
         return self.volumes.volume(resource_id)
@@ -238,17 +258,23 @@ class SnapshotEditView(VolumeMixin, ChangeFormView):
         return {"name": self.snapshot.name, "description": self.snapshot.description}
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(title="Edit snapshot", subject=self.snapshot, **kwargs)
+        return super().get_context_data(title=_("Edit snapshot"), subject=self.snapshot,
+                                        **kwargs)
 
     def act(self, form):
         data = form.cleaned_data
         self.volumes.update_snapshot(self.snapshot.id, data["name"], data["description"])
-        return f"Saved snapshot {data['name']}."
+        return _("Saved snapshot %(name)s.") % {"name": data["name"]}
 
 
 class SnapshotDeleteView(DeleteView):
-    kind = "snapshot"
     list_url = "django_nova:snapshots"
+    title = gettext_lazy("Delete snapshot %(name)s")
+    question = gettext_lazy("Delete snapshot {name}?")
+    # Translators: follows "Could not"; id is the snapshot's id.
+    doing_text = gettext_lazy("delete snapshot %(id)s")
+    # Translators: success message; id is the snapshot's id.
+    done = gettext_lazy("Deleting snapshot %(id)s.")
 
     def lookup(self, resource_id):
         return self.volumes.snapshot(resource_id)
@@ -258,7 +284,8 @@ class SnapshotDeleteView(DeleteView):
 
 
 class VolumeBulkDeleteView(VolumeMixin, BulkDeleteView):
-    kind = "volume"
+    # Translators: what the bulk delete page deletes (mixins.BulkDeleteView, bulk_delete.html).
+    kind = gettext_lazy("volume")
     list_url = "django_nova:volumes"
 
     def delete_one(self, resource_id):
@@ -266,7 +293,8 @@ class VolumeBulkDeleteView(VolumeMixin, BulkDeleteView):
 
 
 class SnapshotBulkDeleteView(VolumeMixin, BulkDeleteView):
-    kind = "snapshot"
+    # Translators: what the bulk delete page deletes (mixins.BulkDeleteView, bulk_delete.html).
+    kind = gettext_lazy("snapshot")
     list_url = "django_nova:snapshots"
 
     def delete_one(self, resource_id):

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class RegistrationConfig(AppConfig):
     name = "openstack_dashboard.registration"
     label = "nova_registration"
-    verbose_name = "Sign-ups"
+    verbose_name = _("Sign-ups")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):

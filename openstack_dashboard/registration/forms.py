@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
 from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
 from django_registration.forms import RegistrationFormUniqueEmail
 
 from django_nova.backends import keystone_identity
@@ -16,20 +17,20 @@ from .models import Signup
 from .signups import registration_clouds
 
 # Keystone shadow users are "<id>@<cloud>": chosen names stay clear of that shape.
-no_at_sign = RegexValidator(r"^[^@]+$", "A user name cannot contain “@”.")
+no_at_sign = RegexValidator(r"^[^@]+$", _("A user name cannot contain “@”."))
 
 
 class SignupForm(BootstrapFormMixin, RegistrationFormUniqueEmail):
     """django-registration's form (unique email, password rules) plus the cloud to join."""
 
-    cloud = forms.ChoiceField(label="Cloud", help_text="Where your personal project is made.")
+    cloud = forms.ChoiceField(label=_("Cloud"), help_text=_("Where your personal project is made."))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         username = self.fields[get_user_model().USERNAME_FIELD]
         username.validators.append(no_at_sign)
-        username.label = "User name"
-        username.help_text = "Letters, digits and . + - _ only; you sign in with it."
+        username.label = _("User name")
+        username.help_text = _("Letters, digits and . + - _ only; you sign in with it.")
         username.widget.attrs.update({"autocomplete": "username", "autofocus": True})
         clouds = registration_clouds()
         self.fields["cloud"].choices = list(clouds.items())
@@ -46,7 +47,7 @@ class SignupForm(BootstrapFormMixin, RegistrationFormUniqueEmail):
         username = self.cleaned_data.get(get_user_model().USERNAME_FIELD, "")
         # An OpenStack sign-up's user is renamed later; its chosen name stays taken.
         if Signup.objects.filter(username__iexact=username).exists():
-            raise forms.ValidationError("That user name is taken.", code="unique")
+            raise forms.ValidationError(_("That user name is taken."), code="unique")
         return username
 
 

@@ -11,6 +11,7 @@ It never appears in clear text, in a page or a log.
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from django_nova.crypto import EncryptedTextField
 
@@ -20,8 +21,8 @@ class Signup(models.Model):
     PROVISIONING = "provisioning"
     ACTIVE = "active"
     FAILED = "failed"
-    STATES = [(PENDING, "Waiting for activation"), (PROVISIONING, "Provisioning"),
-              (ACTIVE, "Active"), (FAILED, "Provisioning failed")]
+    STATES = [(PENDING, _("Waiting for activation")), (PROVISIONING, _("Provisioning")),
+              (ACTIVE, _("Active")), (FAILED, _("Provisioning failed"))]
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                                 related_name="nova_signup")

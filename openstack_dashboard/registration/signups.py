@@ -17,6 +17,8 @@ from django.core.mail import mail_admins
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from django_nova.backends import make_shadow_username
 from django_nova.clouds import identity_clouds
@@ -28,6 +30,8 @@ from .models import Signup
 logger = logging.getLogger("django_nova.registration")
 
 STALE_CLAIM = timedelta(minutes=10)
+# Recorded (and mailed to the admins) in English; the user reads it translated.
+UNEXPECTED = gettext_noop("An unexpected error stopped provisioning.")
 
 
 class SignupFailed(Exception):
@@ -109,12 +113,13 @@ def activate_signup(user) -> Signup | None:
     claimed = Signup.objects.filter(claimable, pk=signup.pk).update(
         state=Signup.PROVISIONING, claimed_at=now)
     if not claimed:
-        raise SignupFailed("This account is being activated already; sign in in a moment.")
+        raise SignupFailed(_("This account is being activated already; sign in in a moment."))
     result = None
     try:
         if signup.cloud not in nova_settings()["CLOUDS"]:
             raise provisioning.ProvisioningError(
-                f"The cloud {signup.cloud!r} is no longer offered by this site.")
+                _("The cloud %(cloud)r is no longer offered by this site.")
+                % {"cloud": signup.cloud})
         # An OpenStack sign-up always needs its Keystone user (provision_user says
         # so when provisioning was switched off meanwhile).
         if is_keystone_cloud(signup.cloud) or provisioning.provisioning_enabled(signup.cloud):
@@ -136,12 +141,12 @@ def activate_signup(user) -> Signup | None:
 def _fail(signup: Signup, error: Exception, note: str = ""):
     """Mark the sign-up failed, tell the admins, and raise SignupFailed for the user."""
     known = isinstance(error, provisioning.ProvisioningError)
-    message = str(error) if known else "An unexpected error stopped provisioning."
+    message = str(error) if known else UNEXPECTED
     Signup.objects.filter(pk=signup.pk).update(state=Signup.FAILED, error=message)
     _notify_admins(signup, (message if known else f"{type(error).__name__}: {error}") + note)
     if not known:
         logger.exception("Unexpected error provisioning %s", signup.username)
-    raise SignupFailed(message) from error
+    raise SignupFailed(message if known else _(UNEXPECTED)) from error
 
 
 def _record_activation(user, signup: Signup, result) -> None:

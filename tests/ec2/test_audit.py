@@ -133,7 +133,8 @@ def test_created_private_key_never_reaches_the_log(member_client):
 
 # Views whose POST changes nothing but the session (project, region) or only hands
 # back a file built from what was posted (a new credential's one-time download).
-UNAUDITED = {"switch-project", "switch-region", "credentials-download"}
+# What changes only this session or person's view (and a download), not a project.
+UNAUDITED = {"switch-project", "switch-region", "credentials-download", "user-settings"}
 
 
 def test_switching_project_or_region_is_not_logged(member_client, project):

@@ -119,8 +119,9 @@ def test_logged_in_user_without_project_sees_no_cloud_page(client, make_user, ma
     client.force_login(make_user("nobody"))
     checked = 0
     for name, params, callback in nova_patterns():
-        # A user without a project may still change their password.
-        if name in ANONYMOUS_ALLOWED or name in ("switch-project", "password-change"):
+        # A user without a project may still change their password and settings.
+        if name in ANONYMOUS_ALLOWED or name in ("switch-project", "password-change",
+                                                 "user-settings"):
             continue
         path = url_for(name, params)
         # Admin pages need no project; they refuse non-admins all the same.

@@ -1,5 +1,7 @@
 """Elastic IPs (VPC addresses, acted on by allocation id)."""
 
+from django.utils.translation import gettext as _
+
 from ...exceptions import NotFound
 from ...resources import Address, AddressTarget
 from . import parsers
@@ -23,7 +25,7 @@ class EC2Addresses:
         result = self.session.ec2_call("describe_addresses", AllocationIds=[address_id])
         for item in result.get("Addresses", []):
             return parsers.address(item)
-        raise NotFound(f"There is no elastic IP {address_id} in this project.")
+        raise NotFound(_("There is no elastic IP %(id)s in this project.") % {"id": address_id})
 
     def address_pools(self) -> list[tuple[str, str]]:
         """EC2 has no pools to choose from: every address is a VPC address."""

@@ -1,5 +1,7 @@
 """EC2 instances, instance types and availability zones."""
 
+from django.utils.translation import gettext as _
+
 from ...exceptions import InvalidInput, NotFound
 from ...resources import AvailabilityZone, Instance, InstanceType, LaunchSpec, Page
 from . import parsers
@@ -37,7 +39,7 @@ class EC2Compute:
         found = parsers.instances(self.session.ec2_call("describe_instances",
                                                         InstanceIds=[instance_id]))
         if not found:
-            raise NotFound(f"The instance {instance_id} does not exist.")
+            raise NotFound(_("The instance %(id)s does not exist.") % {"id": instance_id})
         return found[0]
 
     def instance_names(self, instance_ids):
@@ -70,14 +72,14 @@ class EC2Compute:
 
     def instance_action(self, action, instance_ids):
         if action not in SUPPORTED_ACTIONS:
-            raise InvalidInput(f"Unknown instance action {action!r}.")
+            raise InvalidInput(_("Unknown instance action %(action)s.") % {"action": repr(action)})
         self.session.ec2_call(f"{action}_instances", InstanceIds=list(instance_ids))
 
     def resize(self, instance_id, instance_type_id):
-        raise InvalidInput("This cloud cannot resize instances from the dashboard.")
+        raise InvalidInput(_("This cloud cannot resize instances from the dashboard."))
 
     def rebuild(self, instance_id, image_id):
-        raise InvalidInput("This cloud cannot rebuild instances.")
+        raise InvalidInput(_("This cloud cannot rebuild instances."))
 
     def console_output(self, instance_id):
         result = self.session.ec2_call("get_console_output", InstanceId=instance_id)
@@ -91,7 +93,7 @@ class EC2Compute:
         self.session.ec2_call("delete_tags", Resources=[instance_id], Tags=[{"Key": key}])
 
     def add_label(self, instance_id, label):
-        raise InvalidInput("This cloud has no instance labels; use tags.")
+        raise InvalidInput(_("This cloud has no instance labels; use tags."))
 
     remove_label = add_label
 

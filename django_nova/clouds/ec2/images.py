@@ -1,5 +1,7 @@
 """EC2 images (AMIs): the project's own, shared with it, and public ones."""
 
+from django.utils.translation import gettext as _
+
 from ...exceptions import InvalidInput
 from . import parsers
 from .session import EC2Session
@@ -19,7 +21,7 @@ class EC2Images:
             params = {"Owners": list(owners),
                       "Filters": [{"Name": "is-public", "Values": ["true"]}]}
         else:
-            raise InvalidInput(f"Unknown image scope {scope!r}.")
+            raise InvalidInput(_("Unknown image scope %(scope)s.") % {"scope": repr(scope)})
         result = self.session.ec2_call("describe_images", **params)
         return [parsers.image(item) for item in result.get("Images", [])]
 
@@ -51,7 +53,8 @@ class EC2Images:
 
     def upload_image(self, name, data, size, disk_format, container_format, min_disk_gb,
                      min_ram_mb):
-        raise InvalidInput("This cloud does not take image uploads; register from a snapshot.")
+        raise InvalidInput(_("This cloud does not take image uploads; register from a "
+                             "snapshot."))
 
     def register_image(self, snapshot_id, name, description):
         result = self.session.ec2_call(

@@ -5,6 +5,7 @@ import binascii
 import json
 
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 
 from ...exceptions import InvalidInput, NotFound
 from ...resources import (
@@ -175,7 +176,7 @@ def decode_rule_id(rule_id: str) -> tuple[str, dict]:
             if port is not None:
                 permission[key] = int(port)
     except (binascii.Error, ValueError, TypeError, KeyError, UnicodeDecodeError) as error:
-        raise NotFound("This security group has no such rule.") from error
+        raise NotFound(_("This security group has no such rule.")) from error
     return direction, permission
 
 
@@ -233,7 +234,8 @@ def permission(rule: SecurityGroupRule) -> dict:
         granted = {"IpProtocol": rule.protocol, "FromPort": low,
                    "ToPort": high if high is not None else low}
     else:
-        raise InvalidInput(f"Unsupported protocol {rule.protocol!r}.")
+        raise InvalidInput(_("Unsupported protocol %(protocol)s.")
+                           % {"protocol": repr(rule.protocol)})
     if rule.remote_group_id:
         granted["UserIdGroupPairs"] = [{"GroupId": rule.remote_group_id}]
     elif ipv6:

@@ -1,5 +1,7 @@
 """EC2 (VPC) security groups: ingress and egress rules, and an instance's groups."""
 
+from django.utils.translation import gettext as _
+
 from ...exceptions import Conflict, InvalidInput
 from ...resources import Instance, SecurityGroup, SecurityGroupRule
 from . import parsers
@@ -22,8 +24,8 @@ class EC2SecurityGroups:
         return SecurityGroup(id=result["GroupId"], name=name, description=description)
 
     def update_security_group(self, group_id: str, name: str, description: str) -> None:
-        raise InvalidInput("EC2 cannot rename a security group or change its description. "
-                           "Create a new group instead and move instances to it.")
+        raise InvalidInput(_("EC2 cannot rename a security group or change its description. "
+                             "Create a new group instead and move instances to it."))
 
     def delete_security_group(self, group_id: str) -> None:
         # AWS refuses with DependencyViolation; some EC2 endpoints (moto) delete anyway.
@@ -32,8 +34,8 @@ class EC2SecurityGroups:
             {"Name": "instance-state-name", "Values": LIVE_STATES}])
         users = [i.id for i in parsers.instances(result)]
         if users:
-            raise Conflict(f"The security group is in use by {', '.join(sorted(users))}.",
-                           "DependencyViolation")
+            raise Conflict(_("The security group is in use by %(instances)s.")
+                           % {"instances": ", ".join(sorted(users))}, "DependencyViolation")
         self.session.ec2_call("delete_security_group", GroupId=group_id)
 
     def add_rule(self, group_id: str, rule: SecurityGroupRule) -> None:
@@ -54,6 +56,6 @@ class EC2SecurityGroups:
 
     def set_instance_groups(self, instance: Instance, group_ids: list[str]) -> None:
         if not group_ids:
-            raise InvalidInput("An EC2 instance needs at least one security group.")
+            raise InvalidInput(_("An EC2 instance needs at least one security group."))
         self.session.ec2_call("modify_instance_attribute", InstanceId=instance.id,
                               Groups=list(group_ids))

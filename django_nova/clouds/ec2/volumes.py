@@ -1,5 +1,7 @@
 """EBS volumes and snapshots."""
 
+from django.utils.translation import gettext as _
+
 from ...exceptions import InvalidInput
 from ...resources import Snapshot, Volume, VolumeSpec
 from . import parsers
@@ -32,9 +34,9 @@ class EC2Volumes:
 
     def create_volume(self, spec: VolumeSpec) -> Volume:
         if spec.image_id:
-            raise InvalidInput("EC2 makes volumes from snapshots, not straight from images.")
+            raise InvalidInput(_("EC2 makes volumes from snapshots, not straight from images."))
         if not spec.availability_zone:
-            raise InvalidInput("EC2 volumes need an availability zone.")
+            raise InvalidInput(_("EC2 volumes need an availability zone."))
         params = {"Size": spec.size_gb, "AvailabilityZone": spec.availability_zone}
         if tags := _name_tags("volume", spec.name, spec.description):
             params["TagSpecifications"] = tags

@@ -12,6 +12,7 @@ from functools import cached_property
 
 from django.core import checks
 from django.core.cache import cache
+from django.utils.translation import gettext_lazy as _
 
 from ...exceptions import CloudError
 from ...resources import Capabilities
@@ -40,7 +41,8 @@ EXTENSIONS_CACHE_SECONDS = 3600
 class OpenStackCloud(Cloud):
     KEEPS_IDENTITY = True
     CAPABILITIES = Capabilities(
-        instance_type_label="Flavor", tags_label="Metadata", has_labels=True,
+        instance_type_label=_("Flavor"), instance_types_label=_("Flavors"),
+        tags_label=_("Metadata"), has_labels=True,
         uploads_images=True, volume_sources=("snapshot", "image"),
     )
 

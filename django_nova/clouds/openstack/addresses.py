@@ -4,6 +4,8 @@ Neutron's ``fip-port-details`` extension names the port's server in the
 floating IP itself, so the list needs no port lookups.
 """
 
+from django.utils.translation import gettext as _
+
 from ...exceptions import InvalidInput, NotFound
 from ...resources import Address, AddressTarget
 from .session import OpenStackSession
@@ -44,12 +46,13 @@ class OpenStackAddresses:
     def get_address(self, address_id: str) -> Address:
         ip = self.session.call(self._neutron.get_ip, address_id)
         if ip.project_id and ip.project_id != self.session.project_id:
-            raise NotFound(f"There is no floating IP {address_id} in this project.")
+            raise NotFound(_("There is no floating IP %(id)s in this project.")
+                           % {"id": address_id})
         return _address(ip, {})
 
     def allocate_address(self, pool: str = "") -> Address:
         if not pool:
-            raise InvalidInput("Choose the external network to allocate from.")
+            raise InvalidInput(_("Choose the external network to allocate from."))
         ip = self.session.call(self._neutron.create_ip, floating_network_id=pool)
         return _address(ip, dict(self.address_pools()))
 
@@ -79,7 +82,7 @@ class OpenStackAddresses:
             ports = self.session.call(lambda: list(self._neutron.ports(
                 device_id=target.instance_id)))
             if not ports:
-                raise InvalidInput("This server has no network port to associate with.")
+                raise InvalidInput(_("This server has no network port to associate with."))
             port_id = ports[0].id
         params = {"port_id": port_id}
         if fixed_ip:

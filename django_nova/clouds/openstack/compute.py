@@ -2,6 +2,7 @@
 
 import base64
 
+from django.utils.translation import gettext as _
 from openstack.compute.v2.server import Server
 
 from ...exceptions import InvalidInput
@@ -93,7 +94,7 @@ class OpenStackCompute:
 
     def instance_action(self, action, instance_ids):
         if action not in PROXY_ACTIONS:
-            raise InvalidInput(f"Unknown instance action {action!r}.")
+            raise InvalidInput(_("Unknown instance action %(action)s.") % {"action": repr(action)})
         method, args = PROXY_ACTIONS[action]
         for instance_id in instance_ids:
             self.session.call(getattr(self._nova, method), instance_id, *args)

@@ -9,6 +9,8 @@ the current project.  A new credential's secret passes through
 
 from datetime import UTC, datetime
 
+from django.utils.translation import gettext as _
+
 from ...exceptions import Forbidden, NotFound
 from ...resources import ApplicationCredential, NewApplicationCredential
 from . import parsers
@@ -47,7 +49,8 @@ class OpenStackApplicationCredentials:
     def delete_application_credential(self, credential_id: str) -> None:
         """Delete one of the user's credentials of the current project; others are NotFound."""
         identity = self.session.conn.identity
-        missing = NotFound(f"No application credential {credential_id} in this project.")
+        missing = NotFound(_("No application credential %(id)s in this project.")
+                           % {"id": credential_id})
         try:
             credential = self.session.call(identity.get_application_credential, self._user_id,
                                            credential_id)

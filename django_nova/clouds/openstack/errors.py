@@ -13,6 +13,7 @@ import re
 
 import requests
 import urllib3
+from django.utils.translation import gettext_lazy as _
 from keystoneauth1 import exceptions as ks_exceptions
 from openstack import exceptions as sdk_exceptions
 
@@ -21,24 +22,24 @@ from ..calls import raised_inside
 
 log = logging.getLogger(__name__)
 
-NO_ANSWER = "The cloud did not answer. It may be down or unreachable; try again in a moment."
-NO_API_RESPONSE = ("The cloud answered with something that is not an API response (a "
-                   "proxy's error page, or a cut-off answer).")
-NO_VERSION = ("The cloud's service did not say which API versions it offers (it may be "
-              "starting or failing); try again in a moment.")
-NOT_OFFERED = "This cloud offers no such service in this region."
+NO_ANSWER = _("The cloud did not answer. It may be down or unreachable; try again in a moment.")
+NO_API_RESPONSE = _("The cloud answered with something that is not an API response (a "
+                    "proxy's error page, or a cut-off answer).")
+NO_VERSION = _("The cloud's service did not say which API versions it offers (it may be "
+               "starting or failing); try again in a moment.")
+NOT_OFFERED = _("This cloud offers no such service in this region.")
 # Where the cloud said nothing worth showing: what each kind of refusal means.
 BY_STATUS = {
-    400: "The cloud refused the request as made.",
-    401: "The cloud did not accept the login, or it has expired; sign in again.",
-    403: "The cloud does not allow this.",
-    404: "The cloud has no such resource (it may have been deleted).",
-    409: "The cloud refused the change: the resource is busy or in the way.",
-    412: "The resource changed meanwhile; reload and try again.",
-    413: "The request is too large for the cloud.",
-    429: "The cloud is asking for fewer requests; try again in a moment.",
+    400: _("The cloud refused the request as made."),
+    401: _("The cloud did not accept the login, or it has expired; sign in again."),
+    403: _("The cloud does not allow this."),
+    404: _("The cloud has no such resource (it may have been deleted)."),
+    409: _("The cloud refused the change: the resource is busy or in the way."),
+    412: _("The resource changed meanwhile; reload and try again."),
+    413: _("The request is too large for the cloud."),
+    429: _("The cloud is asking for fewer requests; try again in a moment."),
 }
-SERVER_ERROR = "The cloud failed to complete the request; try again in a moment."
+SERVER_ERROR = _("The cloud failed to complete the request; try again in a moment.")
 # Packages whose internal errors (a KeyError on an answer missing a field, a ValueError
 # when version discovery failed) are the cloud's answer not being what the API promises.
 LIBRARIES = ("openstack", "keystoneauth1", "requests", "urllib3", "json", "http", "socket",
@@ -143,8 +144,8 @@ def call(action, *args, **kwargs):
 
 def _keystoneauth(error: ks_exceptions.ClientException) -> errors.CloudError:
     if isinstance(error, ks_exceptions.Unauthorized):
-        return errors.Forbidden("Keystone did not accept those credentials, or the login "
-                                "has expired.")
+        return errors.Forbidden(_("Keystone did not accept those credentials, or the login "
+                                  "has expired."))
     if isinstance(error, ks_exceptions.HttpError):
         return from_status(error.http_status, _ks_words(error))
     if isinstance(error, ks_exceptions.EndpointNotFound):
@@ -156,12 +157,12 @@ def _keystoneauth(error: ks_exceptions.ClientException) -> errors.CloudError:
     if isinstance(error, ks_exceptions.InvalidResponse):
         return errors.Unavailable(NO_API_RESPONSE)
     if isinstance(error, ks_exceptions.MissingAuthMethods):
-        return errors.Forbidden("Keystone asks for more ways to sign in than a password "
-                                "(multi-factor), which this dashboard does not offer.")
+        return errors.Forbidden(_("Keystone asks for more ways to sign in than a password "
+                                  "(multi-factor), which this dashboard does not offer."))
     if isinstance(error, ks_exceptions.AuthorizationFailure):
         return errors.Forbidden(BY_STATUS[401])
-    return errors.CloudError("The cloud's identity service could not be used; the server "
-                             "log says why.")
+    return errors.CloudError(_("The cloud's identity service could not be used; the server "
+                               "log says why."))
 
 
 def _openstacksdk(error: sdk_exceptions.SDKException) -> errors.CloudError:
@@ -175,9 +176,9 @@ def _openstacksdk(error: sdk_exceptions.SDKException) -> errors.CloudError:
     if isinstance(error, sdk_exceptions.InvalidResponse):
         return errors.Unavailable(NO_API_RESPONSE)
     if isinstance(error, sdk_exceptions.ResourceTimeout):
-        return errors.Unavailable("The cloud took too long to finish; try again in a moment.")
+        return errors.Unavailable(_("The cloud took too long to finish; try again in a moment."))
     if isinstance(error, sdk_exceptions.DuplicateResource):
-        return errors.Conflict("More than one resource has that name; use its id.")
+        return errors.Conflict(_("More than one resource has that name; use its id."))
     if isinstance(error, sdk_exceptions.InvalidRequest | sdk_exceptions.ValidationException
                   | sdk_exceptions.InvalidResourceQuery):
         return errors.InvalidInput(BY_STATUS[400])

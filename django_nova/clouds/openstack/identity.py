@@ -17,6 +17,7 @@ from collections.abc import Callable
 from functools import cached_property
 
 import openstack.connection
+from django.utils.translation import gettext as _
 from openstack import exceptions as sdk_exceptions
 from openstack.config import OpenStackConfig
 
@@ -28,6 +29,7 @@ from ...resources import (
     IdentityUser,
     ProjectResource,
     RoleAssignment,
+    resource_kind,
 )
 from . import keystone
 from .errors import call as _call
@@ -83,7 +85,7 @@ class KeystoneAdmin:
             return self._domain_id
         found = _call(self.conn.identity.find_domain, self._domain or "default")
         if found is None:
-            raise NotFound(f"Keystone has no domain {self._domain!r}.")
+            raise NotFound(_("Keystone has no domain %(domain)s.") % {"domain": repr(self._domain)})
         return found.id
 
     # Projects
@@ -98,7 +100,7 @@ class KeystoneAdmin:
     def get_project(self, project_id: str) -> IdentityProject:
         project = _call(self.conn.identity.get_project, project_id)
         if project.domain_id != self.domain_id or project.is_domain:
-            raise NotFound(f"There is no project {project_id} in this domain.")
+            raise NotFound(_("There is no project %(id)s in this domain.") % {"id": project_id})
         return _project(project, self.cloud_key)
 
     def find_project(self, name: str) -> IdentityProject | None:
@@ -156,8 +158,8 @@ class KeystoneAdmin:
             for item in listings[kind]():
                 name = (getattr(item, "floating_ip_address", None) if kind == "floating IP"
                         else getattr(item, "name", None))
-                found.append(ProjectResource(kind=kind, id=item.id, name=name or "",
-                                             region=region))
+                found.append(ProjectResource(kind=resource_kind(kind), id=item.id,
+                                             name=name or "", region=region))
                 if len(found) >= limit:
                     break
             return found
@@ -171,7 +173,7 @@ class KeystoneAdmin:
     def get_user(self, user_id: str) -> IdentityUser:
         user = _call(self.conn.identity.get_user, user_id)
         if user.domain_id != self.domain_id:
-            raise NotFound(f"There is no user {user_id} in this domain.")
+            raise NotFound(_("There is no user %(id)s in this domain.") % {"id": user_id})
         return _user(user)
 
     def find_user(self, name: str) -> IdentityUser | None:
@@ -223,7 +225,7 @@ class KeystoneAdmin:
     def find_role(self, name_or_id: str) -> IdentityRole:
         found = _call(self.conn.identity.find_role, name_or_id)
         if found is None:
-            raise NotFound(f"Keystone has no role {name_or_id!r}.")
+            raise NotFound(_("Keystone has no role %(role)s.") % {"role": repr(name_or_id)})
         return IdentityRole(id=found.id, name=found.name)
 
     def _assignments(self, **query) -> list[RoleAssignment]:
@@ -255,7 +257,7 @@ class KeystoneAdmin:
         done = _call(self.conn.identity.assign_project_role_to_user, project_id, user_id,
                      role_id)
         if done is False:
-            raise CloudError("Keystone did not assign the role.")
+            raise CloudError(_("Keystone did not assign the role."))
 
     def unassign_role(self, project_id: str, user_id: str, role_id: str) -> None:
         _call(self.conn.identity.unassign_project_role_from_user, project_id, user_id, role_id)
@@ -283,15 +285,16 @@ def for_service(cloud_key: str, config: dict) -> KeystoneAdmin:
     provisioning = config.get("PROVISIONING") or {}
     name = provisioning.get("SERVICE_CLOUD") or ""
     if not name:
-        raise CloudError(f"Cloud {cloud_key!r} names no PROVISIONING SERVICE_CLOUD.")
+        raise CloudError(_("Cloud %(cloud)s names no PROVISIONING SERVICE_CLOUD.")
+                         % {"cloud": repr(cloud_key)})
     path = provisioning.get("CLOUDS_YAML") or ""
     try:
         loader = OpenStackConfig(config_files=[path]) if path else OpenStackConfig()
         region = loader.get_one(cloud=name, api_timeout=nova_settings()["READ_TIMEOUT"])
     except (sdk_exceptions.ConfigException, OSError, KeyError) as error:
         log.error("provisioning service account %r of cloud %s: %s", name, cloud_key, error)
-        raise CloudError("The cloud's provisioning service account is not configured "
-                         "correctly; the server log says why.") from error
+        raise CloudError(_("The cloud's provisioning service account is not configured "
+                           "correctly; the server log says why.")) from error
 
     def connect(region_name: str) -> openstack.connection.Connection:
         return openstack.connection.Connection(config=region, app_name="django-nova")

@@ -1,5 +1,7 @@
 """Glance images: the project's own, shared with it, public; uploads from the browser."""
 
+from django.utils.translation import gettext as _
+
 from ...exceptions import InvalidInput
 from . import parsers
 from .session import OpenStackSession
@@ -18,7 +20,7 @@ class OpenStackImages:
                    "shared": {"visibility": "shared"},
                    "public": {"visibility": "public"}}.get(scope)
         if filters is None:
-            raise InvalidInput(f"Unknown image scope {scope!r}.")
+            raise InvalidInput(_("Unknown image scope %(scope)s.") % {"scope": repr(scope)})
         return self.session.call(lambda: [parsers.image(i)
                                           for i in self._glance.images(**filters)])
 
@@ -55,4 +57,4 @@ class OpenStackImages:
         return created.id
 
     def register_image(self, snapshot_id, name, description):
-        raise InvalidInput("This cloud registers images by upload, not from snapshots.")
+        raise InvalidInput(_("This cloud registers images by upload, not from snapshots."))

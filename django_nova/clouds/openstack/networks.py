@@ -1,10 +1,18 @@
 """Neutron networks, subnets and routers of the project's own."""
 
+from django.utils.translation import gettext_lazy as _
+
 from ...exceptions import NotFound
 from ...resources import Network, Router, Subnet
 from . import parsers
 from .session import OpenStackSession
 
+# What a wrong id says, for each kind of resource ``_own`` is asked about.
+NOT_HERE = {
+    "network": _("There is no network %(id)s in this project."),
+    "subnet": _("There is no subnet %(id)s in this project."),
+    "router": _("There is no router %(id)s in this project."),
+}
 ROUTER_INTERFACE_OWNERS = ("network:router_interface", "network:router_interface_distributed",
                            "network:ha_router_replicated_interface")
 
@@ -20,7 +28,7 @@ class OpenStackNetworks:
     def _own(self, resource, noun: str, resource_id: str):
         """``resource`` if the project owns it; NotFound otherwise (as for a wrong id)."""
         if (resource.project_id or "") != self.session.project_id:
-            raise NotFound(f"There is no {noun} {resource_id} in this project.")
+            raise NotFound(NOT_HERE[noun] % {"id": resource_id})
         return resource
 
     def _subnets(self, **filters) -> list[Subnet]:

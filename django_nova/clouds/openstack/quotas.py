@@ -5,6 +5,8 @@ changing them and listing every project needs the admin role, which the
 cloud checks against the caller's own token.
 """
 
+from django.utils.translation import gettext as _
+
 from ...exceptions import InvalidInput
 from ...resources import IdentityProject, InstanceUsage, QuotaUsage
 from . import parsers
@@ -25,7 +27,7 @@ class OpenStackQuotas:
 
     def _resources(self, service: str) -> tuple[str, ...]:
         if service not in SERVICE_RESOURCES:
-            raise InvalidInput(f"Unknown quota service {service!r}.")
+            raise InvalidInput(_("Unknown quota service %(service)s.") % {"service": repr(service)})
         return SERVICE_RESOURCES[service]
 
     def quota_usage(self, project_id: str, service: str) -> list[QuotaUsage]:

@@ -7,6 +7,8 @@ name, so groups that share a name stay distinct.
 
 from dataclasses import replace
 
+from django.utils.translation import gettext as _
+
 from ...exceptions import InvalidInput, NotFound
 from ...resources import Instance, SecurityGroup, SecurityGroupRule
 from . import parsers
@@ -76,6 +78,6 @@ class OpenStackSecurityGroups:
             except NotFound:
                 # Nova applies groups to the server's ports; a server without any says 404.
                 if not self._ports(instance.id):
-                    raise InvalidInput("This server has no network port, and security groups "
-                                       "apply to ports: there is nothing to change.") from None
+                    raise InvalidInput(_("This server has no network port, and security groups "
+                                         "apply to ports: there is nothing to change.")) from None
                 raise

@@ -82,6 +82,10 @@
   var status = form.querySelector("[data-nova-upload-status]");
   var failure = form.querySelector("[data-nova-upload-error]");
   var button = form.querySelector("button[type=submit]");
+  // The words come translated from the page (data-nova-text-* on the form); {n} is a number (or a percentage).
+  function say(name, number) {
+    return (form.dataset["novaText" + name] || "").replace("{n}", String(number));
+  }
 
   function showErrors(errors) {
     form.querySelectorAll(".nova-js-error").forEach(function (el) { el.remove(); });
@@ -110,8 +114,7 @@
       if (!e.lengthComputable) { return; }
       var percent = Math.round(100 * e.loaded / e.total);
       bar.style.width = percent + "%";
-      status.textContent = percent < 100 ? "Uploading… " + percent + "%"
-                                         : "Handing the image to the cloud…";
+      status.textContent = percent < 100 ? say("Uploading", percent + "%") : say("Handing");
     });
     xhr.addEventListener("load", function () {
       var answer = {};
@@ -119,12 +122,12 @@
       if (answer.redirect) { window.location.assign(answer.redirect); return; }
       box.classList.add("d-none");
       button.disabled = false;
-      showErrors(answer.errors || {"__all__": ["The upload failed (" + xhr.status + ")."]});
+      showErrors(answer.errors || {"__all__": [say("Failed", xhr.status)]});
     });
     xhr.addEventListener("error", function () {
       box.classList.add("d-none");
       button.disabled = false;
-      showErrors({"__all__": ["The upload was interrupted. Check your connection and try again."]});
+      showErrors({"__all__": [say("Interrupted")]});
     });
     box.classList.remove("d-none");
     button.disabled = true;
