@@ -68,7 +68,8 @@ setup(
     # Namespace discovery, so template and static folders travel as package data.
     packages=find_namespace_packages(include=["django_nova", "django_nova.*"]),
     include_package_data=True,
-    package_data={"django_nova": ["templates/**/*", "static/**/*", "data/*"]},
+    package_data={"django_nova": ["templates/**/*", "static/**/*", "data/*",
+                                  "locale/*/LC_MESSAGES/*"]},
     install_requires=[
         "Django>=5.2",
         "boto3>=1.40",

@@ -25,9 +25,11 @@ def shape(path: str) -> tuple:
     return parts.path, tuple(sorted({key for key, _ in parse_qsl(parts.query)}))
 
 
-def crawl(client: Client, start=STARTS, **headers) -> list[str]:
-    """Every HTML page reachable from ``start`` by same-site links, one per shape."""
-    seen, pages, queue = set(), [], deque(start)
+def crawl(client: Client, start=STARTS, done=(), **headers) -> dict[str, str]:
+    """Every HTML page reachable from ``start`` by same-site links, one per shape: path ->
+    its HTML.  Pages whose shape is in ``done`` (another walker's) are followed, not kept."""
+    seen, pages, queue = set(), {}, deque(start)
+    done = {shape(path) for path in done}
     while queue and len(pages) < MAX_PAGES:
         path = queue.popleft().replace("&amp;", "&")
         if shape(path) in seen or SKIP.search(path):
@@ -36,8 +38,10 @@ def crawl(client: Client, start=STARTS, **headers) -> list[str]:
         response = client.get(path, headers=headers)
         if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
             continue
-        pages.append(path)
-        queue.extend(LINK.findall(response.content.decode()))
+        html = response.content.decode()
+        if shape(path) not in done:
+            pages[path] = html
+        queue.extend(LINK.findall(html))
     return pages
 
 

@@ -72,12 +72,14 @@ def furnished(transactional_db, member, project, make_user, launch, ec2):
 def test_no_serious_violation_on_any_page(live_server, furnished, browser, settings):
     settings.REGISTRATION_OPEN = True
     axe = axe_source()
-    checked, failures, counts = 0, {}, []
+    checked, failures, counts, done = 0, {}, [], []
     for who in ("member", "admin"):
         client = Client()
         client.force_login(furnished[who])
-        pages = crawl(client)
-        assert len(pages) >= (30 if who == "admin" else 20), pages
+        # The admin's walk checks only what the member's did not (admin pages, mostly).
+        pages = list(crawl(client, done=done))
+        done += pages
+        assert len(pages) >= 20, pages
         browser.delete_all_cookies()
         sign_in(browser, live_server.url, furnished[who].username)
         failures |= {f"{who} {path}": found for path, found in

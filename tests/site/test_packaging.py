@@ -32,6 +32,11 @@ EXPECTED = [
     "django_nova/static/django_nova/vendor/htmx/LICENSE",
     "django_nova/data/embedded_images.json",
     "django_nova/migrations/0001_initial.py",
+    # The compiled catalogs (and their sources).
+    "django_nova/locale/de/LC_MESSAGES/django.mo",
+    "django_nova/locale/de/LC_MESSAGES/django.po",
+    "django_nova/locale/zh_Hans/LC_MESSAGES/django.mo",
+    "django_nova/locale/zh_Hans/LC_MESSAGES/django.po",
 ]
 VENDORED = [name for name in EXPECTED if "/vendor/" in name]
 # distutils' "warning: ..." lines and Python warnings (SetuptoolsDeprecationWarning...);
