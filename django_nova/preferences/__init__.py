@@ -8,6 +8,7 @@ choice leaves Django's LocaleMiddleware (cookie, then Accept-Language) in charge
 
 import zoneinfo
 from dataclasses import dataclass
+from functools import cache
 
 from django.conf import settings
 from django.utils import timezone, translation
@@ -34,8 +35,10 @@ def languages() -> list[tuple[str, str]]:
     return found
 
 
-def time_zones() -> list[str]:
-    return sorted(zoneinfo.available_timezones() - {"localtime", "Factory"})
+@cache
+def time_zones() -> tuple[str, ...]:
+    """The zones of the host's tz database (read once: listing them walks the disk)."""
+    return tuple(sorted(zoneinfo.available_timezones() - {"localtime", "Factory"}))
 
 
 def of(user) -> Preferences:
