@@ -55,3 +55,6 @@ def furnish(launch, ec2) -> None:
     ec2.create_security_group(GroupName="web", Description="web servers")
     ec2.allocate_address(Domain="vpc")
     ec2.create_image(InstanceId=instance_id, Name="web-image")
+    # The longest a tag may be, and a long key pair name: they must wrap, not widen pages.
+    ec2.create_tags(Resources=[instance_id], Tags=[{"Key": "k" * 128, "Value": "v" * 256}])
+    ec2.create_key_pair(KeyName="deploy-" + "x" * 80)
