@@ -6,9 +6,10 @@ from functools import cached_property
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
@@ -18,9 +19,11 @@ from django.views.generic import FormView, TemplateView, View
 from . import audit
 from .concurrency import gather_outcomes, outcome_error
 from .exceptions import CloudError, Conflict, InvalidInput, NotFound
+from .htmx import page_behind
 from .resources import ACTIONS, Action
 from .services import submissions
 from .services.compute import ComputeService
+from .states import state_label
 
 # The hidden field that carries a form's one-time token (includes/form.html writes it).
 SUBMISSION_FIELD = "nova_submission"
@@ -55,6 +58,15 @@ class OneTimeSecretMixin:
         return response
 
 
+def safe_next(request, default: str) -> str:
+    """The ``next`` parameter if it points to this site, else ``default``."""
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+            candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return candidate
+    return default
+
+
 class ProjectViewMixin(LoginRequiredMixin):
     """Login required, and a current project: pages act inside one project only."""
 
@@ -68,13 +80,7 @@ class ProjectViewMixin(LoginRequiredMixin):
         return ComputeService(self.request.nova)
 
     def safe_next(self, default: str) -> str:
-        """The ``next`` parameter if it points to this site, else ``default``."""
-        candidate = self.request.POST.get("next") or self.request.GET.get("next") or ""
-        if candidate and url_has_allowed_host_and_scheme(
-                candidate, allowed_hosts={self.request.get_host()},
-                require_https=self.request.is_secure()):
-            return candidate
-        return default
+        return safe_next(self.request, default)
 
 
 class AdminRequiredMixin(LoginRequiredMixin):
@@ -210,6 +216,12 @@ class ChangeFormView(CloudFormView):
         return redirect(self.get_done_url())
 
 
+def named(name: str) -> str:
+    """A resource's name for a sentence built with ``format_html`` (escaped, and marked so
+    long or odd names wrap)."""
+    return format_html('<span class="nova-name">{}</span>', name)
+
+
 @dataclass(frozen=True)
 class Confirmation:
     """What a confirm page says, in the one template ``django_nova/confirm.html``.
@@ -310,6 +322,9 @@ class PolledRowMixin:
 
     http_method_names = ["get"]
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(page_path=page_behind(self.request), **kwargs)
+
     def get(self, request, *args, **kwargs):
         try:
             return super().get(request, *args, **kwargs)
@@ -319,12 +334,60 @@ class PolledRowMixin:
             raise
 
 
-def simple_action(name: str) -> Action:
-    """An instance action that needs neither a confirmation nor a choice (404 otherwise)."""
+def instance_action(name: str) -> Action:
+    """An instance action of the instance-action URL: not one with a form page or its own
+    confirmation page (terminate); 404 otherwise."""
     action = ACTIONS.get(name)
-    if action is None or action.confirm or action.form_url:
+    if action is None or action.destroys or action.form_url:
         raise Http404(_("No such action."))
     return action
+
+
+class InstanceActionMixin(ConfirmActionMixin):
+    """Start, stop, reboot, pause...: those that interrupt what runs on the instance ask
+    first (GET says what will happen, and the POST acts), the others act on POST at once.
+
+    Views set ``compute`` (the service of the instance's project) and ``instance_id`` in
+    ``load``, after calling this mixin's.
+    """
+
+    def load(self, action, **kwargs):
+        self.action = instance_action(action)
+
+    def get(self, request, *args, **kwargs):
+        if not instance_action(kwargs["action"]).confirm:
+            return HttpResponseNotAllowed(["POST"])
+        return super().get(request, *args, **kwargs)
+
+    def done_url(self):
+        return safe_next(self.request, self.cancel_url())
+
+    def doing(self):
+        # Translators: follows "Could not"; action is an instance action's label in lower
+        # case ("reboot"), instance the instance's id.
+        return _("%(action)s %(instance)s") % {"action": self.action.label.lower(),
+                                               "instance": self.instance_id}
+
+    def confirmation(self):
+        instance, action = self.compute.instance(self.instance_id), self.action
+        next_url = safe_next(self.request, self.cancel_url())
+        return Confirmation(
+            # Translators: a confirmation page's title: "Reboot instance web-1".
+            title=_("%(action)s instance %(name)s") % {"action": action.label,
+                                                      "name": instance.display_name},
+            # Translators: the confirmation's question: "Reboot instance web-1?".
+            question=format_html(_("{action} instance {name}?"), action=action.label,
+                                 name=named(instance.display_name)),
+            subject_id=instance.id, explanation=action.effect,
+            details=((_("State"), state_label(instance.state)),),
+            submit=action.label, submit_id=f"confirm-{action.name}", danger=False,
+            cancel_url=next_url, fields=(("next", next_url),))
+
+    def perform(self):
+        self.compute.act(self.action.name, [self.instance_id])
+        # Translators: action is an instance action's label in lower case ("reboot").
+        return _("Asked the cloud to %(action)s %(instance)s.") % {
+            "action": self.action.label.lower(), "instance": self.instance_id}
 
 
 class ActView(ActMixin, ProjectViewMixin, View):

@@ -24,10 +24,18 @@ class Action:
 
     name: str
     label: str
-    # Actions that destroy or disrupt ask for confirmation first.
-    confirm: bool = False
+    # What it does to what runs on the instance, said on its confirmation page: an
+    # action that interrupts a workload or may lose data asks first.
+    effect: str = ""
     # Actions that need a choice (a flavor, an image) have a form page of this URL name.
     form_url: str = ""
+    # Terminate: it deletes the instance (its own confirmation page, apart in the menu).
+    destroys: bool = False
+
+    @property
+    def confirm(self) -> bool:
+        """It asks first, on a confirmation page."""
+        return bool(self.effect) or self.destroys
 
 
 # Every instance action a cloud may offer; each cloud's parts say which apply when.
@@ -36,14 +44,22 @@ ACTIONS = {action.name: action for action in (
     # Translators: a verb, an action on an instance.
     Action("start", _("Start")),
     # Translators: a verb, an action on an instance.
-    Action("stop", _("Stop")),
-    Action("reboot", _("Reboot")),
-    Action("hard-reboot", _("Hard reboot")),
+    Action("stop", _("Stop"), _(
+        "The instance shuts down: everything running on it stops until it is started again. "
+        "Data on its instance-store (ephemeral) disks may be lost.")),
+    Action("reboot", _("Reboot"), _(
+        "The instance restarts: what runs on it is interrupted while it boots again.")),
+    Action("hard-reboot", _("Hard reboot"), _(
+        "The instance is power-cycled without a clean shutdown: what its programs have not "
+        "yet written to disk is lost.")),
     # Translators: a verb, an action on an instance.
-    Action("pause", _("Pause")),
+    Action("pause", _("Pause"), _(
+        "The instance is frozen in memory: it stops answering until it is unpaused.")),
     Action("unpause", _("Unpause")),
     # Translators: a verb, an action on an instance.
-    Action("suspend", _("Suspend")),
+    Action("suspend", _("Suspend"), _(
+        "The instance is saved to disk and stopped: it stops answering until it is "
+        "resumed.")),
     # Translators: a verb, an action on an instance.
     Action("resume", _("Resume")),
     # Translators: a verb, an action on an instance.
@@ -51,15 +67,19 @@ ACTIONS = {action.name: action for action in (
     # Translators: a verb, an action on an instance.
     Action("unlock", _("Unlock")),
     # Translators: to shelve an instance (OpenStack): stop it and free its host.
-    Action("shelve", _("Shelve")),
+    Action("shelve", _("Shelve"), _(
+        "The instance shuts down and gives up its host; unshelving starts it again, "
+        "perhaps on another host.")),
     Action("unshelve", _("Unshelve")),
     Action("confirm-resize", _("Confirm resize")),
-    Action("revert-resize", _("Revert resize")),
+    Action("revert-resize", _("Revert resize"), _(
+        "The instance goes back to its old size and restarts there: what changed on its "
+        "disk since the resize is lost.")),
     # Translators: a verb that opens a form (hence the ellipsis).
     Action("resize", _("Resize…"), form_url="django_nova:instance-resize"),
     # Translators: a verb that opens a form (hence the ellipsis).
     Action("rebuild", _("Rebuild…"), form_url="django_nova:instance-rebuild"),
-    Action("terminate", _("Terminate"), confirm=True),
+    Action("terminate", _("Terminate"), destroys=True),
 )}
 
 
@@ -115,6 +135,8 @@ class Instance:
     # What the user can do now, in menu order (the driver knows its cloud's rules).
     actions: tuple[Action, ...] = ()
     locked: bool = False
+    # The device its root volume is on ("/dev/sda1"), where the cloud tells.
+    root_device: str = ""
 
     @property
     def transitional(self) -> bool:
@@ -323,6 +345,18 @@ class VolumeAttachment:
     device: str = ""
     # Filled in by the service for the page: the instance's display name.
     instance_name: str = ""
+
+
+@dataclass(frozen=True)
+class Detachment:
+    """What detaching a volume from one instance means, for its confirmation."""
+
+    attachment: VolumeAttachment
+    instance_state: str = ""
+    # The volume is the instance's root device: it cannot start without one.
+    root: bool = False
+    # Why the cloud would refuse it now ("" if it may go ahead).
+    refusal: str = ""
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,6 @@ not saved on every request.
 
 import logging
 import time
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -37,6 +36,7 @@ from django.utils.translation import ngettext
 
 from .conf import nova_settings
 from .exceptions import CloudError
+from .htmx import page_behind
 from .keystone import KeystoneSession
 
 log = logging.getLogger(__name__)
@@ -117,8 +117,6 @@ class SessionTimeoutMiddleware:
             return redirect_to_login(request.get_full_path())
         # A live-status poll: have htmx load the login page (back to the page the
         # poll came from) instead of swapping it into a table row.
-        page = urlsplit(request.headers.get("HX-Current-URL", ""))
-        back = page.path + (f"?{page.query}" if page.query else "") if page.path else "/"
         response = HttpResponse(status=204)
-        response["HX-Redirect"] = redirect_to_login(back)["Location"]
+        response["HX-Redirect"] = redirect_to_login(page_behind(request))["Location"]
         return response

@@ -12,7 +12,6 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
@@ -23,7 +22,9 @@ from ..mixins import (
     AdminRequiredMixin,
     CloudFormView,
     Confirmation,
-    simple_action,
+    InstanceActionMixin,
+    named,
+    safe_next,
 )
 from ..services.cloudadmin import CloudAdminService
 from .forms import DisableServiceForm, FlavorAccessForm, FlavorForm
@@ -36,12 +37,7 @@ class CloudAdminMixin(AdminRequiredMixin):
 
     def back_to(self, name: str) -> str:
         """The page's own ``next`` (same site only), else the named list."""
-        candidate = self.request.POST.get("next", "")
-        if candidate and url_has_allowed_host_and_scheme(
-                candidate, allowed_hosts={self.request.get_host()},
-                require_https=self.request.is_secure()):
-            return candidate
-        return reverse(name)
+        return safe_next(self.request, reverse(name))
 
 
 class ComputeAdminMixin(CloudAdminMixin):
@@ -84,25 +80,18 @@ class AllVolumesView(AllProjectsListView):
         return self.admin.volumes_page(marker=marker, project_id=project_id)
 
 
-class AdminInstanceActionView(CloudAdminMixin, AdminActView):
-    """A row action on any project's instance (the same actions as the instances page)."""
+class AdminInstanceActionView(CloudAdminMixin, InstanceActionMixin, AdminRequiredMixin,
+                              TemplateView):
+    """A row action on any project's instance (the same actions, and confirmations, as the
+    instances page)."""
 
     def load(self, project_id, instance_id, action):
-        self.action = simple_action(action)
+        super().load(action)
         self.compute = self.admin.compute_for(project_id)  # an unknown project is a 404
         self.instance_id = instance_id
 
     def cancel_url(self):
         return self.back_to("django_nova:admin-instances")
-
-    def doing(self):
-        return f"{self.action.label.lower()} {self.instance_id}"
-
-    def perform(self):
-        self.compute.act(self.action.name, [self.instance_id])
-        # Translators: action is an instance action's label in lower case ("reboot").
-        return _("Asked the cloud to %(action)s %(instance)s.") % {
-            "action": self.action.label.lower(), "instance": self.instance_id}
 
 
 class ConfirmView(CloudAdminMixin, AdminConfirmView):
@@ -139,8 +128,7 @@ class ConfirmView(CloudAdminMixin, AdminConfirmView):
     def confirmation(self):
         return Confirmation(
             title=self.title % {"name": self.name},
-            question=format_html(self.question, name=format_html(
-                '<span class="nova-name">{}</span>', self.name)),
+            question=format_html(self.question, name=named(self.name)),
             explanation=format_html("<code>{}</code>. {}", self.subject_id, self.warning),
             submit=self.submit, submit_id="confirm", cancel_url=self.cancel_url())
 

@@ -26,6 +26,7 @@ from ..mixins import (
     OneTimeSecretMixin,
     ProjectViewMixin,
     SubmitOnceMixin,
+    named,
 )
 from ..services.credentials import CredentialService
 from .forms import (
@@ -138,11 +139,11 @@ class CredentialDeleteView(CredentialsMixin, ConfirmView):
         return reverse(LIST_URL)
 
     def confirmation(self):
-        named = format_html('<span class="nova-name">{}</span>', self.name) if self.name \
+        subject = named(self.name) if self.name \
             else format_html("<code>{}</code>", self.subject_id)
         return Confirmation(
             title=str(self.confirm_title),
-            question=format_html(str(self.confirm_question), name=named),
+            question=format_html(str(self.confirm_question), name=subject),
             explanation=(format_html(gettext("{id} stops working at once: scripts and tools "
                                              "that use it are refused. This cannot be undone."),
                                      id=format_html("<code>{}</code>", self.subject_id))

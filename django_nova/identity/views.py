@@ -25,6 +25,7 @@ from ..mixins import (
     CloudFormView,
     Confirmation,
     SubmitOnceMixin,
+    named,
 )
 from ..services.identity import AccessKeysRemain, ProjectNotEmpty, identity_for
 from .forms import MemberAddForm, PasswordForm, ProjectForm, RoleForm, UserCreateForm, UserForm
@@ -228,8 +229,7 @@ class ConfirmView(IdentityMixin, AdminConfirmView):
     def confirmation(self, **extra):
         return Confirmation(
             title=self.title % {"subject": self.subject()},
-            question=format_html(self.question, subject=format_html(
-                '<span class="nova-name">{}</span>', self.subject())),
+            question=format_html(self.question, subject=named(self.subject())),
             explanation=self.explanation(), danger=self.danger, submit=self.submit,
             cancel_url=self.cancel_url(), **extra)
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from ..forms import NameDescriptionForm
-from ..mixins import ActView, ChangeFormView, Confirmation, ConfirmView, ProjectViewMixin
+from ..mixins import ActView, ChangeFormView, Confirmation, ConfirmView, ProjectViewMixin, named
 from ..services.volumes import VolumeService
 from .forms import ImageEditForm, ImageRegisterForm, ImageUploadForm
 
@@ -98,13 +98,17 @@ class ImageEditView(ImageFormView):
     def get_initial(self):
         return {"name": self.image.name, "description": self.image.description}
 
+    def conflict_error(self, form, error):
+        """The cloud kept an old value (read back after the change): said above the form."""
+        return None, error.message
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(subject=self.image, **kwargs)
 
     def act(self, form):
         data = form.cleaned_data
-        self.compute.update_image(self.image.id, data["name"], data["description"])
-        return _("Saved image %(name)s.") % {"name": data["name"]}
+        saved = self.compute.update_image(self.image.id, data["name"], data["description"])
+        return _("Saved image %(name)s.") % {"name": saved.name}
 
 
 class ImageVisibilityView(ActView):
@@ -139,8 +143,7 @@ class ImageDeleteView(ConfirmView):
     def confirmation(self):
         return Confirmation(
             title=_("Delete image %(name)s") % {"name": self.image.name},
-            question=format_html(_("Delete image {name}?"), name=format_html(
-                '<span class="nova-name">{}</span>', self.image.name)),
+            question=format_html(_("Delete image {name}?"), name=named(self.image.name)),
             explanation=format_html(_("{id} can no longer be launched. Running instances made "
                                       "from it keep running."),
                                     id=format_html("<code>{}</code>", self.image.id)),

@@ -40,7 +40,8 @@ class LaunchForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, options: LaunchOptions, *args, networks=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["count"].help_text = _("How many identical instances (1-%(max)d).") % {
+        self.fields["count"].help_text = _("How many identical instances (1-%(max)d); "
+                                           "several are named name-1, name-2 and so on.") % {
             "max": MAX_LAUNCH_COUNT}
         if networks is not None:  # OpenStack: the networks the project can attach to
             self.fields["networks"] = forms.MultipleChoiceField(

@@ -10,15 +10,15 @@ from django.views.generic import TemplateView
 from .. import audit
 from ..conf import nova_settings
 from ..mixins import (
-    ActView,
     ChangeFormView,
     CloudFormView,
     Confirmation,
     ConfirmView,
+    InstanceActionMixin,
     PolledRowMixin,
     ProjectViewMixin,
     call_cloud,
-    simple_action,
+    named,
 )
 from ..resources import ACTIONS
 from ..services.network import NetworkService
@@ -98,23 +98,15 @@ class InstanceConsoleView(ProjectViewMixin, TemplateView):
         return super().get_context_data(instance=instance, output=output, **kwargs)
 
 
-class InstanceActionView(ActView):
-    """Start, stop, reboot, pause... (POST only); the row then shows the new state live."""
+class InstanceActionView(InstanceActionMixin, ProjectViewMixin, TemplateView):
+    """Start, stop, reboot, pause... of one instance; the row then shows the new state live."""
 
     def load(self, instance_id, action):
-        self.instance_id, self.action = instance_id, simple_action(action)
+        super().load(action)
+        self.instance_id = instance_id
 
     def cancel_url(self):
         return self.safe_next(reverse("django_nova:instances"))
-
-    def doing(self):
-        return f"{self.action.label.lower()} {self.instance_id}"
-
-    def perform(self):
-        self.compute.act(self.action.name, [self.instance_id])
-        # Translators: action is an instance action's label in lower case ("reboot").
-        return _("Asked the cloud to %(action)s %(instance)s.") % {
-            "action": self.action.label.lower(), "instance": self.instance_id}
 
 
 class InstanceTerminateView(ConfirmView):
@@ -133,8 +125,7 @@ class InstanceTerminateView(ConfirmView):
     def confirmation(self):
         return Confirmation(
             title=_("Terminate %(name)s") % {"name": self.instance.display_name},
-            question=format_html(_("Terminate {name}?"), name=format_html(
-                '<span class="nova-name">{}</span>', self.instance.display_name)),
+            question=format_html(_("Terminate {name}?"), name=named(self.instance.display_name)),
             explanation=format_html(_("Instance {id} and its instance-store data will be "
                                       "deleted. This cannot be undone."),
                                     id=format_html("<code>{}</code>", self.instance.id)),

@@ -14,6 +14,7 @@ from ..mixins import (
     ConfirmView,
     OneTimeSecretMixin,
     ProjectViewMixin,
+    named,
 )
 from .forms import KeyPairCreateForm, KeyPairImportForm
 
@@ -72,8 +73,7 @@ class KeyPairDeleteView(ConfirmView):
     def confirmation(self):
         return Confirmation(
             title=_("Delete %(name)s") % {"name": self.key_pair.name},
-            question=format_html(_("Delete key pair {name}?"), name=format_html(
-                '<span class="nova-name">{}</span>', self.key_pair.name)),
+            question=format_html(_("Delete key pair {name}?"), name=named(self.key_pair.name)),
             explanation=_("Running instances keep working, but new instances cannot use this "
                           "key. The cloud's copy of the public key is removed."),
             # Translators: the button that deletes a key pair.

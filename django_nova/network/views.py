@@ -16,7 +16,13 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, gettext_lazy, ngettext, pgettext
 from django.views.generic import TemplateView
 
-from ..mixins import ActView, CloudFormView, Confirmation, ConfirmView, ProjectViewMixin
+from ..mixins import (
+    CloudFormView,
+    Confirmation,
+    ConfirmView,
+    ProjectViewMixin,
+    named,
+)
 from ..resources import SecurityGroup, SecurityGroupRule
 from ..services.network import NetworkService
 from .forms import (
@@ -185,8 +191,8 @@ class SecurityGroupDeleteView(NetworkViewMixin, ConfirmView):
         group, count = self.group, len(self.group.rules)
         return Confirmation(
             title=gettext("Delete %(name)s") % {"name": group.name or group.id},
-            question=format_html(gettext("Delete security group {name}?"), name=format_html(
-                '<span class="nova-name">{}</span>', group.name or group.id)),
+            question=format_html(gettext("Delete security group {name}?"),
+                                 name=named(group.name or group.id)),
             explanation=format_html(ngettext(
                 "Group {group} and its {count} rule will be deleted. The cloud refuses while "
                 "instances use it.",
@@ -240,13 +246,11 @@ class RuleDeleteView(NetworkViewMixin, ConfirmView):
     def confirmation(self):
         rule, row, name = self.rule, self.row, self.group.name or self.group.id
         # Translators: a rule's source or destination that is a security group.
-        source = (format_html(gettext("group {name}"), name=format_html(
-            '<span class="nova-name">{}</span>', row.source))
+        source = (format_html(gettext("group {name}"), name=named(row.source))
                   if rule.remote_group_id else format_html("<code>{}</code>", row.source))
         return Confirmation(
             title=gettext("Remove rule from %(name)s") % {"name": name},
-            question=format_html(gettext("Remove this rule from {name}?"), name=format_html(
-                '<span class="nova-name">{}</span>', name)),
+            question=format_html(gettext("Remove this rule from {name}?"), name=named(name)),
             details=((gettext("Direction"), rule.direction),
                      (gettext("Ether type"), rule.ether_type or gettext("IPv4 and IPv6")),
                      (gettext("Protocol"), row.protocol), (gettext("Port range"), row.ports),
@@ -374,7 +378,9 @@ class AddressAssociateView(AddressViewMixin, CloudFormView):
         return redirect("django_nova:addresses")
 
 
-class AddressDisassociateView(NetworkViewMixin, ActView):
+class AddressDisassociateView(NetworkViewMixin, ConfirmView):
+    """Whoever reaches the instance at this address loses it, so it asks first."""
+
     def load(self, address_id):
         self.address = self.network.address(address_id)
 
@@ -384,6 +390,23 @@ class AddressDisassociateView(NetworkViewMixin, ActView):
     def doing(self):
         # Translators: completes "Could not …: <the cloud's reason>".
         return gettext("disassociate")
+
+    def confirmation(self):
+        address = self.address
+        ip = format_html("<code>{}</code>", address.ip)
+        target = address.instance_label or address.port_id
+        return Confirmation(
+            title=gettext("Disassociate %(ip)s") % {"ip": address.ip},
+            question=format_html(gettext("Disassociate {ip} from {target}?"), ip=ip,
+                                 target=named(target)),
+            explanation=format_html(gettext(
+                "Connections to {ip} stop reaching the instance at once. The address stays "
+                "in the project, to associate again."), ip=ip),
+            refusal="" if address.associated else gettext(
+                "%(ip)s is not associated with anything.") % {"ip": address.ip},
+            refusal_id="disassociate-refusal",
+            submit=gettext("Disassociate"), submit_id="confirm-disassociate", danger=False,
+            cancel_url=self.cancel_url())
 
     def perform(self):
         address = self.network.disassociate_address(self.address.id)

@@ -9,7 +9,7 @@ from ..concurrency import gather, gather_outcomes, outcome_error
 from ..conf import nova_settings
 from ..context import NovaContext
 from ..events import acting, records
-from ..exceptions import NotFound
+from ..exceptions import Conflict, NotFound
 from ..resources import (
     ACTIONS,
     Action,
@@ -169,9 +169,20 @@ class ComputeService:
         return self.images.register_image(snapshot_id, name, description)
 
     @records("image.update", "image_id")
-    def update_image(self, image_id: str, name: str, description: str) -> None:
-        self.own_image(image_id)
+    def update_image(self, image_id: str, name: str, description: str) -> Image:
+        """Change and read back: a cloud may accept a change and keep the old value (moto
+        ignores an AMI's new description), and the page must not claim it was saved."""
+        before = self.own_image(image_id)
         self.images.update_image(image_id, name, description)
+        after = self.own_image(image_id)
+        if description != before.description and after.description != description:
+            raise Conflict(_("The cloud accepted the change but kept the image's old "
+                             "description, so nothing was saved."))
+        if (name != before.name and after.name != name
+                and not self.context.capabilities.image_name_fixed):
+            raise Conflict(_("The cloud accepted the change but kept the image's old name, "
+                             "so nothing was saved."))
+        return after
 
     @records("image.set-visibility", "image_id")
     def set_image_public(self, image_id: str, public: bool) -> None:

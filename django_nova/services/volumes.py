@@ -8,11 +8,14 @@ from ..concurrency import gather
 from ..context import NovaContext
 from ..events import records
 from ..exceptions import Conflict, InvalidInput, NotFound
-from ..resources import Image, Instance, Snapshot, Volume, VolumeSpec
+from ..resources import Detachment, Image, Instance, Snapshot, Volume, VolumeSpec
+from ..states import state_label
 from .quotas import quota_held
 
 # States in which an instance can take or give up a volume.
 ATTACHABLE_STATES = {"running", "stopped"}
+# States in which an instance can give up its root volume.
+ROOT_DETACHABLE_STATES = {"stopped", "shelved-offloaded"}
 
 
 @dataclass(frozen=True)
@@ -86,11 +89,37 @@ class VolumeService:
     def attach(self, volume_id: str, instance_id: str, device: str) -> None:
         self.part.attach_volume(volume_id, instance_id, device)
 
+    def detachments(self, volume: Volume) -> list[Detachment]:
+        """What detaching means for each instance the volume is attached to.
+
+        A root device is refused while its instance runs (AWS's rule; Nova has its
+        own), so nobody pulls the disk from under a running system.
+        """
+        instances = gather(**{f"i{n}": (lambda a=a: self.cloud.compute.get_instance(
+            a.instance_id)) for n, a in enumerate(volume.attachments)})
+        found = []
+        for n, attachment in enumerate(volume.attachments):
+            instance = instances[f"i{n}"]
+            root = bool(attachment.device) and attachment.device == instance.root_device
+            refusal = ""
+            if root and instance.state not in ROOT_DETACHABLE_STATES:
+                refusal = _("%(device)s is the root device of %(instance)s, which is "
+                            "%(state)s: stop the instance first, then detach the volume.") % {
+                    "device": attachment.device, "instance": instance.display_name,
+                    "state": state_label(instance.state)}
+            found.append(Detachment(attachment=replace(
+                attachment, instance_name=instance.display_name),
+                instance_state=instance.state, root=root, refusal=refusal))
+        return found
+
     @records("volume.detach", "volume_id")
     def detach(self, volume_id: str) -> Volume:
         volume = self.part.get_volume(volume_id)
         if not volume.attachments:
             raise Conflict(_("The volume is not attached to an instance."))
+        refused = [d.refusal for d in self.detachments(volume) if d.refusal]
+        if refused:
+            raise Conflict(refused[0])
         for attachment in volume.attachments:
             self.part.detach_volume(volume_id, attachment.instance_id)
         return volume

@@ -10,13 +10,13 @@ from django.views.generic import TemplateView
 
 from ..conf import nova_settings
 from ..mixins import (
-    ActView,
     BulkDeleteView,
     ChangeFormView,
     Confirmation,
     ConfirmView,
     PolledRowMixin,
     ProjectViewMixin,
+    named,
 )
 from ..services.volumes import VolumeService
 from .forms import NameDescriptionForm, VolumeAttachForm, VolumeCreateForm, VolumeExtendForm
@@ -148,9 +148,14 @@ class SnapshotCreateView(VolumeFormView):
                                      form.cleaned_data["description"])
 
 
-class VolumeDetachView(VolumeMixin, ActView):
+class VolumeDetachView(VolumeMixin, ConfirmView):
+    """Detaching pulls a disk from under what uses it, so it asks first, and a root
+    device is refused while its instance runs (the service refuses the POST too)."""
+
     def load(self, volume_id):
         self.volume_id = volume_id
+        if self.request.method == "GET":
+            self.volume = self.volumes.volume(volume_id)
 
     def cancel_url(self):
         return reverse("django_nova:volumes")
@@ -158,6 +163,30 @@ class VolumeDetachView(VolumeMixin, ActView):
     def doing(self):
         # Translators: follows "Could not"; id is the volume's id.
         return _("detach %(id)s") % {"id": self.volume_id}
+
+    def confirmation(self):
+        volume = self.volume
+        found = self.volumes.detachments(volume)
+        refusal = next((d.refusal for d in found if d.refusal), "")
+        root = next((d for d in found if d.root), None)
+        warning = ""
+        if root is not None:
+            warning = _("%(device)s is the root device of %(instance)s: the instance cannot "
+                        "start again until a root volume is attached.") % {
+                "device": root.attachment.device, "instance": root.attachment.instance_name}
+        return Confirmation(
+            title=_("Detach volume %(name)s") % {"name": volume.display_name},
+            question=format_html(_("Detach volume {name}?"), name=named(volume.display_name)),
+            subject_id=volume.id,
+            details=tuple((_("Attached to"), _("%(instance)s on %(device)s") % {
+                "instance": d.attachment.instance_name,
+                "device": d.attachment.device or "-"}) for d in found),
+            explanation=_("Programs on the instance that use the volume lose it at once: "
+                          "unmount it inside the instance first."),
+            warning=warning, refusal=refusal, refusal_id="detach-refusal",
+            # Translators: the button that detaches a volume from its instance.
+            submit=_("Detach"), submit_id="confirm-detach", danger=False,
+            cancel_url=self.cancel_url())
 
     def perform(self):
         self.volumes.detach(self.volume_id)
@@ -197,8 +226,7 @@ class DeleteView(VolumeMixin, ConfirmView):
         subject = self.subject
         return Confirmation(
             title=self.title % {"name": subject.display_name},
-            question=format_html(self.question, name=format_html(
-                '<span class="nova-name">{}</span>', subject.display_name)),
+            question=format_html(self.question, name=named(subject.display_name)),
             explanation=format_html(_("{id} ({size} GB) and its data are deleted. This cannot "
                                       "be undone."),
                                     id=format_html("<code>{}</code>", subject.id),

@@ -55,6 +55,9 @@ def test_admin_sees_and_stops_servers_of_other_projects(live_server, transaction
         wait(browser).until(EC.element_to_be_clickable(
             (By.CSS_SELECTOR, f"#admin-instance-{alt_server.id} .dropdown-menu.show "
                               "[data-action=stop]"))).click()
+        # Stopping interrupts the workload: it asks first, then goes back to this list.
+        wait(browser).until(EC.element_to_be_clickable((By.ID, "confirm-stop"))).click()
+        wait(browser).until(EC.presence_of_element_located((By.ID, "admin-instances")))
         wait(browser).until(EC.text_to_be_present_in_element(
             (By.CSS_SELECTOR, "body"), f"Asked the cloud to stop {alt_server.id}"))
         alt_conn.compute.wait_for_server(alt_server, status="SHUTOFF", wait=60)

@@ -68,6 +68,10 @@ def test_volume_create_attach_detach_delete(live_server, transactional_db, make_
 
     volume_row(browser, "browser-disk").find_element(By.CSS_SELECTOR,
                                                      "[data-action=detach]").click()
+    wait(browser).until(EC.element_to_be_clickable((By.ID, "confirm-detach")))
+    shot(browser, "volumes-detach-confirm.png")
+    browser.find_element(By.ID, "confirm-detach").click()
+    wait(browser).until(EC.url_matches(r"/volumes/$"))
     wait(browser).until(lambda d: volume_row(d, "browser-disk") is not None
                         and "app-server" not in row_text(d, "browser-disk"))
 

@@ -121,10 +121,25 @@ def test_associate_form_errors(member_client, ec2, launch, allocate):
     assert addresses(ec2)[allocation["AllocationId"]]["InstanceId"] == instance_id
 
 
-def test_disassociate_is_post_only_and_refuses_unassociated(member_client, ec2, allocate):
+def test_disassociate_asks_first(member_client, ec2, launch, allocate):
+    (instance_id,) = launch(name="web")
+    allocation = allocate()
+    ec2.associate_address(AllocationId=allocation["AllocationId"], InstanceId=instance_id)
+    url = f"/network/addresses/{allocation['AllocationId']}/disassociate/"
+    listing = member_client.get(LIST).content.decode()
+    assert f'href="{url}" data-action="disassociate"' in listing  # a link, not a button
+    confirm = member_client.get(url).content.decode()
+    assert 'id="confirm-disassociate"' in confirm and "stop reaching the instance" in confirm
+    assert addresses(ec2)[allocation["AllocationId"]]["InstanceId"] == instance_id
+    member_client.post(url)
+    assert not addresses(ec2)[allocation["AllocationId"]].get("InstanceId")
+
+
+def test_disassociate_refuses_unassociated(member_client, ec2, allocate):
     allocation = allocate()
     url = f"/network/addresses/{allocation['AllocationId']}/disassociate/"
-    assert member_client.get(url).status_code == 405
+    confirm = member_client.get(url).content.decode()
+    assert 'id="disassociate-refusal"' in confirm and 'id="confirm-disassociate"' not in confirm
     response = member_client.post(url)
     assert response.status_code == 302
     assert messages_of(response) == [

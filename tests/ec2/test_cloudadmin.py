@@ -181,6 +181,18 @@ def test_admin_stops_and_terminates_another_projects_instance(admin_client, beta
     assert state_of(beta, instance_id) in ("shutting-down", "terminated")
 
 
+def test_admin_reboot_asks_first(admin_client, beta):
+    (instance_id,) = launch_in(beta, "beta-vm")
+    url = reverse("django_nova:admin-instance-action", args=[beta.pk, instance_id, "reboot"])
+    listing = admin_client.get(reverse("django_nova:admin-instances")).content.decode()
+    assert f'href="{url}?next=' in listing
+    confirm = admin_client.get(url, {"next": "/manage/instances/?project=x"}).content.decode()
+    assert 'id="confirm-reboot"' in confirm and "beta-vm" in confirm
+    assert 'name="next" value="/manage/instances/?project=x"' in confirm
+    start = reverse("django_nova:admin-instance-action", args=[beta.pk, instance_id, "start"])
+    assert admin_client.get(start).status_code == 405
+
+
 def test_action_next_must_stay_on_the_site(admin_client, beta):
     (instance_id,) = launch_in(beta)
     response = admin_client.post(

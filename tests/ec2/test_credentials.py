@@ -12,6 +12,7 @@ from django.test import Client
 
 from django_nova.clouds.ec2.access_keys import iam_user_name
 from django_nova.exceptions import NotFound
+from django_nova.mixins import SENT_TWICE, SUBMISSION_FIELD
 from django_nova.models import AuditEntry, Membership
 from tests.helpers import cloud_operations, cloud_settings, messages_of
 
@@ -157,6 +158,19 @@ def test_two_keys_is_the_limit_with_a_clear_message(member_client, cloud):
     assert len(cloud.access_keys.list_access_keys("alice")) == 2
     entry = AuditEntry.objects.filter(action="access-key.create").first()
     assert entry.outcome == AuditEntry.FAILURE
+
+
+def test_reloading_the_new_key_page_makes_no_second_key(member_client, cloud):
+    """The one-time page is a POST's answer; a reload sends that POST again, with the
+    same one-time token: it is acted on once, and the reload shows the form instead."""
+    page = member_client.get(CREATE)
+    token = page.context["submission_token"]
+    first = member_client.post(CREATE, {SUBMISSION_FIELD: token})
+    assert first.status_code == 200 and 'id="credential-secret"' in first.content.decode()
+    reload = member_client.post(CREATE, {SUBMISSION_FIELD: token}, follow=True)
+    assert SENT_TWICE in messages_of(reload)
+    assert 'id="credential-secret"' not in reload.content.decode()
+    assert len(cloud.access_keys.list_access_keys("alice")) == 1
 
 
 def test_other_members_never_see_or_touch_my_keys(member_client, project, cloud, make_user,

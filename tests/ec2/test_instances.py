@@ -91,8 +91,9 @@ def test_launch_creates_instances(member_client, cloud):
         "availability_zone": "us-east-1b", "user_data": "#!/bin/sh\necho hi\n",
     })
     assert response.status_code == 302
-    launched = [i for i in cloud.compute.list_instances().items if i.name == "batch"]
-    assert len(launched) == 3
+    launched = [i for i in cloud.compute.list_instances().items if i.name.startswith("batch")]
+    # Several instances of one launch are told apart as Nova names them.
+    assert sorted(i.name for i in launched) == ["batch-1", "batch-2", "batch-3"]
     assert {i.instance_type for i in launched} == {"t3.small"}
     assert {i.availability_zone for i in launched} == {"us-east-1b"}
     assert any("Launched batch" in m for m in messages_of(response))
@@ -133,7 +134,51 @@ def test_instance_actions_and_terminate(member_client, launch, cloud):
 def test_unknown_action_is_404_and_get_is_refused(member_client, launch):
     (instance_id,) = launch()
     assert member_client.post(f"/instances/{instance_id}/explode/").status_code == 404
-    assert member_client.get(f"/instances/{instance_id}/stop/").status_code == 405
+    # Start interrupts nothing: it has no confirmation page, only the POST.
+    assert member_client.get(f"/instances/{instance_id}/start/").status_code == 405
+    assert member_client.get(f"/instances/{instance_id}/explode/").status_code == 404
+
+
+@pytest.mark.parametrize("action, effect", [
+    ("stop", "everything running on it stops"), ("reboot", "interrupted while it boots")])
+def test_disruptive_actions_ask_first_and_go_back_where_they_came_from(
+        member_client, launch, cloud, action, effect):
+    (instance_id,) = launch(name="db")
+    listing = member_client.get("/instances/?tag=Name%3Ddb").content.decode()
+    # The row menu links to the confirmation (a GET) instead of acting at once.
+    link = f'href="/instances/{instance_id}/{action}/?next=/instances/%3Ftag%3DName%253Ddb"'
+    assert link in listing
+    confirm = member_client.get(f"/instances/{instance_id}/{action}/",
+                                {"next": "/instances/?tag=Name%3Ddb"})
+    html = confirm.content.decode()
+    assert confirm.status_code == 200 and effect in html
+    assert 'instance <span class="nova-name">db</span>?' in html
+    assert f'id="confirm-{action}"' in html
+    assert 'name="next" value="/instances/?tag=Name%3Ddb"' in html
+    assert cloud.compute.get_instance(instance_id).state == "running"  # asking changed nothing
+
+    done = member_client.post(f"/instances/{instance_id}/{action}/",
+                              {"next": "/instances/?tag=Name%3Ddb"})
+    assert done.status_code == 302 and done["Location"] == "/instances/?tag=Name%3Ddb"
+    if action == "stop":
+        assert cloud.compute.get_instance(instance_id).state in {"stopping", "stopped"}
+
+
+def test_confirmation_never_sends_back_off_site(member_client, launch):
+    (instance_id,) = launch()
+    confirm = member_client.get(f"/instances/{instance_id}/stop/",
+                                {"next": "https://evil.example/"}).content.decode()
+    assert "evil.example" not in confirm
+    done = member_client.post(f"/instances/{instance_id}/stop/", {"next": "https://evil.example/"})
+    assert done["Location"] == "/instances/"
+
+
+def test_bulk_stop_says_what_happens_once(member_client, launch):
+    ids = launch(count=2)
+    confirm = member_client.post("/instances/bulk/", {"action": "stop", "ids": ids})
+    html = confirm.content.decode()
+    assert 'id="bulk-effect"' in html and "everything running on it stops" in html
+    assert "cannot be undone" not in html
 
 
 def test_failed_action_shows_the_clouds_reason(member_client):

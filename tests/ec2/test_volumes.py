@@ -95,10 +95,43 @@ def test_attach_detach_and_in_use_delete_is_refused(member_client, cloud, launch
     assert any("attached to app" in m for m in messages_of(refused))
     assert only_volume(cloud).id == volume.id
 
+    # Detaching asks first, saying where the volume is; asking changes nothing.
+    confirm = member_client.get(f"/volumes/{volume.id}/detach/").content.decode()
+    assert 'id="confirm-detach"' in confirm and "app on /dev/sdh" in confirm
+    assert "unmount it inside the instance first" in confirm and "root device" not in confirm
+    assert only_volume(cloud).attachments
     member_client.post(f"/volumes/{volume.id}/detach/")
     assert only_volume(cloud).attachments == ()
     member_client.post(f"/volumes/{volume.id}/delete/")
     assert named_volumes(cloud) == []
+
+
+def root_volume(cloud, instance_id):
+    return next(v for v in cloud.volumes.list_volumes()
+                if any(a.instance_id == instance_id for a in v.attachments))
+
+
+def test_root_device_is_not_detached_from_a_running_instance(member_client, cloud, launch):
+    """As AWS refuses it: a running system keeps its root disk; a stopped one may give it
+    up, with a warning that it cannot start without one."""
+    (instance_id,) = launch(name="app")
+    root = root_volume(cloud, instance_id)
+    device = cloud.compute.get_instance(instance_id).root_device
+    assert device and root.attachments[0].device == device
+
+    confirm = member_client.get(f"/volumes/{root.id}/detach/").content.decode()
+    assert 'id="detach-refusal"' in confirm and 'id="confirm-detach"' not in confirm
+    assert f"{device} is the root device of app, which is running" in confirm
+    refused = member_client.post(f"/volumes/{root.id}/detach/", follow=True)
+    assert any(f"{device} is the root device of app" in m for m in messages_of(refused))
+    assert root_volume(cloud, instance_id).id == root.id
+
+    cloud.compute.instance_action("stop", [instance_id])
+    confirm = member_client.get(f"/volumes/{root.id}/detach/").content.decode()
+    assert 'id="confirm-warning"' in confirm and 'id="confirm-detach"' in confirm
+    assert "cannot start again until a root volume is attached" in confirm
+    member_client.post(f"/volumes/{root.id}/detach/")
+    assert not any(v.attachments for v in cloud.volumes.list_volumes() if v.id == root.id)
 
 
 def test_snapshots_and_volume_from_snapshot(member_client, cloud):

@@ -44,6 +44,37 @@ def demo_server(os_conn, ids):
     conn.compute.delete_server(server.id, ignore_missing=True)
 
 
+@pytest.fixture(scope="module")
+def module_server(openstack_cloud):
+    """One server in project demo for this module's tests that leave it as they found it
+    (each build costs Nova seconds, and CI runs the module twice)."""
+    import openstack.connection
+    from openstack.config import OpenStackConfig
+
+    conn = openstack.connection.Connection(config=OpenStackConfig(
+        config_files=[openstack_cloud["clouds_yaml"]]).get_one(cloud="test-demo"))
+    image = next(i for i in conn.image.images() if i.name == IMAGE)
+    server = conn.compute.create_server(
+        name=f"nova-test-shared-{time.monotonic_ns()}", image_id=image.id,
+        flavor_id=conn.compute.find_flavor(FLAVOR).id, networks="none")
+    conn.compute.wait_for_server(server, wait=120)
+    yield conn, server
+    conn.compute.delete_server(server.id, ignore_missing=True)
+    conn.compute.wait_for_delete(server, wait=120)  # gone before the next module counts
+
+
+@pytest.fixture
+def shared_server(module_server):
+    """The module's server, settled before each test: ACTIVE, no task, not locked."""
+    conn, server = module_server
+
+    def settled():
+        found = conn.compute.get_server(server.id)
+        return found.status == "ACTIVE" and found.task_state is None and not found.is_locked
+    wait_for(settled, timeout=120)
+    return server
+
+
 def test_launch_watch_and_delete_through_the_views(keystone_client, client, os_conn, ids):
     keystone_client("demo")
     form = client.get("/instances/launch/").context["form"]
@@ -69,6 +100,26 @@ def test_launch_watch_and_delete_through_the_views(keystone_client, client, os_c
         wait_for(lambda: server_status(conn, server.id) == "DELETED")
     finally:
         conn.compute.delete_server(server.id, ignore_missing=True)
+
+
+def test_launch_of_several_returns_each_named_apart(keystone_client, client, os_conn, ids):
+    """Nova answers a multiple create with its first server; the page names them all."""
+    keystone_client("demo")
+    conn = os_conn("demo")
+    name = f"nova-test-multi-{time.monotonic_ns()}"
+    response = client.post("/instances/launch/", {
+        "name": name, "image": ids["image"], "instance_type": ids["flavor"], "count": 3})
+    made = [s for s in conn.compute.servers() if s.name.startswith(name)]
+    try:
+        assert response.status_code == 302, response.context["form"].errors
+        assert sorted(s.name for s in made) == [f"{name}-1", f"{name}-2", f"{name}-3"]
+        (message,) = messages_of(response)
+        assert all(s.id in message for s in made), message
+    finally:
+        for server in made:
+            conn.compute.delete_server(server.id, ignore_missing=True)
+        for server in made:
+            wait_for(lambda s=server: server_status(conn, s.id) == "DELETED")
 
 
 def test_launch_skips_a_network_without_a_subnet(keystone_client, client, os_conn, ids):
@@ -100,31 +151,35 @@ def test_launch_skips_a_network_without_a_subnet(keystone_client, client, os_con
     ("pause", "PAUSED"),
     ("suspend", "SUSPENDED"),
 ])
-def test_instance_actions(keystone_client, client, os_conn, demo_server, action, settled):
+def test_instance_actions(keystone_client, client, os_conn, shared_server, action, settled):
     keystone_client("demo")
     conn = os_conn("demo")
-    response = client.post(f"/instances/{demo_server.id}/{action}/")
+    # Each of these interrupts the workload: the menu's link asks first.
+    confirm = client.get(f"/instances/{shared_server.id}/{action}/")
+    assert confirm.status_code == 200 and f'id="confirm-{action}"' in confirm.content.decode()
+    assert server_status(conn, shared_server.id) == "ACTIVE"
+    response = client.post(f"/instances/{shared_server.id}/{action}/")
     assert response.status_code == 302
     assert not [m for m in messages_of(response) if m.startswith("Could not")]
-    wait_for(lambda: server_status(conn, demo_server.id) == settled)
+    wait_for(lambda: server_status(conn, shared_server.id) == settled)
     undo = {"stop": "start", "pause": "unpause", "suspend": "resume"}.get(action)
     if undo:
-        offered = [a.name for a in client.get(f"/instances/{demo_server.id}/row/")
+        offered = [a.name for a in client.get(f"/instances/{shared_server.id}/row/")
                    .context["instance"].actions]
         assert undo in offered
-        client.post(f"/instances/{demo_server.id}/{undo}/")
-        wait_for(lambda: server_status(conn, demo_server.id) == "ACTIVE")
+        client.post(f"/instances/{shared_server.id}/{undo}/")
+        wait_for(lambda: server_status(conn, shared_server.id) == "ACTIVE")
 
 
-def test_lock_and_unlock(keystone_client, client, os_conn, demo_server):
+def test_lock_and_unlock(keystone_client, client, os_conn, shared_server):
     keystone_client("demo")
     conn = os_conn("demo")
-    client.post(f"/instances/{demo_server.id}/lock/")
-    assert conn.compute.get_server(demo_server.id).is_locked
-    instance = client.get(f"/instances/{demo_server.id}/row/").context["instance"]
+    client.post(f"/instances/{shared_server.id}/lock/")
+    assert conn.compute.get_server(shared_server.id).is_locked
+    instance = client.get(f"/instances/{shared_server.id}/row/").context["instance"]
     assert [a.name for a in instance.actions] == ["unlock"]
-    client.post(f"/instances/{demo_server.id}/unlock/")
-    assert not conn.compute.get_server(demo_server.id).is_locked
+    client.post(f"/instances/{shared_server.id}/unlock/")
+    assert not conn.compute.get_server(shared_server.id).is_locked
 
 
 def test_key_pairs(keystone_client, client, os_conn):
@@ -148,16 +203,16 @@ def test_images_page_lists_glance_images(keystone_client, client, ids):
 
 
 def test_other_projects_server_is_invisible_also_by_url(keystone_client, client, os_conn,
-                                                        demo_server):
+                                                        shared_server):
     keystone_client("alt")
     listing = client.get("/instances/")
-    assert demo_server.id not in {i.id for i in listing.context["instances"]}
-    for url in (f"/instances/{demo_server.id}/", f"/instances/{demo_server.id}/console/",
-                f"/instances/{demo_server.id}/terminate/"):
+    assert shared_server.id not in {i.id for i in listing.context["instances"]}
+    for url in (f"/instances/{shared_server.id}/", f"/instances/{shared_server.id}/console/",
+                f"/instances/{shared_server.id}/terminate/"):
         assert client.get(url).status_code == 404, url
-    client.post(f"/instances/{demo_server.id}/stop/")
-    client.post(f"/instances/{demo_server.id}/terminate/")
-    assert server_status(os_conn("demo"), demo_server.id) == "ACTIVE"
+    client.post(f"/instances/{shared_server.id}/stop/")
+    client.post(f"/instances/{shared_server.id}/terminate/")
+    assert server_status(os_conn("demo"), shared_server.id) == "ACTIVE"
 
 
 def test_instances_page_calls_do_not_grow(keystone_client, client, os_conn, ids):
@@ -216,26 +271,26 @@ def test_resize_then_confirm_or_revert(keystone_client, client, os_conn, demo_se
         assert conn.compute.get_server(demo_server.id).flavor["original_name"] == flavor
 
 
-def test_rebuild(keystone_client, client, os_conn, demo_server, ids):
+def test_rebuild(keystone_client, client, os_conn, shared_server, ids):
     keystone_client("demo")
     conn = os_conn("demo")
-    response = client.post(f"/instances/{demo_server.id}/rebuild/", {"choice": ids["image"]})
+    response = client.post(f"/instances/{shared_server.id}/rebuild/", {"choice": ids["image"]})
     assert response.status_code == 302
-    wait_for(lambda: conn.compute.get_server(demo_server.id).status == "ACTIVE"
-             and conn.compute.get_server(demo_server.id).task_state is None, timeout=120)
-    bad = client.post(f"/instances/{demo_server.id}/rebuild/", {"choice": "not-an-image"})
+    wait_for(lambda: conn.compute.get_server(shared_server.id).status == "ACTIVE"
+             and conn.compute.get_server(shared_server.id).task_state is None, timeout=120)
+    bad = client.post(f"/instances/{shared_server.id}/rebuild/", {"choice": "not-an-image"})
     assert bad.status_code == 200 and bad.context["form"].errors["choice"]
 
 
-def test_shelve_and_unshelve(keystone_client, client, os_conn, demo_server):
+def test_shelve_and_unshelve(keystone_client, client, os_conn, shared_server):
     keystone_client("demo")
     conn = os_conn("demo")
-    client.post(f"/instances/{demo_server.id}/shelve/")
-    wait_for(lambda: server_status(conn, demo_server.id).startswith("SHELVED"), timeout=120)
-    row = client.get(f"/instances/{demo_server.id}/row/").context["instance"]
+    client.post(f"/instances/{shared_server.id}/shelve/")
+    wait_for(lambda: server_status(conn, shared_server.id).startswith("SHELVED"), timeout=120)
+    row = client.get(f"/instances/{shared_server.id}/row/").context["instance"]
     assert row.state == "shelved" and "unshelve" in [a.name for a in row.actions]
-    client.post(f"/instances/{demo_server.id}/unshelve/")
-    wait_for(lambda: server_status(conn, demo_server.id) == "ACTIVE", timeout=120)
+    client.post(f"/instances/{shared_server.id}/unshelve/")
+    wait_for(lambda: server_status(conn, shared_server.id) == "ACTIVE", timeout=120)
 
 
 def test_import_key_pair(keystone_client, client, os_conn):
@@ -261,38 +316,38 @@ def test_flavors_page(keystone_client, client):
     assert b"Flavors" in response.content
 
 
-def test_metadata_labels_and_tag_filter(keystone_client, client, os_conn, demo_server):
+def test_metadata_labels_and_tag_filter(keystone_client, client, os_conn, shared_server):
     keystone_client("demo")
     conn = os_conn("demo")
-    page = f"/instances/{demo_server.id}/"
+    page = f"/instances/{shared_server.id}/"
     client.post(page, {"op": "set-tag", "key": "role", "value": "db"})
-    assert conn.compute.get_server(demo_server.id).metadata["role"] == "db"
+    assert conn.compute.get_server(shared_server.id).metadata["role"] == "db"
     client.post(page, {"op": "add-label", "label": "blue"})
-    assert "blue" in conn.compute.get_server(demo_server.id).tags
+    assert "blue" in conn.compute.get_server(shared_server.id).tags
     html = client.get(page).content.decode()
     assert "Metadata" in html and "role" in html and "blue" in html
     filtered = client.get("/instances/?tag=blue").context["instances"]
-    assert [i.id for i in filtered] == [demo_server.id]
+    assert [i.id for i in filtered] == [shared_server.id]
     assert client.get("/instances/?tag=green").context["instances"] == []
     bad = client.post(page, {"op": "add-label", "label": "a/b"})
     assert bad.status_code == 400 and bad.context["label_form"].errors["label"]
     client.post(page, {"op": "remove-label", "label": "blue"})
     client.post(page, {"op": "delete-tag", "key": "role"})
-    server = conn.compute.get_server(demo_server.id)
+    server = conn.compute.get_server(shared_server.id)
     assert "blue" not in server.tags and "role" not in server.metadata
 
 
-def test_launch_more_like_this_uses_flavor_ids(keystone_client, client, demo_server, ids):
+def test_launch_more_like_this_uses_flavor_ids(keystone_client, client, shared_server, ids):
     keystone_client("demo")
-    form = client.get(f"/instances/launch/?like={demo_server.id}").context["form"]
+    form = client.get(f"/instances/launch/?like={shared_server.id}").context["form"]
     assert form.initial["instance_type"] == ids["flavor"]
     assert form.initial["image"] == ids["image"]
 
 
-def test_own_glance_images_snapshot_edit_delete(keystone_client, client, os_conn, demo_server):
+def test_own_glance_images_snapshot_edit_delete(keystone_client, client, os_conn, shared_server):
     keystone_client("demo")
     conn = os_conn("demo")
-    response = client.post(f"/images/from-instance/{demo_server.id}/",
+    response = client.post(f"/images/from-instance/{shared_server.id}/",
                            {"name": "nova-test-snapshot", "description": "snap"})
     assert response.status_code == 302
     # The fake virt cloud never uploads snapshot data, so the image stays queued; it is
@@ -302,8 +357,9 @@ def test_own_glance_images_snapshot_edit_delete(keystone_client, client, os_conn
     try:
         listing = client.get("/images/").context["images"]
         assert listing[0].id == image.id and listing[0].is_own
-        client.post(f"/images/{image.id}/edit/", {"name": "nova-test-renamed",
-                                                 "description": "edited"})
+        saved = client.post(f"/images/{image.id}/edit/", {"name": "nova-test-renamed",
+                                                         "description": "edited"})
+        assert messages_of(saved) == ["Saved image nova-test-renamed."]
         assert conn.image.get_image(image.id).name == "nova-test-renamed"
         public = client.post(f"/images/{image.id}/visibility/", {"public": "1"}, follow=True)
         assert any("Could not change" in m for m in messages_of(public))  # admin-only in Glance

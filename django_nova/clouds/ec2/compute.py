@@ -1,7 +1,10 @@
 """EC2 instances, instance types and availability zones."""
 
+from dataclasses import replace
+
 from django.utils.translation import gettext as _
 
+from ...concurrency import gather
 from ...exceptions import InvalidInput, NotFound
 from ...resources import AvailabilityZone, Instance, InstanceType, LaunchSpec, Page
 from . import parsers
@@ -68,7 +71,20 @@ class EC2Compute:
         if spec.user_data:
             params["UserData"] = spec.user_data
         result = self.session.ec2_call("run_instances", **params)
-        return [parsers.instance(item) for item in result.get("Instances", [])]
+        launched = [parsers.instance(item) for item in result.get("Instances", [])]
+        if spec.name and len(launched) > 1:
+            launched = self._number_names(launched, spec.name)
+        return launched
+
+    def _number_names(self, launched, name):
+        """Several instances of one launch are told apart as Nova names them: name-1..N
+        (EC2 gives each the launch's Name tag; one CreateTags per instance, at once)."""
+        numbered = {f"n{n}": (lambda i=i, n=n: self.session.ec2_call(
+            "create_tags", Resources=[i.id], Tags=[{"Key": "Name", "Value": f"{name}-{n}"}]))
+            for n, i in enumerate(launched, start=1)}
+        gather(**numbered)
+        return [replace(i, name=f"{name}-{n}", tags={**i.tags, "Name": f"{name}-{n}"})
+                for n, i in enumerate(launched, start=1)]
 
     def instance_action(self, action, instance_ids):
         if action not in SUPPORTED_ACTIONS:

@@ -71,6 +71,7 @@ def instance(data: dict) -> Instance:
         security_group_ids=tuple(g["GroupId"] for g in data.get("SecurityGroups", [])
                                  if g.get("GroupId")),
         tags=named,
+        root_device=data.get("RootDeviceName", ""),
     )
 
 

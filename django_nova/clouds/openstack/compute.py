@@ -1,6 +1,7 @@
 """Nova servers, flavors and availability zones."""
 
 import base64
+from datetime import timedelta
 
 from django.utils.translation import gettext as _
 from openstack.compute.v2.server import Server
@@ -90,7 +91,29 @@ class OpenStackCompute:
         if spec.user_data:
             params["user_data"] = base64.b64encode(spec.user_data.encode()).decode()
         created = self.session.call(self._nova.create_server, **params)
-        return [self.get_instance(created.id)]
+        first = self.get_instance(created.id)
+        if spec.count == 1:
+            return [first]
+        return self._launched_with(first, spec)
+
+    def _launched_with(self, first, spec: LaunchSpec) -> list:
+        """Every server of a multiple create: Nova answers with the first only.
+
+        Nova names them after the launch ("web-1", "web-2": its display-name template)
+        and members cannot filter on the reservation id, so: the project's servers
+        changed since the first was made, whose names start with the launch's.
+        """
+        since = (first.launched_at - timedelta(seconds=5)).isoformat() \
+            if first.launched_at else None
+        query = {"details": True, "paginated": True}
+        if since:
+            query["changes_since"] = since
+        servers = self.session.call(lambda: [
+            parsers.server(s) for s in self._nova.servers(**query)
+            if (s.name or "").startswith(spec.name)])
+        found = {s.id: s for s in servers}
+        found.setdefault(first.id, first)
+        return sorted(found.values(), key=lambda s: (len(s.name), s.name))[:spec.count]
 
     def instance_action(self, action, instance_ids):
         if action not in PROXY_ACTIONS:

@@ -101,6 +101,8 @@ def server(found) -> Instance:
         busy=busy,
         actions=available,
         locked=bool(found.is_locked),
+        # Nova tells administrators only (extended server attributes).
+        root_device=getattr(found, "root_device_name", None) or "",
     )
 
 
