@@ -199,6 +199,7 @@ def pypi_reachable() -> bool:
 
 
 @pytest.mark.pypi
+@pytest.mark.once  # its venv has Horizon's own Django, not the pass's
 def test_installs_beside_horizon(dist, tmp_path):
     """One fresh venv: the wheel and Horizon 27.0.0, `pip check` clean, all importable."""
     if not pypi_reachable():

@@ -250,6 +250,7 @@ def probe_without_front(dashboard: "Dashboard", until: float, waits: list) -> No
             waits.append(timed_get(requests, dashboard.url + "/login/", timeout=3))
 
 
+@pytest.mark.once  # nginx's buffering, whatever Django answers behind it
 def test_slow_clients_wait_at_the_front_not_in_gunicorn(tmp_path):
     nginx_or_skip()
     # Install (if anything is missing) once, not in two scripts at once.

@@ -75,6 +75,7 @@ def test_compiled_catalog_matches_its_source(package, language, tmp_path):
         f"run: msgfmt -o {po.with_suffix('.mo').relative_to(ROOT)} {po.relative_to(ROOT)}"
 
 
+@pytest.mark.once  # the source's strings against the catalogs, whatever runs them
 @pytest.mark.parametrize("package", PACKAGES)
 def test_catalogs_hold_every_marked_string(package, tmp_path, monkeypatch):
     """What makemessages finds in the code today, each catalog already has."""
