@@ -11,12 +11,14 @@ from tests.helpers import cloud_settings
 
 
 def test_launch_list_get_and_terminate(cloud):
-    launched = cloud.compute.launch(LaunchSpec(name="web-1", image_id=IMAGE_ID,
+    launched = cloud.compute.launch(LaunchSpec(name="web", image_id=IMAGE_ID,
                                         instance_type="t3.micro", count=2))
-    assert [i.name for i in launched] == ["web-1", "web-1"]
+    # Told apart as Nova names them, in the cloud's Name tags too.
+    assert [i.name for i in launched] == ["web-1", "web-2"]
     ids = {i.id for i in launched}
     listed = {i.id: i for i in cloud.compute.list_instances().items}
     assert ids <= set(listed)
+    assert sorted(listed[i].tags["Name"] for i in ids) == ["web-1", "web-2"]
     one = cloud.compute.get_instance(launched[0].id)
     assert one.instance_type == "t3.micro"
     assert one.image_id == IMAGE_ID

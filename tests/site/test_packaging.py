@@ -21,6 +21,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]  # the checkout
 NAME = "django_nova-0.1.0"
+# One process for the module: one build of the checkout (the session's `dist`) serves
+# every test, and two builds at once would trip over each other in the one tree.
+pytestmark = pytest.mark.xdist_group("packaging")
 
 EXPECTED = [
     "django_nova/templates/django_nova/base.html",
