@@ -48,8 +48,10 @@ ensure_venv() {
   if [ "${installed_hash:-}" != "$hash" ] || [ "$wanted" != "${installed_extras:-}" ]; then
     echo "Installing django-nova[$wanted] into $venv..."
     "$venv/bin/python" tools/fetch_static.py || return 1
-    # setuptools' editable build is noisy; show its output only when it fails.
-    if ! "$venv/bin/python" -m pip install --quiet -e ".[$wanted]" > "$venv/pip.log" 2>&1; then
+    # setuptools' editable build is noisy; show its output only when it fails.  No
+    # byte-compiling at install (a third of its time): Python compiles what it imports.
+    if ! "$venv/bin/python" -m pip install --quiet --no-compile -e ".[$wanted]" \
+        > "$venv/pip.log" 2>&1; then
       cat "$venv/pip.log" >&2
       return 1
     fi

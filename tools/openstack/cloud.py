@@ -367,8 +367,9 @@ def ensure_venv():
     LOGS.mkdir(parents=True, exist_ok=True)
     shutil.rmtree(VENV, ignore_errors=True)
     run([sys.executable, "-m", "venv", VENV], "pip")
-    # --no-deps: the lock already names every package, pinned.
-    run([VENV / "bin" / "python", "-m", "pip", "install", "--no-deps",
+    # --no-deps: the lock already names every package, pinned.  --no-compile: byte-compiling
+    # thousands of modules is a third of the install; the services compile what they import.
+    run([VENV / "bin" / "python", "-m", "pip", "install", "--no-deps", "--no-compile",
          "-r", LOCK_FILE], "pip")
     set_stamp("venv", lock_hash())
 
