@@ -348,7 +348,8 @@ class InstanceActionMixin(ConfirmActionMixin):
     first (GET says what will happen, and the POST acts), the others act on POST at once.
 
     Views set ``compute`` (the service of the instance's project) and ``instance_id`` in
-    ``load``, after calling this mixin's.
+    ``load``, after calling this mixin's; their ``cancel_url`` honours a safe ``next``,
+    which is where the confirmation and the change go back to.
     """
 
     def load(self, action, **kwargs):
@@ -359,9 +360,6 @@ class InstanceActionMixin(ConfirmActionMixin):
             return HttpResponseNotAllowed(["POST"])
         return super().get(request, *args, **kwargs)
 
-    def done_url(self):
-        return safe_next(self.request, self.cancel_url())
-
     def doing(self):
         # Translators: follows "Could not"; action is an instance action's label in lower
         # case ("reboot"), instance the instance's id.
@@ -370,7 +368,7 @@ class InstanceActionMixin(ConfirmActionMixin):
 
     def confirmation(self):
         instance, action = self.compute.instance(self.instance_id), self.action
-        next_url = safe_next(self.request, self.cancel_url())
+        next_url = self.cancel_url()  # the views' cancel_url already honours a safe ``next``
         return Confirmation(
             # Translators: a confirmation page's title: "Reboot instance web-1".
             title=_("%(action)s instance %(name)s") % {"action": action.label,
