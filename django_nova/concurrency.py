@@ -35,29 +35,35 @@ def _in_request_locale(call):
     return run
 
 
-def _settled(calls: dict) -> dict[str, Future]:
-    """Start every call and wait for all of them, at most until the page's deadline.
+def _late() -> Unavailable:
+    return Unavailable(_("The cloud is answering too slowly: this page gave up waiting. "
+                         "Try again in a moment."), code="Deadline")
+
+
+def _settled(calls: dict) -> tuple[dict[str, Future], set[Future]]:
+    """Start every call and wait for all of them, at most until the page's deadline:
+    the futures by name, and those still running then.
 
     Each call runs in a copy of the caller's context, so what it records (events)
-    and the deadline it keeps reach it.  A call still running at the deadline makes
-    the whole gather Unavailable (it ends by itself: every cloud call has a timeout).
+    and the deadline it keeps reach it.  A call still running at the deadline ends by
+    itself (every cloud call has a timeout); nobody waits for it.
     """
     futures = {name: _executor().submit(contextvars.copy_context().run, _in_request_locale(call))
                for name, call in calls.items()}
     left = remaining()
     _done, pending = wait(futures.values(), timeout=None if left is None else max(0.0, left))
-    if pending:
-        raise Unavailable(_("The cloud is answering too slowly: this page gave up waiting. "
-                            "Try again in a moment."), code="Deadline")
-    return futures
+    return futures, pending
 
 
 def gather(**calls):
     """Run each callable concurrently; return their results by name.
 
-    The first failure (in argument order) is raised once every call has finished.
+    The first failure (in argument order) is raised once every call has finished; a call
+    still running at the page's deadline makes the whole gather Unavailable.
     """
-    futures = _settled(calls)
+    futures, pending = _settled(calls)
+    if pending:
+        raise _late()
     for future in futures.values():
         if future.exception() is not None:
             raise future.exception()
@@ -65,14 +71,18 @@ def gather(**calls):
 
 
 def gather_outcomes(**calls) -> dict:
-    """Like ``gather``, but a call the cloud refused gives its CloudError as its result.
+    """Like ``gather``, but a call the cloud refused gives its CloudError as its result,
+    and one still running at the page's deadline an Unavailable.
 
     For pages and bulk actions where one failure must not hide the others;
     any other exception (a bug) is still raised.
     """
-    futures = _settled(calls)
+    futures, pending = _settled(calls)
     outcomes = {}
     for name, future in futures.items():
+        if future in pending:
+            outcomes[name] = _late()
+            continue
         error = future.exception()
         if error is not None and not isinstance(error, CloudError):
             raise error

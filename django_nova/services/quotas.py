@@ -191,7 +191,9 @@ class CloudKeptQuotas:
                 for service in self.services}
 
     def usage_from(self, found: dict) -> dict[str, QuotaUsage]:
-        return {q.resource: q for service in self.services for q in found[f"q_{service}"]}
+        """The services' quotas in ``found`` (a service whose call failed is left out)."""
+        return {q.resource: q for service in self.services
+                for q in found.get(f"q_{service}", [])}
 
     def held(self, launch: LaunchSpec | None = None, **wanted: int):
         """The cloud refuses what goes over its quotas, atomically: nothing to hold here."""

@@ -16,8 +16,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..concurrency import gather
+from ..concurrency import gather, gather_outcomes
 from ..context import NovaContext
+from ..exceptions import CloudError, NotFound
 from ..models import AuditEntry
 from ..resources import Instance, InstanceType, InstanceUsage, QuotaUsage
 from .quotas import QuotaService, merged_listings
@@ -58,6 +59,9 @@ class Overview:
     usage: UsageReport | None
     # EC2: the regions counted (all of the cloud's); empty where the cloud counts itself.
     regions: list[str] = field(default_factory=list)
+    # Panels ("quotas", "instances", "volumes", "usage") the cloud did not fill: why, in
+    # words.  A quotas entry means some quotas are missing; the others still show.
+    missing: dict[str, str] = field(default_factory=dict)
 
 
 def period(start: date, end: date) -> tuple[datetime, datetime]:
@@ -183,6 +187,9 @@ class UsageService:
     def overview(self, start: date | None, end: date | None) -> Overview:
         """Everything the overview shows, in one concurrent round of calls.
 
+        Each panel stands alone: a call that fails or misses the page's deadline
+        empties its own panels (``Overview.missing`` says why) and no other.  Only when
+        every call failed is the page the cloud's error.
         Without a (valid) date range the usage table is left out.
         """
         calls = self.quotas.usage_calls()
@@ -193,17 +200,59 @@ class UsageService:
         if not listings_counted:
             calls.update(instances=lambda: self.cloud.compute.list_instances(limit=1000).items,
                          volumes=self.cloud.volumes.list_volumes if self.cloud.volumes else list)
-        found = gather(**calls)
-        quotas = self.quotas.usage_from(found)
+        outcomes = gather_outcomes(**calls)
+        if all(isinstance(outcome, CloudError) for outcome in outcomes.values()):
+            raise next(iter(outcomes.values()))  # nothing to show: the cloud's own error page
+        found, failed = usable(outcomes)
+        missing = {}
+        if any(name.startswith("q_") for name in failed):
+            missing["quotas"] = next(why for name, why in failed.items() if name.startswith("q_"))
+        listing = {"instances": "q_instances", "volumes": "q_volumes"}
+        for panel, quota_name in listing.items():
+            why = failed.get(quota_name if listings_counted else panel)
+            if why:
+                missing[panel] = why
+        if start and end:
+            why = failed.get("usage") or ("usage" not in calls and failed.get("q_instances"))
+            if why:
+                missing["usage"] = why
         if listings_counted:
             # The whole project: every region's instances and volumes.
             listings = merged_listings(found)
-            instances = [i for i in listings["instances"] if i.state != "terminated"]
-            volumes = listings["volumes"]
+            instances = [i for i in listings.get("instances", []) if i.state != "terminated"]
+            volumes = listings.get("volumes", [])
         else:
-            instances, volumes = found["instances"], found["volumes"]
+            instances, volumes = found.get("instances", []), found.get("volumes", [])
         return Overview(
-            quotas=[q for q in quotas if q.resource in CHARTED],
+            quotas=[q for q in self.quotas.usage_from(found) if q.resource in CHARTED],
             instance_states=_states(instances), volume_states=_states(volumes),
-            usage=self._report(found, start, end, begin, finish) if start and end else None,
-            regions=self.quotas.regions)
+            usage=(self._report(found, start, end, begin, finish)
+                   if start and end and "usage" not in missing else None),
+            regions=self.quotas.regions, missing=missing)
+
+
+def panel_problem(error: CloudError) -> str:
+    """What a panel says in place of what a call could not give."""
+    if isinstance(error, NotFound):
+        # A service, extension or API this cloud does not have (it answered 404).
+        return str(_("Not available on this cloud."))
+    return error.message
+
+
+def usable(outcomes: dict) -> tuple[dict, dict[str, str]]:
+    """The results of the calls that worked, and each failed group's problem in words.
+
+    A group is a call's name before any ``@region``: a listing that failed in one
+    region is dropped in all of them (a partial count would be wrong, not incomplete),
+    and without the instance types (``q_types``) the instance listings cannot be
+    counted either.
+    """
+    failed = {}
+    for name, outcome in outcomes.items():
+        if isinstance(outcome, CloudError):
+            failed.setdefault(name.split("@", 1)[0], panel_problem(outcome))
+    if "q_types" in failed:
+        failed.setdefault("q_instances", failed["q_types"])
+    found = {name: outcome for name, outcome in outcomes.items()
+             if name.split("@", 1)[0] not in failed}
+    return found, failed

@@ -307,3 +307,49 @@ def test_fault_matrix_no_page_answers_500_or_hangs(proxies, settings, with_opens
     for kind in SERVICES:
         assert len(matrix.reaching(kind, gets)) >= 3, kind
     assert floating and len(posts) >= 60
+
+
+def test_overview_panels_fail_alone(proxies, settings, with_openstack):
+    """The overview on a cloud that lacks a part: each panel the part fills says why it is
+    empty, the others show, and the page is a 200 within the deadline (it used to be the
+    failing call's 404 or 503 for the whole page)."""
+    member = sign_in(settings, *with_openstack["users"]["demo"])
+    rounds = {
+        # Neutron without its quota API (a 404 to /v2.0/quotas): only network quotas go.
+        ("network", "missing", r"/quotas"): {"quotas": "Not available on this cloud."},
+        # Cinder failing: the volumes panel, and the volume quotas, go.
+        ("block-storage", "status:500", None): {"quotas": None, "volumes": None},
+        # Nova hanging: what Nova fills (its quotas, the states, the usage table) waits
+        # its read timeout, then goes.
+        ("compute", "hang", None): {"quotas": None, "instances": None, "usage": None},
+    }
+    page = "/overview/?start=2026-01-01&end=2026-01-31"
+    with patiently(settings):  # warm: the test cloud's first answers are slow
+        assert member.get(page).context["overview"].missing == {}
+    for (kind, fault, only), expected in rounds.items():
+        misbehave(proxies, {kind}, fault, only)
+        started = time.monotonic()
+        if fault == "hang":
+            response = member.get(page)
+        else:
+            with patiently(settings):  # the fault, not a slow machine, is under test
+                response = member.get(page)
+        took = time.monotonic() - started
+        assert response.status_code == 200, (kind, fault, response.status_code)
+        assert took < LIMIT, (kind, fault, took)
+        missing = response.context["overview"].missing
+        assert set(missing) == set(expected), (kind, fault, missing)
+        for panel, words in expected.items():
+            assert missing[panel] and not raw_text(missing[panel]), (panel, missing[panel])
+            if words:
+                assert missing[panel] == words
+        html = response.content.decode()
+        assert ('id="instances-states-missing"' in html) == ("instances" in expected)
+        assert ('id="volumes-states-missing"' in html) == ("volumes" in expected)
+        assert 'id="quota-missing"' in html
+        if kind == "network":
+            # Nova's and Cinder's quotas still chart, and the usage table is there.
+            resources = {q.resource for q in response.context["overview"].quotas}
+            assert {"instances", "cores", "volumes"} <= resources
+            assert "floating_ips" not in resources and 'id="usage"' in html
+    misbehave(proxies, (), "pass")
