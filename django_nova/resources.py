@@ -435,10 +435,17 @@ class LaunchSpec:
 
 @dataclass(frozen=True)
 class Page(Generic[T]):  # noqa: UP046 - PEP 695 syntax needs Python 3.12
-    """One page of a server-side paginated listing; ``next_marker`` is opaque."""
+    """One page of a server-side paginated listing; ``next_marker`` is opaque.
+
+    Pages for links (``services.paging.sign``) also know the link back
+    (``previous_marker``: "" for the first page, None on the first page) and their
+    ``number``.
+    """
 
     items: list[T]
     next_marker: str = ""
+    previous_marker: str | None = None
+    number: int = 1
 
 
 # Identity administration (projects, users, role assignments): django_nova.identity

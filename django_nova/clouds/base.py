@@ -55,6 +55,7 @@ from ..resources import (
     Volume,
     VolumeSpec,
 )
+from ..search import Search
 
 # Which part each ``has_*`` flag reports.
 PART_FLAGS = {
@@ -72,8 +73,11 @@ class Compute(Protocol):
     """Instances, their sizes and zones."""
 
     def list_instances(self, marker: str = "", limit: int = 20,
-                       include_terminated: bool = False, tag: str = "") -> Page[Instance]:
-        """One page; ``tag`` keeps instances with that tag key (``key=value`` for a value)."""
+                       include_terminated: bool = False, tag: str = "",
+                       search: Search | None = None) -> Page[Instance]:
+        """One page; ``tag`` keeps instances with that tag key (``key=value`` for a value),
+        ``search`` those with that id, IP address or a name containing its text (the
+        cloud's own filters, over the whole listing)."""
 
     def get_instance(self, instance_id: str) -> Instance: ...
 

@@ -21,7 +21,9 @@ from ..mixins import (
     named,
 )
 from ..resources import ACTIONS
+from ..search import search_for
 from ..services.network import NetworkService
+from ..services.paging import page_size, page_sizes
 from .forms import InstanceChoiceForm, LabelForm, LaunchForm, TagForm
 
 
@@ -32,8 +34,10 @@ class InstanceListView(ProjectViewMixin, TemplateView):
         marker = self.request.GET.get("marker", "")
         show_terminated = self.request.GET.get("terminated") == "1"
         tag = self.request.GET.get("tag", "").strip()[:256]
+        search = search_for(self.request.GET.get("q", ""))
+        size = page_size(self.request.GET.get("size", ""))
         page = self.compute.instances_page(marker=marker, include_terminated=show_terminated,
-                                           tag=tag)
+                                           tag=tag, search=search, size=size)
         if self.request.nova.capabilities.has_labels:
             # Translators: completes "Filter by tag: ..." (what to type in the filter box).
             tag_filter_help = _("a server tag")
@@ -42,7 +46,8 @@ class InstanceListView(ProjectViewMixin, TemplateView):
             tag_filter_help = _("key or key=value")
         return super().get_context_data(
             page=page, instances=page.items, marker=marker, show_terminated=show_terminated,
-            tag=tag, tag_filter_help=tag_filter_help,
+            tag=tag, tag_filter_help=tag_filter_help, search=search, size=size,
+            page_sizes=page_sizes(), filtered=bool(tag or search or show_terminated),
             poll_seconds=nova_settings()["POLL_SECONDS"], **kwargs)
 
 

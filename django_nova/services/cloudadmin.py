@@ -191,7 +191,7 @@ class CloudAdminService:
         found = gather(
             page=lambda: sign(self.all_projects.list_all_instances(
                 marker=marker_from(marker), limit=nova_settings()["PAGE_SIZE"],
-                project_id=project_id)),
+                project_id=project_id), marker),
             names=self.all_projects.project_names)
         page, names = found["page"], found["names"]
         wanted = sorted({r.instance.image_id for r in page.items if r.instance.image_id})
@@ -220,7 +220,7 @@ class CloudAdminService:
         found = gather(
             page=lambda: sign(self.all_projects.list_all_volumes(
                 marker=marker_from(marker), limit=nova_settings()["PAGE_SIZE"],
-                project_id=project_id)),
+                project_id=project_id), marker),
             names=self.all_projects.project_names,
             servers=self.all_projects.all_instance_names)
         page, names, servers = found["page"], found["names"], found["servers"]

@@ -23,6 +23,7 @@ from ..resources import (
     Page,
     SecurityGroup,
 )
+from ..search import Search
 from .catalogs import cached, instance_types
 from .paging import marker_from, sign
 from .quotas import quota_held
@@ -71,16 +72,19 @@ class ComputeService:
 
     # Instances
     def instances_page(self, marker: str = "", include_terminated: bool = False,
-                       tag: str = "") -> Page[Instance]:
-        """One page of instances with their images: two cloud calls whatever the count.
+                       tag: str = "", search: Search | None = None,
+                       size: int = 0) -> Page[Instance]:
+        """One page of instances with their images: two cloud calls whatever the count
+        (three for an IP search on EC2, which looks at private and public addresses).
 
         Only the images the page shows are fetched, by id (not the catalog).  ``marker``
-        is a page link's (signed; see ``paging``).
+        is a page link's (signed; see ``paging``); ``size`` one of ``page_sizes()``.
         """
-        page = self.compute.list_instances(marker=marker_from(marker),
-                                           limit=nova_settings()["PAGE_SIZE"],
-                                           include_terminated=include_terminated, tag=tag)
-        return sign(Page(items=self._with_images(page.items), next_marker=page.next_marker))
+        page = self.compute.list_instances(
+            marker=marker_from(marker), limit=size or nova_settings()["PAGE_SIZE"],
+            include_terminated=include_terminated, tag=tag, search=search)
+        return sign(Page(items=self._with_images(page.items), next_marker=page.next_marker),
+                    marker)
 
     def instance(self, instance_id: str) -> Instance:
         return self._with_images([self.compute.get_instance(instance_id)])[0]

@@ -144,3 +144,33 @@ def test_keystone_login_launch_and_delete(live_server, transactional_db, with_op
         for server in conn.compute.servers():
             if server.name == NAME:
                 conn.compute.delete_server(server.id, ignore_missing=True)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [390, 800, 1400])
+def test_search_box_finds_an_instance_and_says_when_nothing_matches(live_server, demo_user,
+                                                                     browser, width):
+    sign_in(browser, live_server.url, "demo")
+    browser.set_window_size(width, 900)
+    for name in ("search-alpha", "search-beta"):
+        launch_instance(browser, name)
+    box = browser.find_element(By.ID, "instance-search")
+    assert box.get_attribute("placeholder") == "Name, ID or IP address"
+    box.send_keys("alph\n")
+    wait(browser).until(EC.url_contains("q=alph"))
+    rows = browser.find_elements(By.CSS_SELECTOR, "#instances tbody tr[id^=instance-]")
+    assert [r.find_element(By.CSS_SELECTOR, ".nova-name").text for r in rows] == ["search-alpha"]
+    assert browser.find_element(By.ID, "instance-search").get_attribute("value") == "alph"
+    assert "Page 1: 1 instance" in browser.find_element(By.ID, "page-count").text
+    assert browser.execute_script(
+        "return document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    shot(browser, f"search-{width}.png")
+
+    box = browser.find_element(By.ID, "instance-search")
+    box.clear()
+    box.send_keys("gamma\n")
+    empty = wait(browser).until(EC.visibility_of_element_located((By.ID, "instances-empty")))
+    assert "No instances match “gamma”." in empty.text
+    click(browser, browser.find_element(By.ID, "clear-filter"))
+    wait(browser).until(lambda d: len(d.find_elements(
+        By.CSS_SELECTOR, "#instances tbody tr[id^=instance-]")) == 2)

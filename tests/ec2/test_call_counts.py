@@ -57,6 +57,21 @@ def test_instances_page_calls_stay_constant_from_5_to_50(member_client, launch, 
     assert all(i.image and i.image.name for i in page_50.context["instances"])
 
 
+def test_a_search_costs_the_same_calls_as_the_list(member_client, launch, calls, cloud):
+    """A name or id search is one filtered DescribeInstances; an address two (private
+    and public, concurrently); each with the page's one DescribeImages."""
+    launch_each(launch, 6)
+    address = cloud.compute.list_instances().items[0].private_ips[0]
+    member_client.get("/instances/", {"q": "vm-"})  # warm
+    for text, describes in (("vm-3", 1), ("i-0123456789abcdef0", 1), (address, 2)):
+        calls.clear()
+        assert member_client.get("/instances/", {"q": text}).status_code == 200
+        ops = Counter(op for op, _ in calls)
+        assert ops["DescribeInstances"] == describes, (text, ops)
+        assert ops["DescribeImages"] <= 1 and set(ops) <= {"DescribeInstances",
+                                                          "DescribeImages"}, (text, ops)
+
+
 def test_launch_form_calls_run_concurrently(member_client, calls):
     member_client.get("/instances/launch/")
     calls.clear()

@@ -57,6 +57,71 @@ def test_paging_links_to_the_next_page(member_client, launch, settings):
     assert len(first_ids) == 5 and len(second_ids) == 1 and not first_ids & second_ids
 
 
+def test_pager_goes_back_says_the_page_and_keeps_the_size(member_client, launch, settings):
+    """Previous and next, the page's number and count, and a page size kept across pages
+    and filters (the clouds page by marker only: the link carries the ones before)."""
+    settings.NOVA = {**settings.NOVA, "PAGE_SIZE": 5}
+    for n in range(12):
+        launch(name=f"vm-{n}")
+    first = member_client.get("/instances/")
+    assert first.context["page"].number == 1 and first.context["page"].previous_marker is None
+    assert "Page 1: 5 instances" in first.content.decode()
+    second = member_client.get("/instances/", {"marker": first.context["page"].next_marker})
+    third = member_client.get("/instances/", {"marker": second.context["page"].next_marker})
+    assert third.context["page"].number == 3 and len(third.context["instances"]) == 2
+    assert not third.context["page"].next_marker
+    back = member_client.get("/instances/", {"marker": third.context["page"].previous_marker})
+    assert [i.id for i in back.context["instances"]] == [
+        i.id for i in second.context["instances"]]
+    html = second.content.decode()
+    assert 'id="previous-page" rel="prev" href="?"' in html  # page 1 is the plain URL
+    # 50 a page: all twelve, and the size is kept in the filter form and the other sizes.
+    bigger = member_client.get("/instances/", {"size": "50", "terminated": "1"})
+    assert len(bigger.context["instances"]) == 12 and not bigger.context["page"].next_marker
+    html = bigger.content.decode()
+    assert '<input type="hidden" name="size" value="50">' in html
+    assert '<a href="?size=100&amp;terminated=1">100</a>' in html
+    # A size that is not offered is the site's.
+    assert member_client.get("/instances/", {"size": "7"}).context["size"] == 5
+
+
+def test_search_finds_by_name_id_and_address_across_pages(member_client, launch, cloud,
+                                                          settings):
+    """The search box is the cloud's filter (tag:Name with wildcards, instance-id,
+    private-ip-address or ip-address), so it finds what is not on the first page."""
+    settings.NOVA = {**settings.NOVA, "PAGE_SIZE": 5}
+    for n in range(6):
+        launch(name=f"hay-{n}")
+    (target,) = launch(name="needle-db")  # moto pages oldest first: not on page 1
+    assert target not in {i.id for i in member_client.get("/instances/").context["instances"]}
+
+    def found(text):
+        response = member_client.get("/instances/", {"q": text})
+        assert response.status_code == 200
+        return [i.id for i in response.context["instances"]]
+
+    instance = cloud.compute.get_instance(target)
+    assert found("edle-d") == [target]  # part of the name
+    assert found(target) == [target]
+    assert found(instance.private_ips[0]) == [target]
+    assert found(instance.public_ips[0]) == [target]
+    assert len(found("hay-")) == 5  # paged like the list
+    assert found("Needle") == []  # EC2 compares names case by case
+    assert found("needle*") == [] and found("n?edle-db") == []  # wildcards are literal
+
+
+def test_search_without_match_says_so_and_escapes_the_text(member_client, launch):
+    launch(name="web")
+    hostile = "<img src=x onerror=alert(1)>"
+    html = member_client.get("/instances/", {"q": hostile, "tag": "team"}).content.decode()
+    assert "No instances match “&lt;img src=x onerror=alert(1)&gt;”. (with the tag filter)" in html
+    assert hostile not in html and "No instances yet" not in html
+    assert f'value="{hostile}"' not in html
+    # A tag filter alone keeps its own message; an empty project its invitation.
+    html = member_client.get("/instances/", {"tag": "team"}).content.decode()
+    assert "No instances match the tag filter" in html
+
+
 def test_detail_and_console(member_client, launch):
     (instance_id,) = launch(name="db-1")
     detail = member_client.get(f"/instances/{instance_id}/")

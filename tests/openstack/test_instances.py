@@ -394,3 +394,23 @@ def test_upload_image_to_glance(keystone_client, client, os_conn):
         assert image.visibility == "private"
     finally:
         conn.image.delete_image(image.id, ignore_missing=True)
+
+
+def test_search_is_novas_own_filter(keystone_client, client, shared_server):
+    """Nova's name filter (a regular expression: the text is taken literally) and a
+    lookup by id; another project's server is not found by its id."""
+    keystone_client("demo")
+
+    def found(text):
+        response = client.get("/instances/", {"q": text})
+        assert response.status_code == 200, response.content.decode()[:2000]
+        return [i.id for i in response.context["instances"]]
+
+    stamp = shared_server.name.rsplit("-", 1)[1]
+    assert found(f"shared-{stamp}") == [shared_server.id]
+    assert found(shared_server.id) == [shared_server.id]
+    assert found(f"shared-{stamp}(") == []  # not a broken regular expression: no match
+    assert found(".*") == []  # the text, not a pattern that matches everything
+    assert found("00000000-0000-4000-8000-000000000000") == []
+    html = client.get("/instances/", {"q": "no-such-name"}).content.decode()
+    assert "No instances match “no-such-name”." in html

@@ -1,6 +1,7 @@
 """What operators rely on: every 500 logged with its traceback and request id, an access
 log, JSON lines on request, /healthz for load balancers and /metrics for Prometheus."""
 
+import gzip
 import io
 import json
 import logging
@@ -119,3 +120,21 @@ def test_metrics_are_for_the_sites_own_hosts(settings):
     assert outside.get("/metrics", HTTP_AUTHORIZATION="Bearer wrong").status_code == 403
     answered = outside.get("/metrics", HTTP_AUTHORIZATION="Bearer scrape-secret-123")
     assert answered.status_code == 200 and b"nova_http_requests_total" in answered.content
+
+
+def test_pages_are_compressed_and_carry_an_etag(member_client, launch):
+    """The reference site gzips its pages (nginx need not) and answers a repeated
+    conditional GET of an unchanged answer with a 304 and no body."""
+    launch(count=3)
+    response = member_client.get("/instances/", HTTP_ACCEPT_ENCODING="gzip, br")
+    assert response.status_code == 200 and response["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in response["Vary"]
+    html = gzip.decompress(response.content)
+    assert b'id="instances"' in html and len(response.content) < len(html) / 3
+    assert response["ETag"].startswith('W/"')
+    plain = member_client.get("/instances/")
+    assert "Content-Encoding" not in plain and b'id="instances"' in plain.content
+    # /healthz says the same twice: the second answer is a 304.
+    first = member_client.get("/healthz")
+    again = member_client.get("/healthz", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304 and again.content == b""

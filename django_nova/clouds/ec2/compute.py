@@ -16,11 +16,21 @@ SUPPORTED_ACTIONS = {"start", "stop", "reboot", "terminate"}
 MIN_PAGE, MAX_PAGE = 5, 1000
 
 
+def _newest_first(instances: list[Instance]) -> list[Instance]:
+    return sorted(instances, key=lambda i: (i.launched_at is None, i.launched_at), reverse=True)
+
+
+def _wild(text: str) -> str:
+    """``text`` for an EC2 filter value, its own ``*``, ``?`` and ``\\`` taken literally."""
+    return text.replace("\\", "\\\\").replace("*", "\\*").replace("?", "\\?")
+
+
 class EC2Compute:
     def __init__(self, session: EC2Session):
         self.session = session
 
-    def list_instances(self, marker="", limit=20, include_terminated=False, tag=""):
+    def list_instances(self, marker="", limit=20, include_terminated=False, tag="",
+                       search=None):
         params = {"MaxResults": min(max(limit, MIN_PAGE), MAX_PAGE)}
         if marker:
             params["NextToken"] = marker
@@ -31,12 +41,26 @@ class EC2Compute:
             key, has_value, value = tag.partition("=")
             filters.append({"Name": f"tag:{key}", "Values": [value]} if has_value
                            else {"Name": "tag-key", "Values": [key]})
+        if search is not None and search.kind == "ip":
+            # A private or a public address: EC2 ANDs its filters, so one call for each.
+            found = gather(**{name: (lambda n=name: self._described(
+                {**params, "Filters": [*filters, {"Name": n, "Values": [search.text]}]}))
+                for name in ("private-ip-address", "ip-address")})
+            seen = {i.id: i for page in found.values() for i in page.items}
+            return Page(items=_newest_first(list(seen.values())))
+        if search is not None:
+            filters.append({"Name": "instance-id", "Values": [search.text]}
+                           if search.kind == "ec2-id" else
+                           # EC2's wildcards: a name containing the text.
+                           {"Name": "tag:Name", "Values": [f"*{_wild(search.text)}*"]})
         if filters:
             params["Filters"] = filters
+        return self._described(params)
+
+    def _described(self, params: dict) -> Page[Instance]:
         result = self.session.ec2_call("describe_instances", **params)
-        found = parsers.instances(result)
-        found.sort(key=lambda i: (i.launched_at is None, i.launched_at), reverse=True)
-        return Page(items=found, next_marker=result.get("NextToken") or "")
+        return Page(items=_newest_first(parsers.instances(result)),
+                    next_marker=result.get("NextToken") or "")
 
     def get_instance(self, instance_id: str) -> Instance:
         found = parsers.instances(self.session.ec2_call("describe_instances",

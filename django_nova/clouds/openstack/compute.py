@@ -1,12 +1,13 @@
 """Nova servers, flavors and availability zones."""
 
 import base64
+import re
 from datetime import timedelta
 
 from django.utils.translation import gettext as _
 from openstack.compute.v2.server import Server
 
-from ...exceptions import InvalidInput
+from ...exceptions import InvalidInput, NotFound
 from ...resources import AvailabilityZone, InstanceType, LaunchSpec, Page
 from . import parsers
 from .session import OpenStackSession
@@ -33,11 +34,21 @@ class OpenStackCompute:
     def _nova(self):
         return self.session.conn.compute
 
-    def list_instances(self, marker="", limit=20, include_terminated=False, tag=""):
+    def list_instances(self, marker="", limit=20, include_terminated=False, tag="",
+                       search=None):
         params = {"details": True, "limit": limit, "paginated": False}
         if tag:
             # Nova filters on its plain server tags (members cannot filter on metadata).
             params["tags"] = tag
+        if search is not None and search.kind == "uuid":
+            # Members cannot filter by id: the one server, if it is the project's.
+            try:
+                return Page(items=[self.get_instance(search.text)])
+            except NotFound:
+                return Page(items=[])
+        if search is not None:
+            # Nova's name and ip filters are regular expressions: the text, literally.
+            params["ip" if search.kind == "ip" else "name"] = re.escape(search.text)
         if marker:
             params["marker"] = marker
         servers = self.session.call(lambda: list(self._nova.servers(**params)))
