@@ -146,6 +146,11 @@ class Instance:
     def display_name(self) -> str:
         return self.name or self.id
 
+    @property
+    def imageable(self) -> bool:
+        """An image can be made of it now (it is running or stopped)."""
+        return self.state in ("running", "stopped")
+
     def with_image(self, image: Image | None) -> "Instance":
         return replace(self, image=image)
 

@@ -1,5 +1,6 @@
 """Small helpers the test modules share."""
 
+import re
 import time
 
 from django.contrib.messages import get_messages
@@ -48,3 +49,22 @@ def cloud_operations(action) -> list[str]:
     finally:
         cloud_call.disconnect(record)
     return sorted(op for op in seen if op != "AssumeRole")
+
+
+def row_menu_links(html: str, instance_id: str) -> set[str]:
+    """The links and form actions an instances list row's menu has once opened: the
+    page's one menu template (ids as ``__ID__``), kept to what the row offers (as
+    nova.js fills it)."""
+    row = re.search(f'data-nova-id="{re.escape(instance_id)}" data-nova-offers="([^"]*)"', html)
+    template = re.search(r'<template id="instance-menu">(.*?)</template>', html, re.S)
+    assert row and template, "no row menu for " + instance_id
+    offers = row.group(1).split()
+    found = set()
+    for item in re.findall(r"<li(?: data-nova-if=\"([^\"]*)\")?>(.*?)</li>", template.group(1),
+                           re.S):
+        condition, markup = item
+        if condition and condition not in offers:
+            continue
+        found.update(target.replace("__ID__", instance_id) for target in
+                     re.findall(r'(?:href|action)="([^"]*)"', markup))
+    return found

@@ -13,6 +13,7 @@ LINK = re.compile(r'href="(/[^"#]*)"')
 SKIP = re.compile(r"^/(static|assets|admin|i18n|logout|healthz|metrics)/"
                   r"|\.(csv|txt|sh|yaml|json)$|download|[?&]format=")
 MAX_PAGES = 150
+PLACEHOLDER = "__ID__"
 # Where a member's and an admin's walk start (everything else is linked from there).
 STARTS = ["/instances/", "/overview/", "/manage/projects/"]
 # What a visitor who is not signed in can open.
@@ -41,7 +42,9 @@ def crawl(client: Client, start=STARTS, done=(), **headers) -> dict[str, str]:
         html = response.content.decode()
         if shape(path) not in done:
             pages[path] = html
-        queue.extend(LINK.findall(html))
+        # A list's one menu template holds links with "__ID__" for a row's id: the rows'
+        # own pages are reached through the rows' ids (their detail pages' menus).
+        queue.extend(link for link in LINK.findall(html) if PLACEHOLDER not in link)
     return pages
 
 

@@ -47,7 +47,7 @@ class InstanceListView(ProjectViewMixin, TemplateView):
         return super().get_context_data(
             page=page, instances=page.items, marker=marker, show_terminated=show_terminated,
             tag=tag, tag_filter_help=tag_filter_help, search=search, size=size,
-            page_sizes=page_sizes(), filtered=bool(tag or search or show_terminated),
+            page_sizes=page_sizes(), menu_actions=tuple(ACTIONS.values()),
             poll_seconds=nova_settings()["POLL_SECONDS"], **kwargs)
 
 

@@ -83,8 +83,15 @@ def test_launch_console_and_terminate_an_instance(live_server, demo_user, browse
         return not rows or rows[0].get_attribute("data-state") in ("shutting-down", "terminated")
     wait(browser).until(gone_or_ending, f"{instance_id} still listed as live")
     for row in browser.find_elements(By.ID, row_id):
-        # Still shutting down: nothing offers to terminate it again.
+        # Still shutting down: nothing offers to terminate it again (its menu, opened,
+        # has no Terminate; the page's other rows' menus still would).
+        toggle = row.find_element(By.CSS_SELECTOR, "button.dropdown-toggle-split")
+        assert "terminate" not in toggle.get_attribute("data-nova-offers").split()
+        click(browser, toggle)
+        wait(browser).until(lambda d, r=row: r.find_elements(By.CSS_SELECTOR,
+                                                             ".dropdown-menu.show li"))
         assert not row.find_elements(By.CSS_SELECTOR, "[data-action=terminate]")
+        click(browser, toggle)
 
     # With "Show terminated" on, it is there, terminated (or on its way).
     click(browser, browser.find_element(By.ID, "show-terminated"))

@@ -57,6 +57,17 @@ def test_instances_page_calls_stay_constant_from_5_to_50(member_client, launch, 
     assert all(i.image and i.image.name for i in page_50.context["instances"])
 
 
+def test_an_instance_row_is_at_most_1500_bytes(member_client, launch, settings):
+    """The rows share one copy of their menu, so a row is its data (issue 13's budget;
+    tools/bench measures the same on 200 servers)."""
+    settings.NOVA = {**settings.NOVA, "PAGE_SIZE": 20}
+    launch_each(launch, 5)
+    five = len(member_client.get("/instances/").content)
+    launch_each(launch, 15, start=5)
+    twenty = len(member_client.get("/instances/").content)
+    assert (twenty - five) / 15 <= 1500
+
+
 def test_a_search_costs_the_same_calls_as_the_list(member_client, launch, calls, cloud):
     """A name or id search is one filtered DescribeInstances; an address two (private
     and public, concurrently); each with the page's one DescribeImages."""

@@ -5,7 +5,7 @@ import pytest
 
 from django_nova.context import SESSION_PROJECT
 from tests.data import ED25519_KEY, IMAGE_ID, PASSWORD
-from tests.helpers import cloud_settings, messages_of
+from tests.helpers import cloud_settings, messages_of, row_menu_links
 
 RSA_1024 = ("ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAgQDEXR5XEpvDS/7XZ4CMsrlqvmKh+S6BkdZcpz9+yXMbhEBxB"
             "Gm2h0ZS8v/1AfFLuXdl2lLiwkRGLbrZ2v2Go5Q7x9D2UyqWxDgIsxdYeBuFjjIvyd/dZuQR0xN2xYz9ncAzR"
@@ -211,8 +211,8 @@ def test_disruptive_actions_ask_first_and_go_back_where_they_came_from(
     (instance_id,) = launch(name="db")
     listing = member_client.get("/instances/?tag=Name%3Ddb").content.decode()
     # The row menu links to the confirmation (a GET) instead of acting at once.
-    link = f'href="/instances/{instance_id}/{action}/?next=/instances/%3Ftag%3DName%253Ddb"'
-    assert link in listing
+    link = f"/instances/{instance_id}/{action}/?next=/instances/%3Ftag%3DName%253Ddb"
+    assert link in row_menu_links(listing, instance_id)
     confirm = member_client.get(f"/instances/{instance_id}/{action}/",
                                 {"next": "/instances/?tag=Name%3Ddb"})
     html = confirm.content.decode()

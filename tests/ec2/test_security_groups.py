@@ -10,7 +10,7 @@ from django_nova.clouds import open_cloud
 from django_nova.clouds.calls import cloud_call
 from django_nova.exceptions import Conflict, InvalidInput, NotFound
 from django_nova.resources import SecurityGroupRule
-from tests.helpers import messages_of
+from tests.helpers import messages_of, row_menu_links
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 HOSTILE_ESCAPED = "&lt;img src=x onerror=alert(1)&gt;"
@@ -166,8 +166,9 @@ def test_sidebar_and_instance_menu_link_here(member_client, launch):
     (instance_id,) = launch()
     html = member_client.get("/instances/").content.decode()
     assert "Network" in html and 'href="/network/security-groups/"' in html
+    assert f"/network/instances/{instance_id}/security-groups/" in row_menu_links(html,
+                                                                                 instance_id)
     menu = f'href="/network/instances/{instance_id}/security-groups/">Edit security groups'
-    assert menu in html
     detail = member_client.get(f"/instances/{instance_id}/").content.decode()
     assert menu in detail
     assert detail.index("Edit security groups") < detail.index("Launch more like this")

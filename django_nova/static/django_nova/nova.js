@@ -134,3 +134,29 @@
     xhr.send(new FormData(form));
   });
 })();
+
+// A list's row menus: the page holds one copy of the menu (a <template> the server
+// rendered, with "__ID__" where the row's id goes); a row's menu is filled from it as
+// it opens, keeping only the items the row offers (its data-nova-offers).  Only
+// attributes are set, from the row's id: no HTML is built here.
+(function () {
+  "use strict";
+  document.addEventListener("show.bs.dropdown", function (event) {
+    var toggle = event.target;
+    var source = toggle.dataset && document.getElementById(toggle.dataset.novaMenu || "");
+    var menu = toggle.nextElementSibling;
+    if (!source || !menu || menu.dataset.novaFor === toggle.dataset.novaOffers) { return; }
+    var offers = toggle.dataset.novaOffers.split(" ");
+    var id = encodeURIComponent(toggle.dataset.novaId);
+    var items = source.content.cloneNode(true);
+    items.querySelectorAll("[data-nova-if]").forEach(function (item) {
+      if (offers.indexOf(item.dataset.novaIf) < 0) { item.remove(); }
+    });
+    items.querySelectorAll("[href], form[action]").forEach(function (el) {
+      var name = el.hasAttribute("href") ? "href" : "action";
+      el.setAttribute(name, el.getAttribute(name).split("__ID__").join(id));
+    });
+    menu.replaceChildren(items);
+    menu.dataset.novaFor = toggle.dataset.novaOffers;
+  });
+})();
