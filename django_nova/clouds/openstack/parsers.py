@@ -73,7 +73,24 @@ def _addresses(server) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple(fixed), tuple(floating)
 
 
+class ServerJSON:
+    """A server of Nova's JSON, read under openstacksdk's attribute names (those
+    ``server`` reads), so a listing need not build the SDK's resources."""
+
+    NAMES = {"task_state": "OS-EXT-STS:task_state", "is_locked": "locked",
+             "availability_zone": "OS-EXT-AZ:availability_zone",
+             "launched_at": "OS-SRV-USG:launched_at", "created_at": "created",
+             "root_device_name": "OS-EXT-SRV-ATTR:root_device_name"}
+
+    def __init__(self, body: dict):
+        self._body = body
+
+    def __getattr__(self, name):
+        return self._body.get(self.NAMES.get(name, name))
+
+
 def server(found) -> Instance:
+    """An Instance of an openstacksdk Server, or of a ServerJSON."""
     state = STATES.get((found.status or "").upper(), (found.status or "unknown").lower())
     flavor = found.flavor or {}
     private, public = _addresses(found)
