@@ -1,6 +1,7 @@
 """Instances, images, key pairs and the launch form's catalogs for one project."""
 
 from dataclasses import dataclass, replace
+from functools import wraps
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,7 +25,7 @@ from ..resources import (
     SecurityGroup,
 )
 from ..search import Search
-from .catalogs import cached, instance_types
+from .catalogs import cached, forget_catalogs, images_by_id, instance_types
 from .paging import marker_from, sign
 from .quotas import quota_held
 
@@ -37,6 +38,18 @@ class LaunchOptions:
     security_groups: list[SecurityGroup]
     availability_zones: list[AvailabilityZone]
     instance_type_label: str = gettext_lazy("Instance type")
+
+
+def changes_images(method):
+    """A change to images forgets the cached catalogs (public images, the images lists
+    name), whether it worked or not: the user's own change is never shown stale."""
+    @wraps(method)
+    def run(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        finally:
+            forget_catalogs(self.context.cloud_key)
+    return run
 
 
 class ComputeService:
@@ -90,8 +103,9 @@ class ComputeService:
         return self._with_images([self.compute.get_instance(instance_id)])[0]
 
     def _with_images(self, instances: list[Instance]) -> list[Instance]:
+        """The instances with their images, named from the cache where it has them."""
         wanted = sorted({i.image_id for i in instances if i.image_id})
-        images = {image.id: image for image in self.images.get_images(wanted)} if wanted else {}
+        images = images_by_id(self.context, wanted, self.images.get_images) if wanted else {}
         return [i.with_image(images.get(i.image_id)) for i in instances]
 
     @records("instance.set-tag", "instance_id")
@@ -157,10 +171,12 @@ class ComputeService:
         return replace(image, is_own=True)
 
     @records("image.create", "name", made=".")
+    @changes_images
     def create_image(self, instance_id: str, name: str, description: str) -> str:
         return self.images.create_image(instance_id, name, description)
 
     @records("image.upload", "name", made=".")
+    @changes_images
     def upload_image(self, name: str, upload, disk_format: str, container_format: str,
                      min_disk_gb: int, min_ram_mb: int) -> str:
         """Stream an uploaded file (Django keeps big ones on disk, not in memory) to the cloud."""
@@ -169,10 +185,12 @@ class ComputeService:
                                         container_format, min_disk_gb, min_ram_mb)
 
     @records("image.register", "name", made=".")
+    @changes_images
     def register_image(self, snapshot_id: str, name: str, description: str) -> str:
         return self.images.register_image(snapshot_id, name, description)
 
     @records("image.update", "image_id")
+    @changes_images
     def update_image(self, image_id: str, name: str, description: str) -> Image:
         """Change and read back: a cloud may accept a change and keep the old value (moto
         ignores an AMI's new description), and the page must not claim it was saved."""
@@ -189,11 +207,13 @@ class ComputeService:
         return after
 
     @records("image.set-visibility", "image_id")
+    @changes_images
     def set_image_public(self, image_id: str, public: bool) -> None:
         self.own_image(image_id)
         self.images.set_image_public(image_id, public)
 
     @records("image.delete", "image_id")
+    @changes_images
     def delete_image(self, image_id: str) -> None:
         self.own_image(image_id)
         self.images.delete_image(image_id)

@@ -48,13 +48,35 @@ def test_instances_page_calls_stay_constant_from_5_to_50(member_client, launch, 
     launch_each(launch, 45, start=5)
     with_50, page_50 = instances_page_calls(member_client, calls)
 
-    assert with_5 == with_50 == Counter({"DescribeInstances": 1, "DescribeImages": 1})
+    # The images were named on the warm-up view: each view after is one call.
+    assert with_5 == with_50 == Counter({"DescribeInstances": 1})
     assert len(page_5.context["instances"]) == 5
     assert len(page_50.context["instances"]) == 20
-    # Only the images the page shows are asked for, by id.
+    # Only the images the page shows were asked for, by id, once.
     shown = sorted({i.image_id for i in page_50.context["instances"]})
-    assert image_requests[-1] == shown
+    assert image_requests == [shown]
     assert all(i.image and i.image.name for i in page_50.context["instances"])
+
+
+def test_images_are_fetched_once_then_only_the_new_ones(member_client, launch, calls,
+                                                       image_requests, ec2):
+    """The images a list names are cached per project; an image the page has not seen is
+    asked for alone, and a change made here is shown at once."""
+    launch(name="a", image_id=IMAGES[0])
+    member_client.get("/instances/")
+    launch(name="b", image_id=IMAGES[1])
+    member_client.get("/instances/")
+    member_client.get("/instances/")
+    assert image_requests == [[IMAGES[0]], [IMAGES[1]]]
+    # A private image of the project, launched, then renamed through django-nova.
+    (source,) = launch(name="src")
+    own = ec2.create_image(InstanceId=source, Name="before")["ImageId"]
+    launch(name="c", image_id=own)
+    assert "before" in member_client.get("/instances/").content.decode()
+    member_client.post(f"/images/{own}/edit/", {"name": "before", "description": "changed"})
+    calls.clear()
+    member_client.get("/instances/")
+    assert Counter(op for op, _ in calls)["DescribeImages"] == 1  # forgotten: fetched again
 
 
 def test_an_instance_row_is_at_most_1500_bytes(member_client, launch, settings):
