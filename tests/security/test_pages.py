@@ -9,7 +9,7 @@ open redirects, and cloud credentials never reaching a page.
 
 import re
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import pytest
 from cryptography.hazmat.primitives import serialization
@@ -342,7 +342,10 @@ def assert_escaped(response, raw=SCRIPT, escaped=ESCAPED_SCRIPT):
 
 def test_hostile_instance_name_is_escaped_everywhere(member_client, launch):
     (instance_id,) = launch(name=SCRIPT)
-    pages = ["/instances/", "/instances/?q=x", f"/instances/{instance_id}/",
+    # The search finds it by part of its name, and by its whole hostile name (then shown
+    # in the search box too).
+    pages = ["/instances/", "/instances/?q=script", f"/instances/?q={quote(SCRIPT)}",
+             f"/instances/{instance_id}/",
              f"/instances/{instance_id}/console/", f"/instances/{instance_id}/row/",
              f"/instances/{instance_id}/terminate/"]
     for page in pages:
