@@ -10,7 +10,8 @@ import re
 from dataclasses import dataclass
 
 UUID = re.compile(r"^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$", re.I)
-EC2_ID = re.compile(r"^[a-z]{1,5}-[0-9a-f]{8,17}$")
+# An EC2 instance id: i- and 8 or 17 hex digits (names like "db-12345678" stay names).
+EC2_ID = re.compile(r"^i-(?:[0-9a-f]{8}|[0-9a-f]{17})$")
 # The longest text a search box takes (a name is at most 255 characters on either cloud).
 MAX_LENGTH = 255
 
@@ -21,7 +22,7 @@ class Search:
 
     @property
     def kind(self) -> str:
-        """"uuid" (OpenStack's ids), "ec2-id" (``i-0abc…``), "ip" or "name".
+        """"uuid" (OpenStack's ids), "ec2-id" (an instance's ``i-0abc…``), "ip" or "name".
 
         A cloud takes the other cloud's id shape for (part of) a name.
         """

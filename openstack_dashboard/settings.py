@@ -84,12 +84,12 @@ MIDDLEWARE = [
     # Before WhiteNoise, so static files get the security headers too.
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
-    # Compresses pages (Django pads them against BREACH); WhiteNoise's files come
-    # compressed already and pass through.  Outside the ETag middleware, so the
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Compresses pages (Django pads them against BREACH).  Below WhiteNoise, which
+    # answers static files itself, precompressed.  Outside the ETag middleware, so the
     # ETag is the page's own (made weak here) and a 304 skips the compressing.
     "django.middleware.gzip.GZipMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The page's language: a person's saved choice (NovaContextMiddleware), else the
     # language cookie, else Accept-Language.

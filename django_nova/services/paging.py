@@ -15,37 +15,52 @@ from ..exceptions import InvalidInput
 from ..resources import Page
 
 SALT = "django_nova.page-marker"
+# The most earlier pages a link remembers (Previous goes back that far).
+MAX_TRAIL = 5
 
 
-def _trail(link_marker: str) -> list[str]:
-    """The cloud's markers of the pages up to the link's ([] for the first page)."""
+def _trail(link_marker: str) -> tuple[int, list[str]]:
+    """How many pages' markers the link let go of, and the markers it keeps, up to the
+    link's page ((0, []) for the first page)."""
     if not link_marker:
-        return []
+        return 0, []
     try:
         trail = signing.loads(link_marker, salt=SALT)
     except signing.BadSignature as error:
         raise InvalidInput(_("This page link is broken or out of date: "
                              "start again from the first page.")) from error
-    # A link of an older version carries one marker, not a list.
-    return [trail] if isinstance(trail, str) else [str(marker) for marker in trail]
+    if isinstance(trail, str):  # a link of an older version: one marker
+        return 0, [trail]
+    dropped = trail[0] if trail and isinstance(trail[0], int) else 0
+    return dropped, [str(marker) for marker in trail[1 if dropped else 0:]]
 
 
-def _link(trail: list[str]) -> str:
-    return signing.dumps(trail, salt=SALT, compress=True) if trail else ""
+def _link(dropped: int, trail: list[str]) -> str:
+    """A link's marker: the trail signed, its oldest markers let go of beyond MAX_TRAIL
+    (a cloud's markers can be long, and a URL must stay short)."""
+    if len(trail) > MAX_TRAIL:
+        dropped, trail = dropped + len(trail) - MAX_TRAIL, trail[-MAX_TRAIL:]
+    if not trail:
+        return ""
+    return signing.dumps([dropped, *trail] if dropped else trail, salt=SALT, compress=True)
 
 
 def marker_from(link_marker: str) -> str:
     """The cloud's marker a page link carries ("" for the first page)."""
-    trail = _trail(link_marker)
+    trail = _trail(link_marker)[1]
     return trail[-1] if trail else ""
 
 
 def sign(page: Page, link_marker: str = "") -> Page:
-    """The page the link ``link_marker`` asked for, with signed links on and back."""
-    trail = _trail(link_marker)
-    return replace(page, next_marker=_link([*trail, page.next_marker]) if page.next_marker
-                   else "", previous_marker=_link(trail[:-1]) if trail else None,
-                   number=len(trail) + 1)
+    """The page the link ``link_marker`` asked for, with signed links on and back (back
+    as far as the link keeps markers; the first page is always a link away)."""
+    dropped, trail = _trail(link_marker)
+    back = None
+    if len(trail) > 1 or (trail and not dropped):
+        back = _link(dropped, trail[:-1])
+    return replace(page, next_marker=_link(dropped, [*trail, page.next_marker])
+                   if page.next_marker else "", previous_marker=back,
+                   number=dropped + len(trail) + 1)
 
 
 def page_sizes() -> list[int]:

@@ -326,17 +326,22 @@ def test_overview_panels_fail_alone(proxies, settings, with_openstack):
     page = "/overview/?start=2026-01-01&end=2026-01-31"
     with patiently(settings):  # warm: the test cloud's first answers are slow
         assert member.get(page).context["overview"].missing == {}
+    # The hang is waited out this long; the healthy services have as long to answer on a
+    # busy machine (at the walk's 1 s, a slow healthy answer would empty its panel too).
+    waited = {"READ_TIMEOUT": 4, "PAGE_DEADLINE": 5}
     for (kind, fault, only), expected in rounds.items():
         misbehave(proxies, {kind}, fault, only)
+        short = settings.NOVA
+        settings.NOVA = {**short, **(waited if fault == "hang" else PATIENT)}
         started = time.monotonic()
-        if fault == "hang":
+        try:
             response = member.get(page)
-        else:
-            with patiently(settings):  # the fault, not a slow machine, is under test
-                response = member.get(page)
+        finally:
+            settings.NOVA = short
         took = time.monotonic() - started
         assert response.status_code == 200, (kind, fault, response.status_code)
-        assert took < LIMIT, (kind, fault, took)
+        if fault == "hang":
+            assert took < waited["PAGE_DEADLINE"] + SLACK, (kind, fault, took)
         missing = response.context["overview"].missing
         assert set(missing) == set(expected), (kind, fault, missing)
         for panel, words in expected.items():

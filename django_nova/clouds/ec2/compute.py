@@ -42,9 +42,12 @@ class EC2Compute:
             filters.append({"Name": f"tag:{key}", "Values": [value]} if has_value
                            else {"Name": "tag-key", "Values": [key]})
         if search is not None and search.kind == "ip":
-            # A private or a public address: EC2 ANDs its filters, so one call for each.
+            # A private or a public address: EC2 ANDs its filters, so one call for each,
+            # each one whole page (an address is one instance's, or a few's).
+            whole = {key: value for key, value in params.items() if key != "NextToken"}
+            whole["MaxResults"] = MAX_PAGE
             found = gather(**{name: (lambda n=name: self._described(
-                {**params, "Filters": [*filters, {"Name": n, "Values": [search.text]}]}))
+                {**whole, "Filters": [*filters, {"Name": n, "Values": [search.text]}]}))
                 for name in ("private-ip-address", "ip-address")})
             seen = {i.id: i for page in found.values() for i in page.items}
             return Page(items=_newest_first(list(seen.values())))

@@ -53,9 +53,12 @@ class OpenStackCompute:
                 return Page(items=[self.get_instance(search.text)])
             except NotFound:
                 return Page(items=[])
-        if search is not None:
-            # Nova's name and ip filters are regular expressions: the text, literally.
-            query["ip" if search.kind == "ip" else "name"] = re.escape(search.text)
+        if search is not None and search.kind == "ip":
+            # Nova matches its fixed addresses from their start: the whole address, literally.
+            query["ip6" if ":" in search.text else "ip"] = re.escape(search.text) + "$"
+        elif search is not None:
+            # Nova's name filter is a regular expression: the text, literally.
+            query["name"] = re.escape(search.text)
         if marker:
             query["marker"] = marker
         items = [parsers.server(s) for s in self.session.call(self._server_listing, query)]
