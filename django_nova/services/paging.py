@@ -1,8 +1,9 @@
 """Page links carry the cloud's markers signed, so a link someone edited (or one from an
 older version) is a clear "invalid" instead of whatever the cloud makes of it.
 
-A link holds the markers of every page before it too (the trail), so a page can link
-back as well as on, and say which page it is: clouds page by marker and cannot go back.
+A link holds the markers of up to MAX_TRAIL pages before it too (the trail) and how many
+it let go of, so a page can link back as well as on, and say which page it is: clouds page
+by marker and cannot go back.
 """
 
 from dataclasses import replace
